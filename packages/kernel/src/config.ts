@@ -1,0 +1,192 @@
+/**
+ * Typed configuration read once at start-up. Every setting has a default in one place and is
+ * validated, so a bad value fails fast with a clear message instead of surfacing at runtime.
+ */
+export type Env = Record<string, string | undefined>;
+
+export class ConfigError extends Error {
+  constructor(problems: string[]) {
+    super(`Invalid configuration:\n${problems.map((p) => `  - ${p}`).join('\n')}`);
+    this.name = 'ConfigError';
+  }
+}
+
+/** Collects problems while reading many variables, then throws them all at once. */
+export class EnvReader {
+  readonly problems: string[] = [];
+  constructor(readonly env: Env = process.env) {}
+
+  str(name: string, fallback?: string): string {
+    const value = this.env[name];
+    if (value !== undefined && value !== '') return value;
+    if (fallback === undefined) {
+      this.problems.push(`${name} is required`);
+      return '';
+    }
+    return fallback;
+  }
+
+  optional(name: string): string | undefined {
+    const value = this.env[name];
+    return value === undefined || value === '' ? undefined : value;
+  }
+
+  int(name: string, fallback: number, { min = 0, max = Number.MAX_SAFE_INTEGER } = {}): number {
+    const raw = this.env[name];
+    if (raw === undefined || raw === '') return fallback;
+    const value = Number(raw);
+    if (!Number.isInteger(value) || value < min || value > max) {
+      this.problems.push(`${name} must be an integer between ${min} and ${max}, got "${raw}"`);
+      return fallback;
+    }
+    return value;
+  }
+
+  url(name: string, fallback: string): string {
+    const value = this.str(name, fallback);
+    try {
+      new URL(value);
+    } catch {
+      this.problems.push(`${name} must be a URL, got "${value}"`);
+    }
+    return value;
+  }
+
+  oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
+    const value = this.str(name, fallback);
+    if (!allowed.includes(value as T)) {
+      this.problems.push(`${name} must be one of ${allowed.join(', ')}, got "${value}"`);
+      return fallback;
+    }
+    return value as T;
+  }
+
+  done(): void {
+    if (this.problems.length) throw new ConfigError(this.problems);
+  }
+}
+
+export const SERVICE_NAMES = [
+  'auth',
+  'user',
+  'workspace',
+  'booking',
+  'payment',
+  'notification',
+  'reporting',
+  'admin',
+] as const;
+export type ServiceName = (typeof SERVICE_NAMES)[number];
+
+export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
+  auth: 3000,
+  user: 3001,
+  workspace: 3002,
+  booking: 3003,
+  payment: 3004,
+  notification: 3005,
+  reporting: 3006,
+  admin: 3007,
+  gateway: 4000,
+};
+
+/** Development keys, refused in production: dev.sh generates random ones for a real start. */
+const DEV_JWT_SECRET = 'dev-only-user-jwt-secret-change-me-0123456789';
+const DEV_SERVICE_KEYS = 'dev:dev-only-service-jwt-secret-change-me-0123456789';
+
+export interface ServiceKey {
+  kid: string;
+  secret: Uint8Array;
+}
+
+export interface PlatformConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** HS256 secret for end-user access tokens (auth signs, gateway verifies). */
+  jwtSecret: Uint8Array;
+  /** Service identity keys; the first signs, all verify, so keys rotate without downtime. */
+  serviceKeys: ServiceKey[];
+  /** Base URL (no /graphql) of every subgraph. */
+  serviceUrls: Record<ServiceName, string>;
+  /** Timeout of every inter-service call. */
+  serviceTimeoutMs: number;
+}
+
+export function parseServiceKeys(raw: string, problems: string[]): ServiceKey[] {
+  const keys = raw
+    .split(',')
+    .map((part) => part.trim())
+    .filter(Boolean)
+    .map((part) => {
+      const at = part.indexOf(':');
+      const kid = at > 0 ? part.slice(0, at) : '';
+      const secret = at > 0 ? part.slice(at + 1) : '';
+      if (!kid || secret.length < 32) problems.push('SERVICE_JWT_KEYS entries must be kid:secret with a secret of at least 32 characters');
+      return { kid, secret: new TextEncoder().encode(secret) };
+    });
+  if (!keys.length) problems.push('SERVICE_JWT_KEYS must name at least one kid:secret');
+  return keys;
+}
+
+export function readPlatformConfig(r: EnvReader): PlatformConfig {
+  const nodeEnv = r.oneOf('NODE_ENV', ['development', 'production', 'test'] as const, 'development');
+  const production = nodeEnv === 'production';
+  const jwtSecret = production ? r.str('JWT_SECRET') : r.str('JWT_SECRET', DEV_JWT_SECRET);
+  if (jwtSecret && jwtSecret.length < 32) r.problems.push('JWT_SECRET must be at least 32 characters');
+  const serviceKeys = parseServiceKeys(
+    production ? r.str('SERVICE_JWT_KEYS') : r.str('SERVICE_JWT_KEYS', DEV_SERVICE_KEYS),
+    r.problems,
+  );
+  const serviceUrls = Object.fromEntries(
+    SERVICE_NAMES.map((name) => [
+      name,
+      r.url(`${name.toUpperCase()}_SERVICE_URL`, `http://localhost:${DEFAULT_PORTS[name]}`).replace(/\/+$/, ''),
+    ]),
+  ) as Record<ServiceName, string>;
+  return {
+    nodeEnv,
+    logLevel: r.oneOf('LOG_LEVEL', ['debug', 'info', 'warn', 'error'] as const, nodeEnv === 'test' ? 'warn' : 'info'),
+    jwtSecret: new TextEncoder().encode(jwtSecret),
+    serviceKeys,
+    serviceUrls,
+    serviceTimeoutMs: r.int('SERVICE_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
+  };
+}
+
+export interface SubgraphConfig extends PlatformConfig {
+  service: ServiceName;
+  port: number;
+  host: string;
+  /** This subgraph's own database; no other subgraph touches it. */
+  databaseUrl: string;
+}
+
+/** The database of one subgraph: DATABASE_URL names the server, the database is per subgraph. */
+export function serviceDatabaseUrl(r: EnvReader, service: ServiceName): string {
+  const own = r.optional(`${service.toUpperCase()}_DATABASE_URL`);
+  if (own) return own;
+  const server = r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres');
+  const prefix = r.str('DB_NAME_PREFIX', 'wsb');
+  if (!/^[a-z][a-z0-9_]{0,40}$/.test(prefix)) r.problems.push('DB_NAME_PREFIX must be lower-case letters, digits and _');
+  const url = new URL(server);
+  url.pathname = `/${prefix}_${service}`;
+  return url.toString();
+}
+
+export function readSubgraphConfig(service: ServiceName, env: Env = process.env): SubgraphConfig {
+  const r = new EnvReader(env);
+  const platform = readPlatformConfig(r);
+  const port = r.int('PORT', r.int(`${service.toUpperCase()}_SERVICE_PORT`, DEFAULT_PORTS[service], { min: 0, max: 65535 }), {
+    min: 0,
+    max: 65535,
+  });
+  const config: SubgraphConfig = {
+    ...platform,
+    service,
+    port,
+    host: r.str('HOST', '0.0.0.0'),
+    databaseUrl: serviceDatabaseUrl(r, service),
+  };
+  r.done();
+  return config;
+}

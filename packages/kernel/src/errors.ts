@@ -1,0 +1,145 @@
+/**
+ * One mapping from domain and database errors to the `extensions.code` of API.md. Resolvers throw
+ * domain errors (or let the database raise); `toClientError` turns anything into a safe GraphQLError.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  DriverException,
+  ForeignKeyConstraintViolationException,
+  NotNullConstraintViolationException,
+  UniqueConstraintViolationException,
+} from '@mikro-orm/core';
+import { GraphQLError, type GraphQLFormattedError } from 'graphql';
+
+export const ERROR_CODES = [
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'BAD_USER_INPUT',
+  'NOT_FOUND',
+  'BOOKING_CONFLICT',
+  'RATE_LIMITED',
+  'DEPENDENCY_UNAVAILABLE',
+  'INTERNAL_SERVER_ERROR',
+] as const;
+export type ErrorCode = (typeof ERROR_CODES)[number];
+
+/** An error whose message is meant for the client. */
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly extensions: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'You must be signed in to do this.') {
+    super('UNAUTHENTICATED', message);
+  }
+}
+export class ForbiddenError extends DomainError {
+  constructor(message = 'You are not allowed to do this.') {
+    super('FORBIDDEN', message);
+  }
+}
+export class BadUserInputError extends DomainError {
+  constructor(message: string, field?: string) {
+    super('BAD_USER_INPUT', message, field ? { field } : {});
+  }
+}
+export class NotFoundError extends DomainError {
+  constructor(what: string, id?: string) {
+    super('NOT_FOUND', id ? `${what} ${id} was not found.` : `${what} was not found.`);
+  }
+}
+export class BookingConflictError extends DomainError {
+  constructor(message = 'The workspace is already booked for an overlapping time.') {
+    super('BOOKING_CONFLICT', message);
+  }
+}
+export class DependencyUnavailableError extends DomainError {
+  constructor(service: string, message?: string) {
+    super('DEPENDENCY_UNAVAILABLE', message ?? `The ${service} service is unavailable; please try again shortly.`, { service });
+  }
+}
+export class RateLimitedError extends DomainError {
+  constructor(retryAfter: number) {
+    super('RATE_LIMITED', `Too many requests; retry in ${retryAfter} seconds.`, { retryAfter });
+  }
+}
+
+/** PostgreSQL SQLSTATE 23P01: exclusion constraint violated (MikroORM does not map it). */
+const EXCLUSION_VIOLATION = '23P01';
+
+function sqlState(err: unknown): string | undefined {
+  const e = err as { code?: unknown; sqlState?: unknown };
+  if (err instanceof DriverException) return typeof e.code === 'string' ? e.code : (e.sqlState as string | undefined);
+  return typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
+}
+
+/** Maps a thrown value to a DomainError, or undefined when it is an internal failure. */
+export function toDomainError(err: unknown): DomainError | undefined {
+  if (err instanceof DomainError) return err;
+  if (err instanceof GraphQLError && err.originalError) return toDomainError(err.originalError);
+  const state = sqlState(err);
+  if (state === EXCLUSION_VIOLATION) return new BookingConflictError();
+  if (err instanceof UniqueConstraintViolationException) return new BadUserInputError('That value is already taken.');
+  if (err instanceof ForeignKeyConstraintViolationException) return new BadUserInputError('A referenced record does not exist.');
+  if (err instanceof NotNullConstraintViolationException) return new BadUserInputError('A required value is missing.');
+  return undefined;
+}
+
+/** Codes graphql-js and Apollo give malformed requests; clients see them as BAD_USER_INPUT. */
+const REQUEST_ERROR_CODES = new Set([
+  'GRAPHQL_PARSE_FAILED',
+  'GRAPHQL_VALIDATION_FAILED',
+  'BAD_REQUEST',
+  'PERSISTED_QUERY_NOT_FOUND',
+  'PERSISTED_QUERY_NOT_SUPPORTED',
+  'OPERATION_RESOLUTION_FAILURE',
+]);
+
+/**
+ * What a client may see. Domain and database errors keep their code and message. Errors that
+ * graphql-js or Apollo raise about the request itself (parse, validation, variable coercion) keep
+ * their message with BAD_USER_INPUT, and errors already carrying an API code (a subgraph's answer
+ * relayed by the gateway) pass through. Anything else becomes INTERNAL_SERVER_ERROR with an id,
+ * and the original goes to the log under that id.
+ */
+export function formatClientError(
+  formatted: GraphQLFormattedError,
+  error: unknown,
+  onInternal: (err: unknown, errorId: string) => void,
+): GraphQLFormattedError {
+  const domain = toDomainError(error);
+  if (domain) {
+    return {
+      message: domain.message,
+      locations: formatted.locations,
+      path: formatted.path,
+      extensions: { ...domain.extensions, code: domain.code },
+    };
+  }
+  const thrown = error instanceof GraphQLError ? error.originalError : error;
+  const fromGraphQL = thrown === undefined || thrown instanceof GraphQLError;
+  const code = formatted.extensions?.code;
+  if (fromGraphQL && typeof code === 'string') {
+    const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};
+    if (REQUEST_ERROR_CODES.has(code)) {
+      return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT', reason: code } };
+    }
+    if ((ERROR_CODES as readonly string[]).includes(code)) {
+      return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
+    }
+  }
+  const errorId = randomUUID();
+  onInternal(thrown ?? error, errorId);
+  return {
+    message: `Internal error (id ${errorId}).`,
+    path: formatted.path,
+    extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
+  };
+}

@@ -1,0 +1,4 @@
+import { startSubgraph } from '@wsb/kernel';
+import { workspaceSubgraph } from './subgraph';
+
+void startSubgraph(workspaceSubgraph);

@@ -1,0 +1,54 @@
+import { NotFoundError, isUuid, recordAdminAudit } from '@wsb/kernel';
+import type { MutationResolvers } from '../__generated__/resolvers-types';
+import type { Context } from '../context';
+import { Workspace } from '../entities/workspace.entity';
+import { validCapacity, validDescription, validMoney, validName, validTimezone } from '../validation';
+
+async function findWorkspace(ctx: Context, id: string): Promise<Workspace> {
+  const workspace = isUuid(id) ? await ctx.em.findOne(Workspace, { id }) : null;
+  if (!workspace) throw new NotFoundError('Workspace', id);
+  return workspace;
+}
+
+export const Mutation: MutationResolvers = {
+  async createWorkspace(_parent, { input }, ctx) {
+    const rate = validMoney(input.hourlyRate);
+    const workspace = ctx.em.create(Workspace, {
+      name: validName(input.name),
+      description: validDescription(input.description),
+      kind: input.kind,
+      capacity: validCapacity(input.capacity),
+      hourlyRateAmount: rate.amount,
+      hourlyRateCurrency: rate.currency,
+      timezone: validTimezone(input.timezone),
+    });
+    await ctx.em.flush();
+    await recordAdminAudit(ctx, 'CREATE_WORKSPACE', `Workspace:${workspace.id}`);
+    return workspace;
+  },
+
+  async updateWorkspace(_parent, { id, input }, ctx) {
+    const workspace = await findWorkspace(ctx, id);
+    if (input.name != null) workspace.name = validName(input.name);
+    if (input.description !== undefined) workspace.description = validDescription(input.description);
+    if (input.kind != null) workspace.kind = input.kind;
+    if (input.capacity != null) workspace.capacity = validCapacity(input.capacity);
+    if (input.hourlyRate != null) {
+      const rate = validMoney(input.hourlyRate);
+      workspace.hourlyRateAmount = rate.amount;
+      workspace.hourlyRateCurrency = rate.currency;
+    }
+    if (input.timezone != null) workspace.timezone = validTimezone(input.timezone);
+    await ctx.em.flush();
+    await recordAdminAudit(ctx, 'UPDATE_WORKSPACE', `Workspace:${workspace.id}`);
+    return workspace;
+  },
+
+  async archiveWorkspace(_parent, { id }, ctx) {
+    const workspace = await findWorkspace(ctx, id);
+    workspace.active = false;
+    await ctx.em.flush();
+    await recordAdminAudit(ctx, 'ARCHIVE_WORKSPACE', `Workspace:${workspace.id}`);
+    return workspace;
+  },
+};
