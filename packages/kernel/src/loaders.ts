@@ -1,5 +1,6 @@
 import DataLoader from 'dataloader';
 import type { EntityManager, EntityName } from '@mikro-orm/postgresql';
+import { BadUserInputError } from './errors';
 
 /** One query per batch: loads entities by id, answering null for ids that do not exist. */
 export function entityLoader<T extends { id: string }>(em: EntityManager, entity: EntityName<T>): DataLoader<string, T | null> {
@@ -26,4 +27,10 @@ export function groupedLoader<K extends string, T>(load: (keys: readonly K[]) =>
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[1-8][0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/i;
 export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
+}
+
+/** For ids a client passes to a mutation: a malformed one is BAD_USER_INPUT naming the field. */
+export function requireUuid(value: string, field: string): string {
+  if (!isUuid(value)) throw new BadUserInputError(`${field} is not a valid id.`, field);
+  return value;
 }

@@ -50,3 +50,10 @@ export function buildShield(rules: IRules) {
 
 export { allow, and, deny, or, rule };
 export type { IRules };
+
+/** Only the named platform services (e.g. the auth subgraph creating user profiles). */
+export function isCallerService(...callers: string[]) {
+  return rule({ cache: 'contextual' })((_p, _a, ctx: WithIdentity) =>
+    callers.includes(ctx.identity.caller) ? true : new ForbiddenError(),
+  );
+}

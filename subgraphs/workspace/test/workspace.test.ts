@@ -64,8 +64,13 @@ describe('workspace subgraph', () => {
     const q = 'query ($id: ID!) { workspace(id: $id) { id } }';
     expect((await app.run(q, { id: '00000000-0000-4000-8000-00000000ffff' })).data.workspace).toBeNull();
     expect((await app.run(q, { id: 'nope' })).data.workspace).toBeNull();
-    const update = await app.run('mutation { archiveWorkspace(id: "nope") { id } }', {}, admin);
-    expect(update.errors?.[0]).toMatchObject({ message: 'Workspace nope was not found.', extensions: { code: 'NOT_FOUND' } });
+    const malformed = await app.run('mutation { archiveWorkspace(id: "nope") { id } }', {}, admin);
+    expect(malformed.errors?.[0]).toMatchObject({ message: 'id is not a valid id.', extensions: { code: 'BAD_USER_INPUT' } });
+    const unknown = await app.run('mutation { archiveWorkspace(id: "00000000-0000-4000-8000-00000000ffff") { id } }', {}, admin);
+    expect(unknown.errors?.[0]).toMatchObject({
+      message: 'Workspace 00000000-0000-4000-8000-00000000ffff was not found.',
+      extensions: { code: 'NOT_FOUND' },
+    });
   });
 
   it('resolves Workspace entities through _entities in one batch', async () => {

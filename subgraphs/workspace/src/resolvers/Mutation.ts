@@ -1,11 +1,11 @@
-import { NotFoundError, isUuid, recordAdminAudit } from '@wsb/kernel';
+import { NotFoundError, recordAdminAudit, requireUuid } from '@wsb/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { Workspace } from '../entities/workspace.entity';
 import { validCapacity, validDescription, validMoney, validName, validTimezone } from '../validation';
 
 async function findWorkspace(ctx: Context, id: string): Promise<Workspace> {
-  const workspace = isUuid(id) ? await ctx.em.findOne(Workspace, { id }) : null;
+  const workspace = await ctx.em.findOne(Workspace, { id: requireUuid(id, 'id') });
   if (!workspace) throw new NotFoundError('Workspace', id);
   return workspace;
 }
