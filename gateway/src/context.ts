@@ -1,0 +1,22 @@
+import { bearer, verifyAccessToken, type UserIdentity } from '@wsb/kernel';
+import { GraphQLError } from 'graphql';
+import type { IncomingMessage } from 'node:http';
+
+export interface GatewayContext {
+  requestId: string;
+  user?: UserIdentity;
+}
+
+/** Reads the caller's access token; a token that is present but invalid is refused outright. */
+export async function userFromRequest(req: IncomingMessage, secret: Uint8Array): Promise<UserIdentity | undefined> {
+  const header = req.headers.authorization;
+  if (!header) return undefined;
+  const token = bearer(header);
+  const user = token ? await verifyAccessToken(token, secret) : undefined;
+  if (!user) {
+    throw new GraphQLError('The access token is invalid or has expired; sign in again or refresh it.', {
+      extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
+    });
+  }
+  return user;
+}

@@ -1,0 +1,20 @@
+import { createLogger } from '@wsb/kernel';
+import { readGatewayConfig } from './config';
+import { createGateway } from './server';
+
+async function main() {
+  const gateway = await createGateway(readGatewayConfig());
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    process.once(signal, () => {
+      gateway.close().then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
+    });
+  }
+}
+
+main().catch((err) => {
+  createLogger({ service: 'gateway' }).error('failed to start', { err });
+  process.exit(1);
+});
