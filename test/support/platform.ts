@@ -1,0 +1,89 @@
+/**
+ * Runs a private copy of the whole platform with the README's command (`./dev.sh start all`) on
+ * ports of its own, with its own run directory and database names, so it never collides with a
+ * platform a developer already has running.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { promisify } from 'node:util';
+import { randomBytes } from 'node:crypto';
+import { Client } from 'pg';
+
+const run = promisify(execFile);
+export const ROOT = resolve(__dirname, '../..');
+const SERVICES = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const;
+export type Service = (typeof SERVICES)[number];
+
+export interface Platform {
+  env: NodeJS.ProcessEnv;
+  gatewayUrl: string;
+  serviceUrl(service: Service): string;
+  dev(...args: string[]): Promise<string>;
+  /** Runs SQL against one subgraph's own database. */
+  sql<T = Record<string, unknown>>(service: Service, text: string, values?: unknown[]): Promise<T[]>;
+  stop(): Promise<void>;
+}
+
+export async function startPlatform(options: { basePort: number; env?: Record<string, string> }): Promise<Platform> {
+  const runDir = mkdtempSync(join(tmpdir(), 'wsb-e2e-'));
+  const prefix = `wsb_e2e_${randomBytes(3).toString('hex')}`;
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    WSB_RUN_DIR: runDir,
+    DB_NAME_PREFIX: prefix,
+    GATEWAY_PORT: String(options.basePort + 1000),
+    EMBEDDED_PG_PORT: String(options.basePort + 900),
+    LOG_LEVEL: 'info',
+    NODE_ENV: 'development',
+    ...options.env,
+  };
+  SERVICES.forEach((service, i) => {
+    const upper = service.toUpperCase();
+    env[`${upper}_SERVICE_PORT`] = String(options.basePort + i);
+    env[`${upper}_SERVICE_URL`] = `http://localhost:${options.basePort + i}`;
+  });
+  const dev = async (...args: string[]) => {
+    const { stdout } = await run(join(ROOT, 'dev.sh'), args, { env, cwd: ROOT, maxBuffer: 32 * 1024 * 1024, timeout: 240_000 });
+    return stdout;
+  };
+  try {
+    await dev('start', 'all');
+  } catch (err) {
+    const e = err as { stdout?: string; stderr?: string };
+    await dev('stop', 'all').catch(() => undefined);
+    throw new Error(`./dev.sh start all failed:\n${e.stdout}\n${e.stderr}`);
+  }
+  const serverUrl = env.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/postgres`;
+  const dbUrl = (service: Service) => {
+    const url = new URL(serverUrl);
+    url.pathname = `/${prefix}_${service}`;
+    return url.toString();
+  };
+  return {
+    env,
+    gatewayUrl: `http://localhost:${env.GATEWAY_PORT}`,
+    serviceUrl: (service) => env[`${service.toUpperCase()}_SERVICE_URL`]!,
+    dev,
+    async sql(service, text, values) {
+      const client = new Client({ connectionString: dbUrl(service) });
+      await client.connect();
+      try {
+        return (await client.query(text, values as never[])).rows;
+      } finally {
+        await client.end();
+      }
+    },
+    async stop() {
+      await dev('stop', 'all').catch(() => undefined);
+      if (process.env.DATABASE_URL) {
+        const admin = new Client({ connectionString: serverUrl });
+        await admin.connect();
+        for (const service of SERVICES) await admin.query(`drop database if exists "${prefix}_${service}" with (force)`);
+        await admin.end();
+      }
+      rmSync(runDir, { recursive: true, force: true });
+    },
+  };
+}
