@@ -266,7 +266,7 @@ cmd_test() {
   if [ "$PG_STARTED_HERE" = 1 ]; then trap 'stop_database' EXIT; fi
   say "==> npm run compose -- --check"; npm run compose -- --check
   say "==> npm run typecheck"; npm run typecheck
-  say "==> npx jest --runInBand $*"; npx jest --runInBand "$@"
+  say "==> npx jest --runInBand${*:+ $*}"; npx jest --runInBand "$@"
 }
 
 main() {
