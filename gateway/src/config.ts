@@ -1,4 +1,5 @@
 import { resolve } from 'node:path';
+import { readQueryLimits, type QueryLimits } from './armor';
 import { DEFAULT_PORTS, EnvReader, readPlatformConfig, type Env, type PlatformConfig } from '@wsb/kernel';
 
 export interface GatewayConfig extends PlatformConfig {
@@ -8,6 +9,9 @@ export interface GatewayConfig extends PlatformConfig {
   /** Introspection and the Sandbox landing page: on in development, off in production unless enabled. */
   introspection: boolean;
   sandbox: boolean;
+  /** Express `trust proxy` value: only these peers may set X-Forwarded-For (none by default). */
+  trustedProxies: string | false;
+  queryLimits: QueryLimits;
 }
 
 function bool(r: EnvReader, name: string, fallback: boolean): boolean {
@@ -28,6 +32,8 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     supergraphPath: r.str('SUPERGRAPH_PATH', resolve(__dirname, '../../schema/supergraph.graphql')),
     introspection: bool(r, 'GRAPHQL_INTROSPECTION', development),
     sandbox: bool(r, 'GRAPHQL_SANDBOX', development),
+    trustedProxies: r.optional('TRUSTED_PROXIES') ?? false,
+    queryLimits: readQueryLimits(r, !development),
   };
   r.done();
   return config;

@@ -5,6 +5,7 @@ import type { IncomingMessage } from 'node:http';
 export interface GatewayContext {
   requestId: string;
   user?: UserIdentity;
+  clientIp?: string;
 }
 
 /** Reads the caller's access token; a token that is present but invalid is refused outright. */

@@ -23,7 +23,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
-    const token = await signServiceToken({ caller: 'gateway', user: context?.user }, this.keys);
+    const token = await signServiceToken({ caller: 'gateway', user: context?.user, clientIp: context?.clientIp }, this.keys);
     request.http?.headers.set('authorization', `Bearer ${token}`);
   }
 

@@ -19,3 +19,4 @@ export function toGatewayError(formatted: GraphQLFormattedError): GraphQLFormatt
   }
   return undefined;
 }
+

@@ -12,8 +12,9 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { SERVICE_NAMES, createLogger, formatClientError, type Logger, type ServiceName } from '@wsb/kernel';
+import { SERVICE_NAMES, createLogger, formatClientError, jsonErrorHandler, type Logger, type ServiceName } from '@wsb/kernel';
 import express from 'express';
+import { queryProtection } from './armor';
 import type { GatewayConfig } from './config';
 import { userFromRequest, type GatewayContext } from './context';
 import { SignedDataSource } from './data-source';
@@ -36,12 +37,17 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   const web = express();
   web.disable('x-powered-by');
+  web.set('trust proxy', config.trustedProxies);
   const httpServer = http.createServer(web);
+  const armor = queryProtection(config.queryLimits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
+    allowBatchedHttpRequests: false,
+    validationRules: armor.validationRules,
     plugins: [
+      ...armor.plugins,
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
@@ -60,10 +66,15 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', service: 'gateway', subgraphs });
   });
   const graphql = expressMiddleware(apollo, {
-    context: async ({ req }) => ({ requestId: randomUUID(), user: await userFromRequest(req, config.jwtSecret) }),
+    context: async ({ req }) => ({
+      requestId: randomUUID(),
+      user: await userFromRequest(req, config.jwtSecret),
+      clientIp: req.ip,
+    }),
   });
   // Sandbox at `/` (it posts its operations there too) and GraphQL at `/graphql`.
-  web.all(['/', '/graphql'], express.json({ limit: '100kb' }), graphql);
+  web.all(['/', '/graphql'], express.json({ limit: config.queryLimits.maxBodyBytes }), graphql);
+  web.use(jsonErrorHandler(log));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
   const address = httpServer.address();

@@ -1,3 +1,5 @@
+import { readRateLimitConfig, type RateLimitConfig } from './rate-limit';
+
 /**
  * Typed configuration read once at start-up. Every setting has a default in one place and is
  * validated, so a bad value fails fast with a clear message instead of surfacing at runtime.
@@ -110,6 +112,7 @@ export interface PlatformConfig {
   serviceUrls: Record<ServiceName, string>;
   /** Timeout of every inter-service call. */
   serviceTimeoutMs: number;
+  rateLimits: RateLimitConfig;
 }
 
 export function parseServiceKeys(raw: string, problems: string[]): ServiceKey[] {
@@ -150,6 +153,7 @@ export function readPlatformConfig(r: EnvReader): PlatformConfig {
     serviceKeys,
     serviceUrls,
     serviceTimeoutMs: r.int('SERVICE_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
+    rateLimits: readRateLimitConfig(r),
   };
 }
 

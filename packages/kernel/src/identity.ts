@@ -19,6 +19,8 @@ export interface Identity {
   caller: string;
   /** The end user the request acts for, if any. */
   user?: UserIdentity;
+  /** The client's address as the gateway saw it (behind trusted proxies only from X-Forwarded-For). */
+  clientIp?: string;
 }
 
 const USER_ISSUER = 'wsb-auth';
@@ -58,6 +60,7 @@ function toUser(id: unknown, role: unknown): UserIdentity | undefined {
 export async function signServiceToken(identity: Identity, keys: ServiceKey[]): Promise<string> {
   const [key] = keys;
   const claims: JWTPayload = identity.user ? { usr: identity.user.id, rol: identity.user.role } : {};
+  if (identity.clientIp) claims.ip = identity.clientIp;
   return new SignJWT(claims)
     .setProtectedHeader({ alg: 'HS256', kid: key.kid })
     .setSubject(identity.caller)
@@ -83,7 +86,8 @@ export async function verifyServiceToken(token: string, keys: ServiceKey[]): Pro
     if (typeof payload.sub !== 'string' || payload.iss !== payload.sub) return undefined;
     const user = payload.usr === undefined ? undefined : toUser(payload.usr, payload.rol);
     if (payload.usr !== undefined && !user) return undefined;
-    return { caller: payload.sub, user };
+    const clientIp = typeof payload.ip === 'string' ? payload.ip : undefined;
+    return { caller: payload.sub, user, clientIp };
   } catch (err) {
     if (err instanceof joseErrors.JOSEError) return undefined;
     throw err;

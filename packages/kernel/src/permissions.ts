@@ -3,11 +3,16 @@
  * anything without a rule (`fallbackRule: deny`), so a new field is closed until someone opens it.
  */
 import { allow, and, deny, or, rule, shield, type IRules } from 'graphql-shield';
+import type { IRule } from 'graphql-shield/typings/types';
 import type { Identity } from './identity';
 import { ForbiddenError, UnauthenticatedError } from './errors';
+import type { RateLimitKind, RateLimiter } from './rate-limit';
 
 interface WithIdentity {
   identity: Identity;
+}
+interface WithLimits extends WithIdentity {
+  rateLimiter: RateLimiter;
 }
 
 /** Any signed-in end user. */
@@ -39,8 +44,44 @@ export function ownerOrAdmin<P>(owner: (parent: P) => string | undefined | null)
   return or(isInternalService, isAdmin, isOwner(owner));
 }
 
+/**
+ * Counted once per request (contextual cache) before any root field runs: mutations per signed-in
+ * user, everything per client IP for anonymous callers. Calls between platform services are not
+ * counted; the client request that caused them already was.
+ */
+export const requestRateLimit = rule({ cache: 'contextual' })(async (_p, _a, ctx: WithLimits, info) => {
+  const { caller, user, clientIp } = ctx.identity;
+  if (caller !== 'gateway') return true;
+  if (!user) await ctx.rateLimiter.consume('anonymous', clientIp ?? 'unknown');
+  else if (info.operation.operation === 'mutation') await ctx.rateLimiter.consume('mutation', user.id);
+  return true;
+});
+
+/** Counts an attempt against a limit keyed by something in the arguments (an email, say) and the client IP. */
+export function limitAttempts(kind: RateLimitKind, keyOf: (args: any) => string, ipKind: RateLimitKind) {
+  return rule({ cache: 'no_cache' })(async (_p, args, ctx: WithLimits) => {
+    await ctx.rateLimiter.consume(ipKind, ctx.identity.clientIp ?? 'unknown');
+    await ctx.rateLimiter.consume(kind, keyOf(args).trim().toLowerCase());
+    return true;
+  });
+}
+
+/** Puts the request rate limit in front of every root field's own rule. */
+function withRequestLimit(rules: IRules): IRules {
+  const wrapped: Record<string, unknown> = { ...(rules as Record<string, unknown>) };
+  for (const root of ['Query', 'Mutation']) {
+    const fields = wrapped[root];
+    if (!fields) continue;
+    wrapped[root] =
+      typeof fields === 'object' && !('resolve' in (fields as object)) && !('rules' in (fields as object))
+        ? Object.fromEntries(Object.entries(fields as Record<string, IRule>).map(([f, r]) => [f, and(requestRateLimit, r)]))
+        : and(requestRateLimit, fields as IRule);
+  }
+  return wrapped as IRules;
+}
+
 export function buildShield(rules: IRules) {
-  return shield(rules, {
+  return shield(withRequestLimit(rules), {
     fallbackRule: deny,
     fallbackError: () => new ForbiddenError(),
     allowExternalErrors: true,

@@ -19,11 +19,13 @@ import { applyMiddleware } from 'graphql-middleware';
 import type { IRules } from 'graphql-shield';
 import { readSubgraphConfig, type Env, type ServiceName, type SubgraphConfig } from './config';
 import { formatClientError } from './errors';
+import { jsonErrorHandler } from './http-errors';
 import { bearer, verifyServiceToken, type Identity, type UserIdentity } from './identity';
 import { createLogger, type Logger } from './logger';
 import { createORM, prepareDatabase } from './orm';
 import { buildShield } from './permissions';
 import { DateTimeScalar } from './scalars';
+import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { createServiceClient, type ServiceClient } from './service-client';
 
 export interface SubgraphContext<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig> {
@@ -34,6 +36,7 @@ export interface SubgraphContext<Loaders = unknown, Config extends SubgraphConfi
   em: EntityManager;
   loaders: Loaders;
   services: ServiceClient;
+  rateLimiter: RateLimiter;
   log: Logger;
   config: Config;
 }
@@ -72,6 +75,7 @@ export interface SubgraphApp<Loaders = unknown, Config extends SubgraphConfig = 
   orm: MikroORM;
   server: ApolloServer<SubgraphContext<Loaders, Config>>;
   services: ServiceClient;
+  rateLimiter: RateLimiter;
   typeDefs: DocumentNode;
   /** A context for work outside a request (seeding, consumers), acting as this service. */
   createContext(identity?: Identity): SubgraphContext<Loaders, Config>;
@@ -94,6 +98,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
   const orm = await createORM({ databaseUrl: config.databaseUrl, entities: def.entities, migrations: def.migrations, log });
   await prepareDatabase(orm, log);
   const services = options.services ?? createServiceClient(config, def.name, log);
+  const rateLimiter = createRateLimiter(config.rateLimits, def.name, log);
 
   const typeDefs = loadTypeDefs(def.schemaPath);
   const schema = applyMiddleware(
@@ -104,7 +109,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
   const createContext = (identity: Identity = { caller: def.name }): SubgraphContext<L, C> => {
     const requestId = randomUUID();
     const em = orm.em.fork();
-    const base = { requestId, identity, user: identity.user, em, services, log: log.child({ requestId }), config };
+    const base = { requestId, identity, user: identity.user, em, services, rateLimiter, log: log.child({ requestId }), config };
     return { ...base, loaders: def.loaders ? def.loaders(em, base) : ({} as L) };
   };
 
@@ -127,6 +132,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
     orm,
     server,
     services,
+    rateLimiter,
     typeDefs,
     createContext,
     execute: (query, variables, identity) =>
@@ -164,6 +170,7 @@ export function createHttpApp<L, C extends SubgraphConfig>(app: SubgraphApp<L, C
       },
     }),
   );
+  web.use(jsonErrorHandler(app.log));
   return web;
 }
 
@@ -194,6 +201,7 @@ export async function startSubgraph<L, C extends SubgraphConfig>(def: SubgraphDe
       await new Promise<void>((resolve) => httpServer.close(() => resolve()));
       await app.server.stop();
       if (def.onStop) await def.onStop();
+      await app.rateLimiter.close();
       await app.orm.close();
     })());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {

@@ -43,6 +43,8 @@ export async function initTestApp<L, C extends SubgraphConfig>(
     },
     async close() {
       await app.server.stop();
+      if (def.onStop) await def.onStop();
+      await app.rateLimiter.close();
       await app.orm.close();
       await dropDatabase(server, dbName);
     },

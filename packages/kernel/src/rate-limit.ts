@@ -1,0 +1,100 @@
+/**
+ * Rate limits shared by every instance of every process: counters live in Redis (ioredis +
+ * rate-limiter-flexible) when REDIS_URL is set. If Redis is unreachable the limiter falls back to
+ * a per-process memory limiter (the insurance limiter) and logs it: serving with looser, per-process
+ * limits beats refusing every request while Redis is down. Without REDIS_URL (the zero-setup
+ * start) the per-process limiter is the only one.
+ */
+import Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { EnvReader } from './config';
+import { RateLimitedError } from './errors';
+import type { Logger } from './logger';
+
+export const RATE_LIMITS = {
+  /** Mutations per signed-in user. */
+  mutation: { env: 'RATE_LIMIT_MUTATIONS_PER_MINUTE', points: 120, duration: 60 },
+  /** Requests per client IP from anonymous callers. */
+  anonymous: { env: 'RATE_LIMIT_ANONYMOUS_PER_MINUTE', points: 300, duration: 60 },
+  /** login/register attempts per email, against brute force. */
+  authEmail: { env: 'RATE_LIMIT_AUTH_PER_EMAIL', points: 10, duration: 900 },
+  /** login/register attempts per client IP. */
+  authIp: { env: 'RATE_LIMIT_AUTH_PER_IP', points: 50, duration: 900 },
+} as const;
+export type RateLimitKind = keyof typeof RATE_LIMITS;
+
+export interface RateLimitConfig {
+  redisUrl?: string;
+  limits: Record<RateLimitKind, { points: number; duration: number }>;
+}
+
+export function readRateLimitConfig(r: EnvReader): RateLimitConfig {
+  const limits = Object.fromEntries(
+    Object.entries(RATE_LIMITS).map(([kind, spec]) => [
+      kind,
+      { points: r.int(spec.env, spec.points, { min: 1, max: 10_000_000 }), duration: spec.duration },
+    ]),
+  ) as RateLimitConfig['limits'];
+  return { redisUrl: r.optional('REDIS_URL'), limits };
+}
+
+export interface RateLimiter {
+  /** Counts one request for `key`; throws RATE_LIMITED with retryAfter once over the limit. */
+  consume(kind: RateLimitKind, key: string): Promise<void>;
+  /** Whether counters are shared through Redis right now. */
+  shared(): boolean;
+  close(): Promise<void>;
+}
+
+export function createRateLimiter(config: RateLimitConfig, prefix: string, log: Logger): RateLimiter {
+  const redis = config.redisUrl
+    ? new Redis(config.redisUrl, {
+        // Fail fast instead of queueing while Redis is down, so the insurance limiter takes over.
+        enableOfflineQueue: false,
+        maxRetriesPerRequest: 1,
+        connectTimeout: 2000,
+        retryStrategy: (times) => Math.min(times * 200, 5000),
+      })
+    : undefined;
+  let redisDown = false;
+  redis?.on('error', (err) => {
+    if (!redisDown) log.warn('Redis unavailable: rate limits fall back to this process only', { err: err.message });
+    redisDown = true;
+  });
+  redis?.on('ready', () => {
+    if (redisDown) log.info('Redis is back: rate limits are shared again');
+    redisDown = false;
+  });
+
+  const limiters = Object.fromEntries(
+    Object.entries(config.limits).map(([kind, { points, duration }]) => {
+      const memory = new RateLimiterMemory({ points, duration, keyPrefix: `${prefix}:${kind}` });
+      const limiter: RateLimiterAbstract = redis
+        ? new RateLimiterRedis({
+            storeClient: redis,
+            points,
+            duration,
+            keyPrefix: `rl:${kind}`,
+            rejectIfRedisNotReady: true,
+            insuranceLimiter: memory,
+          })
+        : memory;
+      return [kind, limiter];
+    }),
+  ) as Record<RateLimitKind, RateLimiterAbstract>;
+
+  return {
+    async consume(kind, key) {
+      try {
+        await limiters[kind].consume(key);
+      } catch (res) {
+        if (res instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+        throw res;
+      }
+    },
+    shared: () => Boolean(redis) && redis?.status === 'ready',
+    async close() {
+      if (redis) await redis.quit().catch(() => redis.disconnect());
+    },
+  };
+}
