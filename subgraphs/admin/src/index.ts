@@ -1,0 +1,4 @@
+import { startSubgraph } from '@wsb/kernel';
+import { adminSubgraph } from './subgraph';
+
+void startSubgraph(adminSubgraph);

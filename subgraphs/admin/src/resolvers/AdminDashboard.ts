@@ -1,0 +1,50 @@
+import type { AdminDashboardResolvers } from '../__generated__/resolvers-types';
+import { checkServices } from '../dashboard';
+import { recentActivityLimit } from '../validation';
+
+/*
+ * Every call carries the admin as the end user, so the other subgraph applies its own rules to
+ * them too. The kernel client turns an unreachable subgraph into DEPENDENCY_UNAVAILABLE, which
+ * fails only that (nullable) field.
+ */
+export const AdminDashboard: AdminDashboardResolvers = {
+  async userCount(_root, _args, { services, user }) {
+    const data = await services.request<{ _userCount: number }>('user', '{ _userCount }', {}, { user });
+    return data._userCount;
+  },
+
+  async workspaceCount(_root, _args, { services, user }) {
+    const data = await services.request<{ _workspaceCount: number }>('workspace', '{ _workspaceCount }', {}, { user });
+    return data._workspaceCount;
+  },
+
+  async activeBookings(_root, _args, { services, user }) {
+    const data = await services.request<{ _activeBookingCount: number }>('booking', '{ _activeBookingCount }', {}, { user });
+    return data._activeBookingCount;
+  },
+
+  async revenueToday(root, _args, { services, user }) {
+    const data = await services.request<{ _revenueSince: { amount: number; currency: string } }>(
+      'payment',
+      'query ($since: DateTime!) { _revenueSince(since: $since) { amount currency } }',
+      { since: root.today.toISOString() },
+      { user },
+    );
+    return data._revenueSince;
+  },
+
+  services: (_root, _args, { config }) => checkServices(config.serviceUrls),
+
+  async recentActivity(_root, { first }, { services, user }) {
+    const limit = recentActivityLimit(first);
+    if (limit === 0) return [];
+    const data = await services.request<{ activity: { edges: { node: { id: string } }[] } }>(
+      'reporting',
+      'query ($first: Int) { activity(first: $first) { edges { node { id } } } }',
+      { first: limit },
+      { user },
+    );
+    // References only: the gateway fetches the fields a client selects from reporting.
+    return data.activity.edges.map(({ node }) => ({ __typename: 'Activity' as const, id: node.id }));
+  },
+};

@@ -1,0 +1,15 @@
+import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
+
+export interface ReportingConfig extends SubgraphConfig {
+  /** ISO-4217 code revenue is reported in; amounts in other currencies are not converted. */
+  platformCurrency: string;
+}
+
+export function readConfig(env: Env): ReportingConfig {
+  const platform = readSubgraphConfig('reporting', env);
+  const r = new EnvReader(env);
+  const platformCurrency = r.str('PLATFORM_CURRENCY', 'EUR').toUpperCase();
+  if (!/^[A-Z]{3}$/.test(platformCurrency)) r.problems.push(`PLATFORM_CURRENCY must be an ISO-4217 code such as EUR, got "${platformCurrency}"`);
+  r.done();
+  return { ...platform, platformCurrency };
+}

@@ -1,0 +1,4 @@
+import { startSubgraph } from '@wsb/kernel';
+import { reportingSubgraph } from './subgraph';
+
+void startSubgraph(reportingSubgraph);

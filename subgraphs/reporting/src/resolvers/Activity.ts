@@ -1,0 +1,12 @@
+import { isUuid } from '@wsb/kernel';
+import type { ActivityResolvers } from '../__generated__/resolvers-types';
+
+export const Activity: ActivityResolvers = {
+  __resolveReference(reference, { loaders }) {
+    return isUuid(reference.id) ? loaders.activityById.load(reference.id) : null;
+  },
+  // The gateway resolves these references in the subgraphs that own them.
+  booking: (activity) => ({ __typename: 'Booking', id: activity.bookingId }),
+  user: (activity) => ({ __typename: 'User', id: activity.userId }),
+  workspace: (activity) => ({ __typename: 'Workspace', id: activity.workspaceId }),
+};

@@ -1,0 +1,29 @@
+import { BadUserInputError, requireUuid } from '@wsb/kernel';
+import type { RecordActivityInput } from './__generated__/resolvers-types';
+import { ACTIVITY_KINDS, type Activity, type ActivityKind } from './entities/activity.entity';
+
+type ActivityData = Omit<Activity, 'id' | 'createdAt'>;
+
+/** The booking subgraph is trusted to call, not to be bug-free: an event is checked before it is kept. */
+export function validActivity(input: RecordActivityInput): ActivityData {
+  if (!(ACTIVITY_KINDS as readonly string[]).includes(input.kind)) {
+    throw new BadUserInputError(`kind must be one of ${ACTIVITY_KINDS.join(', ')}.`, 'kind');
+  }
+  if (input.startsAt.getTime() >= input.endsAt.getTime()) throw new BadUserInputError('startsAt must be before endsAt.', 'startsAt');
+  const { amount, currency } = input.amount;
+  if (!Number.isInteger(amount) || amount < 0) {
+    throw new BadUserInputError('amount.amount must be a whole number of minor units (cents), 0 or more.', 'amount.amount');
+  }
+  if (!/^[A-Za-z]{3}$/.test(currency)) throw new BadUserInputError('amount.currency must be an ISO-4217 code such as EUR.', 'amount.currency');
+  return {
+    kind: input.kind as ActivityKind,
+    bookingId: requireUuid(input.bookingId, 'bookingId'),
+    userId: requireUuid(input.userId, 'userId'),
+    workspaceId: requireUuid(input.workspaceId, 'workspaceId'),
+    startsAt: input.startsAt,
+    endsAt: input.endsAt,
+    amount,
+    currency: currency.toUpperCase(),
+    at: input.at,
+  };
+}
