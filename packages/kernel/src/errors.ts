@@ -131,7 +131,9 @@ export function formatClientError(
     if (REQUEST_ERROR_CODES.has(code)) {
       return { message: formatted.message, locations: formatted.locations, extensions: { code: 'BAD_USER_INPUT', reason: code } };
     }
-    if ((ERROR_CODES as readonly string[]).includes(code)) {
+    // An INTERNAL_SERVER_ERROR passes only when it is already masked (a subgraph's, with its id).
+    const masked = code !== 'INTERNAL_SERVER_ERROR' || typeof extensions.errorId === 'string';
+    if ((ERROR_CODES as readonly string[]).includes(code) && masked) {
       return { message: formatted.message, locations: formatted.locations, path: formatted.path, extensions };
     }
   }

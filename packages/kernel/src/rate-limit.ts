@@ -25,6 +25,8 @@ export type RateLimitKind = keyof typeof RATE_LIMITS;
 
 export interface RateLimitConfig {
   redisUrl?: string;
+  /** Namespace of the counters in Redis, so several platforms (or test runs) can share one Redis. */
+  keyPrefix: string;
   limits: Record<RateLimitKind, { points: number; duration: number }>;
 }
 
@@ -35,7 +37,7 @@ export function readRateLimitConfig(r: EnvReader): RateLimitConfig {
       { points: r.int(spec.env, spec.points, { min: 1, max: 10_000_000 }), duration: spec.duration },
     ]),
   ) as RateLimitConfig['limits'];
-  return { redisUrl: r.optional('REDIS_URL'), limits };
+  return { redisUrl: r.optional('REDIS_URL'), keyPrefix: r.str('RATE_LIMIT_KEY_PREFIX', 'wsb'), limits };
 }
 
 export interface RateLimiter {
@@ -46,7 +48,7 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
-export function createRateLimiter(config: RateLimitConfig, prefix: string, log: Logger): RateLimiter {
+export function createRateLimiter(config: RateLimitConfig, log: Logger): RateLimiter {
   const redis = config.redisUrl
     ? new Redis(config.redisUrl, {
         // Fail fast instead of queueing while Redis is down, so the insurance limiter takes over.
@@ -68,13 +70,13 @@ export function createRateLimiter(config: RateLimitConfig, prefix: string, log: 
 
   const limiters = Object.fromEntries(
     Object.entries(config.limits).map(([kind, { points, duration }]) => {
-      const memory = new RateLimiterMemory({ points, duration, keyPrefix: `${prefix}:${kind}` });
+      const memory = new RateLimiterMemory({ points, duration, keyPrefix: `${config.keyPrefix}:${kind}` });
       const limiter: RateLimiterAbstract = redis
         ? new RateLimiterRedis({
             storeClient: redis,
             points,
             duration,
-            keyPrefix: `rl:${kind}`,
+            keyPrefix: `${config.keyPrefix}:rl:${kind}`,
             rejectIfRedisNotReady: true,
             insuranceLimiter: memory,
           })

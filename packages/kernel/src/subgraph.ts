@@ -98,7 +98,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
   const orm = await createORM({ databaseUrl: config.databaseUrl, entities: def.entities, migrations: def.migrations, log });
   await prepareDatabase(orm, log);
   const services = options.services ?? createServiceClient(config, def.name, log);
-  const rateLimiter = createRateLimiter(config.rateLimits, def.name, log);
+  const rateLimiter = createRateLimiter(config.rateLimits, log);
 
   const typeDefs = loadTypeDefs(def.schemaPath);
   const schema = applyMiddleware(

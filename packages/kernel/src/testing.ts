@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import type { SubgraphConfig } from './config';
 import type { Identity, Role } from './identity';
-import type { ServiceClient } from './service-client';
+import type { CallOptions, ServiceClient } from './service-client';
 import { createSubgraph, type SubgraphApp, type SubgraphDefinition } from './subgraph';
 
 export interface TestApp<L, C extends SubgraphConfig> extends SubgraphApp<L, C> {
@@ -62,10 +62,10 @@ async function dropDatabase(serverUrl: string, dbName: string): Promise<void> {
 
 /** A ServiceClient stub: answers from handlers keyed by service, records every call. */
 export function stubServices(handlers: Partial<Record<string, (query: string, variables: Record<string, unknown>) => unknown>>) {
-  const calls: { service: string; query: string; variables: Record<string, unknown> }[] = [];
+  const calls: { service: string; query: string; variables: Record<string, unknown>; options: CallOptions }[] = [];
   const client: ServiceClient = {
-    async request<T>(service: string, query: string, variables: Record<string, unknown> = {}) {
-      calls.push({ service, query, variables });
+    async request<T>(service: string, query: string, variables: Record<string, unknown> = {}, options: CallOptions = {}) {
+      calls.push({ service, query, variables, options });
       const handler = handlers[service];
       if (!handler) throw new Error(`no stub for service ${service}`);
       return (await handler(query, variables)) as T;
