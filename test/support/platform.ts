@@ -4,7 +4,7 @@
  * platform a developer already has running.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
@@ -28,6 +28,8 @@ export interface Platform {
 
 export async function startPlatform(options: { basePort: number; env?: Record<string, string> }): Promise<Platform> {
   const runDir = mkdtempSync(join(tmpdir(), 'wsb-e2e-'));
+  // An embedded PostgreSQL runs as the postgres user, which must reach its data dir in here.
+  chmodSync(runDir, 0o755);
   const prefix = `wsb_e2e_${randomBytes(3).toString('hex')}`;
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -55,7 +57,8 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
     await dev('stop', 'all').catch(() => undefined);
     throw new Error(`./dev.sh start all failed:\n${e.stdout}\n${e.stderr}`);
   }
-  const serverUrl = env.DATABASE_URL ?? `postgres://postgres@127.0.0.1:${env.EMBEDDED_PG_PORT}/postgres`;
+  // Without DATABASE_URL, dev.sh started an embedded server and wrote its URL here.
+  const serverUrl = env.DATABASE_URL ?? readFileSync(join(runDir, 'pids/embedded-postgres.ready'), 'utf8').trim();
   const dbUrl = (service: Service) => {
     const url = new URL(serverUrl);
     url.pathname = `/${prefix}_${service}`;

@@ -1,0 +1,48 @@
+/** Against the machine's real Redis (REDIS_URL, default redis://127.0.0.1:6379). */
+import { randomBytes } from 'node:crypto';
+import { createLogger } from '../src/logger';
+import { createRateLimiter, RATE_LIMITS, type RateLimitConfig } from '../src/rate-limit';
+
+const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
+const log = createLogger({ service: 'test' }, 'error');
+const limits = (points: number): RateLimitConfig['limits'] =>
+  Object.fromEntries(Object.keys(RATE_LIMITS).map((k) => [k, { points, duration: 60 }])) as RateLimitConfig['limits'];
+const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e) => `${e.code}:${e.extensions?.retryAfter > 0}`);
+
+describe('rate limiter', () => {
+  it('shares one limit between two instances through Redis', async () => {
+    const config = { redisUrl, keyPrefix: `test-${randomBytes(4).toString('hex')}`, limits: limits(3) };
+    const a = createRateLimiter(config, log);
+    const b = createRateLimiter(config, log);
+    try {
+      await new Promise((r) => setTimeout(r, 300));
+      expect(a.shared() && b.shared()).toBe(true);
+      const results = [];
+      for (const limiter of [a, b, a, b]) results.push(await codeOf(limiter.consume('anonymous', '198.51.100.1')));
+      expect(results).toEqual(['OK', 'OK', 'OK', 'RATE_LIMITED:true']);
+      expect(await codeOf(b.consume('anonymous', '198.51.100.2'))).toBe('OK');
+    } finally {
+      await a.close();
+      await b.close();
+    }
+  });
+
+  it('falls back to a per-process limit when Redis is unreachable', async () => {
+    const limiter = createRateLimiter({ redisUrl: 'redis://127.0.0.1:1', keyPrefix: 'down', limits: limits(2) }, log);
+    try {
+      const results = [];
+      for (let i = 0; i < 3; i++) results.push(await codeOf(limiter.consume('mutation', 'user-1')));
+      expect(results).toEqual(['OK', 'OK', 'RATE_LIMITED:true']);
+      expect(limiter.shared()).toBe(false);
+    } finally {
+      await limiter.close();
+    }
+  });
+
+  it('uses a per-process limit without REDIS_URL', async () => {
+    const limiter = createRateLimiter({ keyPrefix: 'mem', limits: limits(1) }, log);
+    expect(await codeOf(limiter.consume('authEmail', 'a@example.com'))).toBe('OK');
+    expect(await codeOf(limiter.consume('authEmail', 'a@example.com'))).toBe('RATE_LIMITED:true');
+    await limiter.close();
+  });
+});
