@@ -1,0 +1,37 @@
+import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
+import { isEmail, normalizeEmail, passwordProblem } from './validation';
+
+export interface BootstrapAdmin {
+  email: string;
+  password: string;
+}
+
+export interface AuthConfig extends SubgraphConfig {
+  /** Lifetime of an access token; role changes reach a user at the latest when it runs out. */
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlDays: number;
+  /** The operator's first admin, made sure of at start-up; undefined when not configured. */
+  bootstrapAdmin?: BootstrapAdmin;
+}
+
+export function readConfig(env: Env): AuthConfig {
+  const platform = readSubgraphConfig('auth', env);
+  const r = new EnvReader(env);
+  const accessTokenTtlSeconds = r.int('ACCESS_TOKEN_TTL_SECONDS', 900, { min: 30, max: 86_400 });
+  const refreshTokenTtlDays = r.int('REFRESH_TOKEN_TTL_DAYS', 30, { min: 1, max: 365 });
+  const email = r.optional('BOOTSTRAP_ADMIN_EMAIL');
+  const password = r.optional('BOOTSTRAP_ADMIN_PASSWORD');
+  if (Boolean(email) !== Boolean(password)) {
+    r.problems.push('BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD must be set together (or neither)');
+  }
+  if (email && !isEmail(normalizeEmail(email))) r.problems.push('BOOTSTRAP_ADMIN_EMAIL must be a valid email address');
+  const problem = password === undefined ? undefined : passwordProblem(password);
+  if (problem) r.problems.push(`BOOTSTRAP_ADMIN_PASSWORD: ${problem}`);
+  r.done();
+  return {
+    ...platform,
+    accessTokenTtlSeconds,
+    refreshTokenTtlDays,
+    bootstrapAdmin: email && password ? { email: normalizeEmail(email), password } : undefined,
+  };
+}

@@ -1,0 +1,4 @@
+import { startSubgraph } from '@wsb/kernel';
+import { authSubgraph } from './subgraph';
+
+void startSubgraph(authSubgraph);

@@ -1,0 +1,5 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261125000200_auth } from './Migration20261125000200_auth';
+
+/** Applied in this order; listed explicitly so migrations work the same under tsx, jest and tsc. */
+export const migrations: MigrationObject[] = [{ name: 'Migration20261125000200_auth', class: Migration20261125000200_auth }];

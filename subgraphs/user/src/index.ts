@@ -1,0 +1,4 @@
+import { startSubgraph } from '@wsb/kernel';
+import { userSubgraph } from './subgraph';
+
+void startSubgraph(userSubgraph);
