@@ -124,7 +124,8 @@ export function formatClientError(
     };
   }
   const thrown = error instanceof GraphQLError ? error.originalError : error;
-  const fromGraphQL = thrown === undefined || thrown instanceof GraphQLError;
+  // A subgraph's answer relayed by the gateway arrives as a plain error object, already masked there.
+  const fromGraphQL = thrown === undefined || thrown instanceof GraphQLError || !(thrown instanceof Error);
   const code = formatted.extensions?.code;
   if (fromGraphQL && typeof code === 'string') {
     const { stacktrace: _s, exception: _e, ...extensions } = formatted.extensions ?? {};

@@ -49,21 +49,32 @@ export function ownerOrAdmin<P>(owner: (parent: P) => string | undefined | null)
  * user, everything per client IP for anonymous callers. Calls between platform services are not
  * counted; the client request that caused them already was.
  */
-export const requestRateLimit = rule({ cache: 'contextual' })(async (_p, _a, ctx: WithLimits, info) => {
+export const requestRateLimit = rule({ cache: 'contextual' })((_p, _a, ctx: WithLimits, info) => {
   const { caller, user, clientIp } = ctx.identity;
   if (caller !== 'gateway') return true;
-  if (!user) await ctx.rateLimiter.consume('anonymous', clientIp ?? 'unknown');
-  else if (info.operation.operation === 'mutation') await ctx.rateLimiter.consume('mutation', user.id);
+  if (!user) return counted(ctx.rateLimiter.consume('anonymous', clientIp ?? 'unknown'));
+  if (info.operation.operation === 'mutation') return counted(ctx.rateLimiter.consume('mutation', user.id));
   return true;
 });
 
+/** A shield rule must return its error: one it throws is replaced by the generic fallback. */
+function counted(consumed: Promise<void>): Promise<true | Error> {
+  return consumed.then(
+    () => true as const,
+    (err: Error) => err,
+  );
+}
+
 /** Counts an attempt against a limit keyed by something in the arguments (an email, say) and the client IP. */
 export function limitAttempts(kind: RateLimitKind, keyOf: (args: any) => string, ipKind: RateLimitKind) {
-  return rule({ cache: 'no_cache' })(async (_p, args, ctx: WithLimits) => {
-    await ctx.rateLimiter.consume(ipKind, ctx.identity.clientIp ?? 'unknown');
-    await ctx.rateLimiter.consume(kind, keyOf(args).trim().toLowerCase());
-    return true;
-  });
+  return rule({ cache: 'no_cache' })((_p, args, ctx: WithLimits) =>
+    counted(
+      (async () => {
+        await ctx.rateLimiter.consume(ipKind, ctx.identity.clientIp ?? 'unknown');
+        await ctx.rateLimiter.consume(kind, String(keyOf(args)).trim().toLowerCase());
+      })(),
+    ),
+  );
 }
 
 /** Puts the request rate limit in front of every root field's own rule. */

@@ -1,0 +1,158 @@
+/**
+ * The gateway in front of real workspace subgraphs (in-process, each on its own port and database),
+ * with rate limits counted in the machine's real Redis.
+ */
+import http from 'node:http';
+import { randomBytes } from 'node:crypto';
+import type { AddressInfo } from 'node:net';
+import { SignJWT } from 'jose';
+import { createHttpApp, parseServiceKeys, signAccessToken, signServiceToken } from '@wsb/kernel';
+import { initTestApp, stubServices, type TestApp } from '@wsb/kernel/src/testing';
+import { workspaceSubgraph } from '../../subgraphs/workspace/src/subgraph';
+import { readGatewayConfig } from '../src/config';
+import { createGateway, type Gateway } from '../src/server';
+import { gql, bearer } from '../../test/support/client';
+
+const prefix = `gwtest-${randomBytes(4).toString('hex')}`;
+const env = {
+  REDIS_URL: process.env.REDIS_URL ?? 'redis://127.0.0.1:6379',
+  RATE_LIMIT_KEY_PREFIX: prefix,
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '4',
+  SERVICE_JWT_KEYS: 'k1:gateway-test-service-key-0123456789abcdef',
+  JWT_SECRET: 'gateway-test-user-secret-0123456789abcdef',
+};
+const noAudit = stubServices({ admin: () => ({ _recordAudit: { id: 'x' } }) }).client;
+
+let subgraphs: TestApp<any, any>[] = [];
+let servers: http.Server[] = [];
+let gateways: Gateway[] = [];
+
+async function listen(app: TestApp<any, any>): Promise<string> {
+  const server = http.createServer(createHttpApp(app));
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  servers.push(server);
+  return `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+}
+
+async function gateway(workspaceUrl: string, extra: Record<string, string> = {}): Promise<Gateway> {
+  const gw = await createGateway(
+    readGatewayConfig({ ...process.env, ...env, GATEWAY_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', WORKSPACE_SERVICE_URL: workspaceUrl, ...extra }),
+  );
+  gateways.push(gw);
+  return gw;
+}
+
+let urlA: string;
+let urlB: string;
+beforeAll(async () => {
+  subgraphs = [
+    await initTestApp(workspaceSubgraph, { env, services: noAudit }),
+    await initTestApp(workspaceSubgraph, { env, services: noAudit }),
+  ];
+  urlA = await listen(subgraphs[0]);
+  urlB = await listen(subgraphs[1]);
+});
+afterAll(async () => {
+  for (const gw of gateways) await gw.close();
+  for (const s of servers) await new Promise((r) => s.close(r));
+  for (const app of subgraphs) await app.close();
+});
+
+const WORKSPACES = '{ workspaces { totalCount } }';
+
+describe('rate limits shared through Redis', () => {
+  it('hold across two gateways and two subgraph instances, per client address', async () => {
+    const a = await gateway(urlA, { TRUSTED_PROXIES: 'loopback' });
+    const b = await gateway(urlB, { TRUSTED_PROXIES: 'loopback' });
+    const client = { 'x-forwarded-for': '192.0.2.10' };
+    const codes: string[] = [];
+    for (const gw of [a, b, a, b, a]) {
+      const res = await gql(gw.url, WORKSPACES, {}, client);
+      codes.push(res.errors?.[0].extensions?.code ?? 'OK');
+    }
+    expect(codes).toEqual(['OK', 'OK', 'OK', 'OK', 'RATE_LIMITED']);
+    const limited = await gql(b.url, WORKSPACES, {}, client);
+    expect(limited.errors?.[0]).toMatchObject({ extensions: { code: 'RATE_LIMITED' } });
+    expect(limited.errors?.[0].extensions?.retryAfter).toBeGreaterThan(0);
+    expect(limited.errors?.[0].message).toMatch(/^Too many requests; retry in \d+ seconds\.$/);
+    // Another client address has its own budget.
+    expect((await gql(a.url, WORKSPACES, {}, { 'x-forwarded-for': '192.0.2.11' })).errors).toBeUndefined();
+  });
+
+  it('ignores X-Forwarded-For from a peer that is not a trusted proxy', async () => {
+    const c = await gateway(urlA);
+    // 192.0.2.10 is used up above; untrusted, the header is ignored and the socket address counts.
+    const res = await gql(c.url, WORKSPACES, {}, { 'x-forwarded-for': '192.0.2.10' });
+    expect(res.errors).toBeUndefined();
+  });
+
+  it('counts mutations per signed-in user, not per address', async () => {
+    const a = gateways[0];
+    const secret = new TextEncoder().encode(env.JWT_SECRET);
+    const { token } = await signAccessToken({ id: '00000000-0000-4000-8000-0000000000aa', role: 'MEMBER' }, secret, 60);
+    // Members may not create workspaces: FORBIDDEN, but the attempt still counts (120/min default).
+    const res = await gql(a.url, 'mutation { archiveWorkspace(id: "x") { id } }', {}, { ...bearer(token), 'x-forwarded-for': '192.0.2.10' });
+    expect(res.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});
+
+describe('a subgraph reached directly', () => {
+  const keys = parseServiceKeys(env.SERVICE_JWT_KEYS, []);
+  const entities = `query { _entities(representations: [{ __typename: "Workspace", id: "00000000-0000-4000-8000-000000000001" }]) { ... on Workspace { name } } }`;
+
+  it.each([
+    ['no token', async () => ({})],
+    ['a client identity header', async () => ({ 'x-user-id': 'u1', 'x-user-role': 'ADMIN' })],
+    ['a user access token', async () => bearer((await signAccessToken({ id: 'u1', role: 'ADMIN' }, new TextEncoder().encode(env.JWT_SECRET), 60)).token)],
+    ['a forged service token', async () => bearer(await signServiceToken({ caller: 'gateway' }, parseServiceKeys('k1:not-the-platform-key-0123456789abcdef', [])))],
+    [
+      'an expired service token',
+      async () =>
+        bearer(
+          await new SignJWT({})
+            .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
+            .setSubject('gateway')
+            .setIssuer('gateway')
+            .setAudience('wsb-subgraph')
+            .setIssuedAt(Math.floor(Date.now() / 1000) - 300)
+            .setExpirationTime(Math.floor(Date.now() / 1000) - 200)
+            .sign(keys[0].secret),
+        ),
+    ],
+  ])('refuses %s with 401 and no data, _entities and _service included', async (_name, headers) => {
+    for (const query of [WORKSPACES, entities, '{ _service { sdl } }']) {
+      const res = await gql(urlA, query, {}, await headers());
+      expect(res.status).toBe(401);
+      expect(res.data).toBeUndefined();
+      expect(res.errors?.[0]).toEqual({ message: 'This service only answers other services of the platform.', extensions: { code: 'UNAUTHENTICATED' } });
+    }
+  });
+
+  it('answers a valid service token', async () => {
+    const res = await gql(urlA, '{ _service { sdl } }', {}, bearer(await signServiceToken({ caller: 'gateway' }, keys)));
+    expect(res.status).toBe(200);
+    expect(res.data._service.sdl).toContain('type Workspace');
+  });
+});
+
+describe('query limits at the gateway', () => {
+  it('refuses alias bombs, deep queries, batches and oversized bodies with clear errors', async () => {
+    const gw = await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000' });
+    const aliases = `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: workspaces { totalCount }`).join(' ')} }`;
+    expect((await gql(gw.url, aliases)).errors?.[0]).toEqual({
+      message: 'Syntax Error: Aliases limit of 15 exceeded, found 16.',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' },
+    });
+    const deep = `{ workspaces { edges { node { hourlyRate { amount } } } } }`.replace('amount', 'amount __typename');
+    expect((await gql(gw.url, deep)).errors).toBeUndefined();
+    const batch = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: WORKSPACES }, { query: WORKSPACES }]) });
+    expect(batch.status).toBe(400);
+    expect(((await batch.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+    const big = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ workspaces { totalCount } } #${'x'.repeat(200_000)}` }) });
+    expect(big.status).toBe(413);
+    expect(await big.json()).toEqual({ errors: [{ message: 'The request body is too large.', extensions: { code: 'BAD_USER_INPUT' } }] });
+    const malformed = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });
+    expect(malformed.status).toBe(400);
+    expect(await malformed.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+});
