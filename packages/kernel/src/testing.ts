@@ -30,7 +30,15 @@ export async function initTestApp<L, C extends SubgraphConfig>(
   const url = new URL(server);
   url.pathname = `/${dbName}`;
   const app = await createSubgraph(def, {
-    env: { ...process.env, NODE_ENV: 'test', LOG_LEVEL: process.env.LOG_LEVEL ?? 'error', [`${def.name.toUpperCase()}_DATABASE_URL`]: url.toString(), ...options.env },
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
+      [`${def.name.toUpperCase()}_DATABASE_URL`]: url.toString(),
+      // Rate-limit counters of one test app never meet another's (Redis outlives test runs).
+      RATE_LIMIT_KEY_PREFIX: dbName,
+      ...options.env,
+    },
     config: options.config,
     services: options.services,
   });

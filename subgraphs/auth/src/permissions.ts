@@ -1,4 +1,7 @@
-import { allow, type IRules } from '@wsb/kernel';
+import { allow, limitAttempts, type IRules } from '@wsb/kernel';
+
+/** Against brute force: a tight budget per email and per client address (RATE_LIMIT_AUTH_PER_*). */
+const authAttempt = limitAttempts('authEmail', (args: { input: { email: string } }) => args.input.email, 'authIp');
 
 /**
  * Signing in is for anonymous callers. AuthPayload.user is the profile auth itself just read for
@@ -10,8 +13,8 @@ export const permissions: IRules = {
     _entities: allow,
   },
   Mutation: {
-    register: allow,
-    login: allow,
+    register: authAttempt,
+    login: authAttempt,
     refreshToken: allow,
     logout: allow,
   },
