@@ -266,7 +266,14 @@ cmd_test() {
   if [ "$PG_STARTED_HERE" = 1 ]; then trap 'stop_database' EXIT; fi
   say "==> npm run compose -- --check"; npm run compose -- --check
   say "==> npm run typecheck"; npm run typecheck
-  say "==> npx jest --runInBand${*:+ $*}"; npx jest --runInBand "$@"
+  say "==> npx jest --runInBand${*:+ $*}"
+  local results=$RUN_DIR/jest-results.json status=0
+  rm -f "$results"
+  npx jest --runInBand --json --outputFile="$results" "$@" || status=$?
+  # One plain closing line that any CI reads: "jest: N passed, N failed, N skipped".
+  [ ! -f "$results" ] || node -e 'const r=require(process.argv[1]);
+    console.log(`jest: ${r.numPassedTests} passed, ${r.numFailedTests} failed, ${r.numPendingTests} skipped`)' "$results"
+  return "$status"
 }
 
 main() {

@@ -35,6 +35,7 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
     ...process.env,
     WSB_RUN_DIR: runDir,
     DB_NAME_PREFIX: prefix,
+    RATE_LIMIT_KEY_PREFIX: prefix,
     GATEWAY_PORT: String(options.basePort + 1000),
     EMBEDDED_PG_PORT: String(options.basePort + 900),
     LOG_LEVEL: 'info',
