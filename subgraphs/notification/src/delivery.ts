@@ -1,0 +1,178 @@
+/**
+ * Delivers notifications with retries. The first attempt runs inside the request, so a caller
+ * usually gets SENT back; failed attempts are retried in the background with exponential backoff
+ * (NOTIFY_RETRY_BASE_MS × 2^(n-1) after attempt n) until NOTIFY_MAX_ATTEMPTS, ending in FAILED
+ * with the error as failureReason.
+ *
+ * Every attempt is claimed in the database first (`attempts = attempts + 1 where attempts = n and
+ * status = 'QUEUED'`), so two workers never run the same attempt. State is written through the
+ * worker's own entity manager, never the request's, because retries outlive the request.
+ * `stop()` cancels the pending retries and waits for running attempts; what is left stays QUEUED
+ * and the periodic sweep (of this or another instance) picks it up once it has gone stale.
+ */
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
+import type { Logger } from '@wsb/kernel';
+import type { NotificationConfig } from './config';
+import { Notification } from './entities/notification.entity';
+
+interface WorkerApp {
+  orm: MikroORM;
+  config: NotificationConfig;
+  log: Logger;
+}
+
+const MAX_REASON_LENGTH = 500;
+/** How long past its last change a QUEUED row must be before the sweep takes it over. */
+const STALE_MARGIN_MS = 60_000;
+
+export function failureReason(err: unknown): string {
+  const message = (err instanceof Error ? err.message : String(err)).trim();
+  return (message || 'Delivery failed without a reason.').slice(0, MAX_REASON_LENGTH);
+}
+
+export class DeliveryWorker {
+  private app?: WorkerApp;
+  private stopped = true;
+  private sweepTimer?: NodeJS.Timeout;
+  private readonly retries = new Set<NodeJS.Timeout>();
+  private readonly running = new Set<Promise<void>>();
+
+  async start(app: WorkerApp): Promise<void> {
+    this.app = app;
+    this.stopped = false;
+    await this.sweep();
+    this.sweepTimer = setInterval(() => void this.track(this.sweep()), this.staleAfterMs());
+    this.sweepTimer.unref(); // never the reason the process stays up
+  }
+
+  /** Cancels pending retries and the sweep, then waits for the attempts already running. */
+  async stop(): Promise<void> {
+    this.stopped = true;
+    clearInterval(this.sweepTimer);
+    for (const timer of this.retries) clearTimeout(timer);
+    this.retries.clear();
+    await Promise.allSettled([...this.running]);
+    this.app?.config.mailer.close?.();
+  }
+
+  /** Resolves once no attempt is running or scheduled (tests wait on it). */
+  async idle(): Promise<void> {
+    while (this.running.size || this.retries.size) {
+      await Promise.allSettled([...this.running]);
+      if (this.retries.size) await new Promise((resolve) => setTimeout(resolve, 5));
+    }
+  }
+
+  /** The first attempt of a notification just recorded; later attempts are scheduled. */
+  deliver(id: string): Promise<void> {
+    return this.track(this.attempt(id, 0));
+  }
+
+  /**
+   * Takes over QUEUED rows nobody has touched for longer than any retry waits: their instance
+   * stopped or died. The attempts guard keeps two sweeping instances from both sending.
+   */
+  async sweep(): Promise<void> {
+    if (this.stopped) return;
+    const cutoff = new Date(Date.now() - this.staleAfterMs());
+    const rows = await this.em()
+      .getConnection()
+      .execute<{ id: string; attempts: number }[]>(
+        `select id, attempts from notification where status = 'QUEUED' and updated_at < ? order by updated_at limit 100`,
+        [cutoff],
+        'all',
+      );
+    const { notifyMaxAttempts } = this.config();
+    for (const row of rows) {
+      void this.track(row.attempts >= notifyMaxAttempts ? this.settleOrphan(row.id, row.attempts) : this.attempt(row.id, row.attempts));
+    }
+  }
+
+  /** Its last attempt was claimed but never recorded (the instance died): it ends FAILED. */
+  private async settleOrphan(id: string, attempts: number): Promise<void> {
+    await this.write(
+      this.em(),
+      `update notification set status = 'FAILED', failure_reason = coalesce(failure_reason, ?), updated_at = ?
+       where id = ? and status = 'QUEUED' and attempts = ?`,
+      ['Delivery was interrupted before it finished.', new Date(), id, attempts],
+    );
+  }
+
+  private staleAfterMs(): number {
+    const { notifyRetryBaseMs, notifyMaxAttempts } = this.config();
+    return notifyRetryBaseMs * 2 ** notifyMaxAttempts + STALE_MARGIN_MS;
+  }
+
+  private async attempt(id: string, expectedAttempts: number): Promise<void> {
+    if (this.stopped) return; // left QUEUED for the sweep after the next start
+    const em = this.em();
+    const { mailer, sms, notifyMaxAttempts, notifyRetryBaseMs } = this.config();
+    const notification = await this.write(
+      em,
+      `update notification set attempts = attempts + 1, updated_at = ? where id = ? and status = 'QUEUED' and attempts = ? returning *`,
+      [new Date(), id, expectedAttempts],
+    );
+    if (!notification) return; // someone else took this attempt, or it is already final
+    try {
+      if (notification.channel === 'EMAIL') {
+        await mailer.send({ to: notification.recipient, subject: notification.subject, text: notification.body });
+      } else {
+        await sms.send({ to: notification.recipient, text: notification.body });
+      }
+    } catch (err) {
+      const reason = failureReason(err);
+      const final = notification.attempts >= notifyMaxAttempts;
+      this.log().warn('notification delivery failed', { notificationId: id, attempt: notification.attempts, final, reason });
+      await this.write(
+        em,
+        `update notification set status = ?, failure_reason = ?, updated_at = ? where id = ?`,
+        [final ? 'FAILED' : 'QUEUED', reason, new Date(), id],
+      );
+      if (!final) this.retry(id, notification.attempts, notifyRetryBaseMs * 2 ** (notification.attempts - 1));
+      return;
+    }
+    const now = new Date();
+    await this.write(em, `update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id = ?`, [
+      now,
+      now,
+      id,
+    ]);
+  }
+
+  private retry(id: string, attempts: number, delayMs: number): void {
+    if (this.stopped) return;
+    const timer = setTimeout(() => {
+      this.retries.delete(timer);
+      void this.track(this.attempt(id, attempts));
+    }, delayMs);
+    this.retries.add(timer);
+  }
+
+  /** Keeps a background task visible to stop() and idle(), and logs instead of rejecting unhandled. */
+  private track(task: Promise<void>): Promise<void> {
+    const tracked: Promise<void> = task
+      .catch((err) => this.log().error('notification delivery crashed', { err }))
+      .finally(() => this.running.delete(tracked));
+    this.running.add(tracked);
+    return tracked;
+  }
+
+  private async write(em: EntityManager, sql: string, params: unknown[]): Promise<Notification | null> {
+    const [row] = await em.getConnection().execute<Record<string, unknown>[]>(sql, params, 'all');
+    return row ? em.map(Notification, row) : null;
+  }
+
+  private em(): EntityManager {
+    return this.started().orm.em.fork();
+  }
+  private config(): NotificationConfig {
+    return this.started().config;
+  }
+  private log(): Logger {
+    return this.started().log;
+  }
+  private started(): WorkerApp {
+    if (!this.app) throw new Error('DeliveryWorker used before start()');
+    return this.app;
+  }
+}

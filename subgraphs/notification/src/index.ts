@@ -1,0 +1,4 @@
+import { startSubgraph } from '@wsb/kernel';
+import { notificationSubgraph } from './subgraph';
+
+void startSubgraph(notificationSubgraph);

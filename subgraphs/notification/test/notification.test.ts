@@ -1,0 +1,152 @@
+import { asService, initTestApp } from '@wsb/kernel/src/testing';
+import { createNotificationSubgraph } from '../src/subgraph';
+import { CapturingMailer, CapturingSms, message, row, SEND, settled, type App } from './helpers';
+
+const booking = asService('booking');
+const userId = '00000000-0000-4000-8000-000000000002';
+const mailer = new CapturingMailer();
+const sms = new CapturingSms();
+const BASE_MS = 20;
+let app: App;
+
+beforeAll(async () => {
+  app = await initTestApp(createNotificationSubgraph(), { config: { mailer, sms, notifyMaxAttempts: 3, notifyRetryBaseMs: BASE_MS } });
+});
+afterAll(async () => {
+  await app.definition.onStop?.();
+  await app.close();
+});
+beforeEach(() => mailer.reset());
+
+describe('_sendNotification', () => {
+  it('records the notification, sends the email and answers SENT', async () => {
+    const variables = message(userId);
+    const { data, errors } = await app.run(SEND, variables, booking);
+    expect(errors).toBeUndefined();
+    expect(data._sendNotification).toMatchObject({
+      status: 'SENT',
+      channel: 'EMAIL',
+      kind: 'BOOKING_CONFIRMED',
+      subject: 'Your booking is confirmed',
+      failureReason: null,
+      user: { id: userId },
+    });
+    expect(mailer.sent).toEqual([{ to: 'ada@example.com', subject: 'Your booking is confirmed', text: 'Orion, 1 December 2026, 09:00 to 11:00.' }]);
+    const stored = await row(app, variables.input.dedupeKey);
+    expect(stored).toMatchObject({ id: data._sendNotification.id, status: 'SENT', attempts: 1, failure_reason: null });
+    expect(stored?.sent_at).toEqual(new Date(data._sendNotification.sentAt));
+  });
+
+  it('answers a repeated dedupeKey with the first notification and does not send again', async () => {
+    const variables = message(userId);
+    const first = (await app.run(SEND, variables, booking)).data._sendNotification;
+    const again = await app.run(SEND, { input: { ...variables.input, subject: 'Changed' } }, booking);
+    expect(again.data._sendNotification).toEqual(first);
+    expect(mailer.sent).toHaveLength(1);
+    const count = await app.orm.em.fork().getConnection().execute('select count(*)::int as n from notification where dedupe_key = ?', [variables.input.dedupeKey]);
+    expect(count).toEqual([{ n: 1 }]);
+  });
+
+  it('sends once for ten concurrent requests with one dedupeKey', async () => {
+    const variables = message(userId);
+    const results = await Promise.all(Array.from({ length: 10 }, () => app.run(SEND, variables, booking)));
+    expect(new Set(results.map((r) => r.data._sendNotification.id)).size).toBe(1);
+    await settled(app);
+    expect(mailer.sent).toHaveLength(1);
+    expect(await row(app, variables.input.dedupeKey)).toMatchObject({ status: 'SENT', attempts: 1 });
+  });
+
+  it('retries with exponential backoff and ends FAILED with the trimmed error', async () => {
+    mailer.failures = Infinity;
+    const variables = message(userId);
+    const { data } = await app.run(SEND, variables, booking);
+    // The first attempt failed inside the request; the retries run after it answered.
+    expect(data._sendNotification).toMatchObject({ status: 'QUEUED', failureReason: 'mailbox unavailable (550)', sentAt: null });
+    await settled(app);
+    expect(mailer.attempts).toHaveLength(3);
+    const gaps = mailer.attempts.slice(1).map((t, i) => t - mailer.attempts[i]);
+    expect(gaps[0]).toBeGreaterThanOrEqual(BASE_MS - 2);
+    expect(gaps[1]).toBeGreaterThanOrEqual(2 * BASE_MS - 2);
+    expect(await row(app, variables.input.dedupeKey)).toMatchObject({ status: 'FAILED', attempts: 3, failure_reason: 'mailbox unavailable (550)', sent_at: null });
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it('ends SENT on the second attempt when the first one fails', async () => {
+    mailer.failures = 1;
+    const variables = message(userId);
+    expect((await app.run(SEND, variables, booking)).data._sendNotification.status).toBe('QUEUED');
+    await settled(app);
+    expect(await row(app, variables.input.dedupeKey)).toMatchObject({ status: 'SENT', attempts: 2, failure_reason: null });
+    expect(mailer.sent).toHaveLength(1);
+  });
+
+  it('sends an SMS through the SMS sender', async () => {
+    const variables = message(userId, { channel: 'SMS', recipient: '+4915112345678' });
+    const { data } = await app.run(SEND, variables, booking);
+    expect(data._sendNotification).toMatchObject({ status: 'SENT', channel: 'SMS' });
+    expect(sms.sent).toEqual([{ to: '+4915112345678', text: 'Orion, 1 December 2026, 09:00 to 11:00.' }]);
+    expect(mailer.sent).toHaveLength(0);
+  });
+
+  it.each([
+    ['a malformed user id', { userId: 'nope' }, 'input.userId is not a valid id.'],
+    ['two email recipients', { recipient: 'a@example.com, b@example.com' }, 'input.recipient must be one email address for an EMAIL notification.'],
+    ['an SMS to an email address', { channel: 'SMS' }, 'input.recipient must be a phone number such as +4915112345678 for an SMS notification.'],
+    ['a lower-case kind', { kind: 'confirmed' }, 'input.kind must be 1 to 64 upper-case letters, digits or _, e.g. BOOKING_CONFIRMED.'],
+    ['a subject with a line break', { subject: 'Hi\r\nBcc: x@example.com' }, 'input.subject must be 1 to 200 characters on one line.'],
+    ['an empty body', { body: '  ' }, 'input.body must be 1 to 10000 characters.'],
+    ['an empty dedupeKey', { dedupeKey: '' }, 'input.dedupeKey must be 1 to 200 characters.'],
+  ])('rejects %s', async (_label, patch, text) => {
+    const { errors } = await app.run(SEND, message(userId, patch), booking);
+    expect(errors?.[0]).toMatchObject({ message: text, extensions: { code: 'BAD_USER_INPUT' } });
+    expect(mailer.attempts).toHaveLength(0);
+  });
+});
+
+describe('shutdown and recovery', () => {
+  it('stops pending retries on stop and finishes them after the next start', async () => {
+    const definition = createNotificationSubgraph();
+    const flaky = new CapturingMailer();
+    flaky.failures = 1;
+    const other = await initTestApp(definition, { config: { mailer: flaky, notifyMaxAttempts: 4, notifyRetryBaseMs: 60_000 } });
+    try {
+      const variables = message(userId);
+      expect((await other.run(SEND, variables, booking)).data._sendNotification.status).toBe('QUEUED');
+      const started = Date.now();
+      await definition.onStop!(); // the retry would wait a minute: stop must not
+      expect(Date.now() - started).toBeLessThan(1000);
+      expect(await row(other, variables.input.dedupeKey)).toMatchObject({ status: 'QUEUED', attempts: 1 });
+
+      // A later start (here: the same worker again) takes the stale row over and delivers it.
+      await other.orm.em.fork().getConnection().execute(`update notification set updated_at = updated_at - interval '1 day'`);
+      await definition.onStart!(other);
+      await settled(other);
+      expect(await row(other, variables.input.dedupeKey)).toMatchObject({ status: 'SENT', attempts: 2, failure_reason: null });
+      expect(flaky.sent).toHaveLength(1);
+    } finally {
+      await definition.onStop!();
+      await other.close();
+    }
+  });
+
+  it('settles an orphan whose last attempt never finished as FAILED', async () => {
+    const variables = message(userId);
+    mailer.failures = Infinity;
+    await app.run(SEND, variables, booking);
+    await settled(app);
+    const em = app.orm.em.fork();
+    // As if the instance died during the last attempt: claimed, never recorded.
+    await em.getConnection().execute(
+      `update notification set status = 'QUEUED', failure_reason = null, updated_at = updated_at - interval '1 day' where dedupe_key = ?`,
+      [variables.input.dedupeKey],
+    );
+    await app.createContext().loaders.delivery.sweep();
+    await settled(app);
+    expect(await row(app, variables.input.dedupeKey)).toMatchObject({
+      status: 'FAILED',
+      attempts: 3,
+      failure_reason: 'Delivery was interrupted before it finished.',
+    });
+    expect(mailer.attempts).toHaveLength(3);
+  });
+});

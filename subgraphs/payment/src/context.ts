@@ -1,0 +1,18 @@
+import { entityLoader, groupedLoader, type SubgraphContext } from '@wsb/kernel';
+import type { EntityManager } from '@mikro-orm/postgresql';
+import type { PaymentConfig } from './config';
+import { Payment } from './entities/payment.entity';
+
+export function createLoaders(em: EntityManager) {
+  return {
+    paymentById: entityLoader(em, Payment),
+    /** Booking.payment for a whole page of bookings in one query; booking_id is unique, so 0 or 1 each. */
+    paymentsByBookingId: groupedLoader<string, Payment>(
+      (bookingIds) => em.find(Payment, { bookingId: { $in: [...bookingIds] } }),
+      (payment) => payment.bookingId,
+    ),
+  };
+}
+
+export type Loaders = ReturnType<typeof createLoaders>;
+export type Context = SubgraphContext<Loaders, PaymentConfig>;

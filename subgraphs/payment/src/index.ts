@@ -1,0 +1,4 @@
+import { startSubgraph } from '@wsb/kernel';
+import { paymentSubgraph } from './subgraph';
+
+void startSubgraph(paymentSubgraph);
