@@ -31,7 +31,12 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     try {
       return await super.process(options);
-    } catch {
+    } catch (err) {
+      // A 4xx with GraphQL errors (e.g. a variable the subgraph's scalar refused) is an answer to relay.
+      const response = (err as GraphQLError).extensions?.response as { status?: number; body?: { errors?: unknown } } | undefined;
+      if (response?.status && response.status < 500 && Array.isArray(response.body?.errors)) {
+        return { errors: response.body.errors } as GatewayGraphQLResponse;
+      }
       throw new GraphQLError(`The ${this.name} service is unavailable; please try again shortly.`, {
         extensions: { code: 'DEPENDENCY_UNAVAILABLE', service: this.name },
       });
