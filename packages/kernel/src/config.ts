@@ -1,3 +1,4 @@
+import { readCircuitBreakerConfig, type CircuitBreakerConfig } from './circuit-breaker';
 import { readRateLimitConfig, type RateLimitConfig } from './rate-limit';
 
 /**
@@ -112,6 +113,7 @@ export interface PlatformConfig {
   serviceUrls: Record<ServiceName, string>;
   /** Timeout of every inter-service call. */
   serviceTimeoutMs: number;
+  circuitBreaker: CircuitBreakerConfig;
   rateLimits: RateLimitConfig;
 }
 
@@ -153,6 +155,7 @@ export function readPlatformConfig(r: EnvReader): PlatformConfig {
     serviceKeys,
     serviceUrls,
     serviceTimeoutMs: r.int('SERVICE_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
+    circuitBreaker: readCircuitBreakerConfig(r),
     rateLimits: readRateLimitConfig(r),
   };
 }

@@ -11,3 +11,4 @@ export * from './rate-limit';
 export * from './scalars';
 export * from './service-client';
 export * from './subgraph';
+export * from './text-input';

@@ -39,9 +39,18 @@ export function isOwner<P>(owner: (parent: P) => string | undefined | null) {
   });
 }
 
-/** The owner of the parent, an admin, or another platform service. */
+/** A signed-in end user, or another platform service acting on its own behalf. */
+const isSignedInOrService = rule({ cache: 'contextual' })((_p, _a, ctx: WithIdentity) =>
+  ctx.identity.user || ctx.identity.caller !== 'gateway' ? true : new UnauthenticatedError(),
+);
+
+/**
+ * The owner of the parent, an admin, or another platform service. An anonymous caller is told to
+ * sign in (UNAUTHENTICATED) wherever it meets such a field, not only below a signed-in root field:
+ * `or` answers with its first error, which for anonymous callers was isInternalService's FORBIDDEN.
+ */
 export function ownerOrAdmin<P>(owner: (parent: P) => string | undefined | null) {
-  return or(isInternalService, isAdmin, isOwner(owner));
+  return and(isSignedInOrService, or(isInternalService, isAdmin, isOwner(owner)));
 }
 
 /**

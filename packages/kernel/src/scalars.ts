@@ -28,6 +28,14 @@ export function parseDateTime(value: unknown): Date {
       extensions: { code: 'BAD_USER_INPUT' },
     });
   }
+  // Year 0 and years past 9999 (also reached through an offset, e.g. 0001-01-01T00:30+01:00) are
+  // valid ISO-8601 but PostgreSQL's timestamptz cannot read them back: refuse them here.
+  const year = date.getUTCFullYear();
+  if (year < 1 || year > 9999) {
+    throw new GraphQLError(`"${value}" is not a valid DateTime: the year must be between 0001 and 9999 (UTC).`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
+  }
   return date;
 }
 

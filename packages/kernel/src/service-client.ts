@@ -3,6 +3,7 @@
  * identity. Every call has a timeout (5 s by default); a network failure, timeout or 5xx becomes
  * DEPENDENCY_UNAVAILABLE, and an error the other subgraph answered with keeps its code.
  */
+import { CircuitBreakers } from './circuit-breaker';
 import type { PlatformConfig, ServiceName } from './config';
 import { DependencyUnavailableError, DomainError, ERROR_CODES, type ErrorCode } from './errors';
 import { signServiceToken, type UserIdentity } from './identity';
@@ -21,6 +22,8 @@ export interface ServiceClient {
     variables?: Record<string, unknown>,
     options?: CallOptions,
   ): Promise<T>;
+  /** The circuit breaker's state for calls to `service`, where the client has one. */
+  breakerState?(service: ServiceName): 'closed' | 'open' | 'half-open';
 }
 
 interface GraphQLResponse<T> {
@@ -29,41 +32,55 @@ interface GraphQLResponse<T> {
 }
 
 export function createServiceClient(config: PlatformConfig, caller: string, log: Logger): ServiceClient {
+  const breakers = new CircuitBreakers(config.circuitBreaker, log);
   return {
-    async request<T>(service: ServiceName, query: string, variables: Record<string, unknown> = {}, options: CallOptions = {}) {
-      const started = Date.now();
-      const token = await signServiceToken({ caller, user: options.user }, config.serviceKeys);
-      let response: Response;
-      let body: GraphQLResponse<T>;
-      try {
-        response = await fetch(`${config.serviceUrls[service]}/graphql`, {
-          method: 'POST',
-          headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-          body: JSON.stringify({ query, variables }),
-          signal: AbortSignal.timeout(options.timeoutMs ?? config.serviceTimeoutMs),
-        });
-        body = (await response.json()) as GraphQLResponse<T>;
-      } catch (err) {
-        log.warn('service call failed', { service, ms: Date.now() - started, err: (err as Error).message });
-        throw new DependencyUnavailableError(service);
-      }
-      const [first] = body.errors ?? [];
-      if (first) {
-        const code = first.extensions?.code as ErrorCode | undefined;
-        if (code && code !== 'INTERNAL_SERVER_ERROR' && (ERROR_CODES as readonly string[]).includes(code)) {
-          throw new DomainError(code, first.message);
-        }
-        log.warn('service call answered with an error', { service, status: response.status, error: first.message });
-        throw new DependencyUnavailableError(service);
-      }
-      if (!response.ok || !body.data) {
-        log.warn('service call answered without data', { service, status: response.status });
-        throw new DependencyUnavailableError(service);
-      }
-      log.debug('service call', { service, ms: Date.now() - started });
-      return body.data;
+    request<T>(service: ServiceName, query: string, variables: Record<string, unknown> = {}, options: CallOptions = {}) {
+      return breakers.run(service, () => send<T>(config, caller, log, service, query, variables, options));
     },
+    breakerState: (service) => breakers.state(service),
   };
+}
+
+async function send<T>(
+  config: PlatformConfig,
+  caller: string,
+  log: Logger,
+  service: ServiceName,
+  query: string,
+  variables: Record<string, unknown>,
+  options: CallOptions,
+): Promise<T> {
+  const started = Date.now();
+  const token = await signServiceToken({ caller, user: options.user }, config.serviceKeys);
+  let response: Response;
+  let body: GraphQLResponse<T>;
+  try {
+    response = await fetch(`${config.serviceUrls[service]}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      body: JSON.stringify({ query, variables }),
+      signal: AbortSignal.timeout(options.timeoutMs ?? config.serviceTimeoutMs),
+    });
+    body = (await response.json()) as GraphQLResponse<T>;
+  } catch (err) {
+    log.warn('service call failed', { service, ms: Date.now() - started, err: (err as Error).message });
+    throw new DependencyUnavailableError(service);
+  }
+  const [first] = body.errors ?? [];
+  if (first) {
+    const code = first.extensions?.code as ErrorCode | undefined;
+    if (code && code !== 'INTERNAL_SERVER_ERROR' && (ERROR_CODES as readonly string[]).includes(code)) {
+      throw new DomainError(code, first.message);
+    }
+    log.warn('service call answered with an error', { service, status: response.status, error: first.message });
+    throw new DependencyUnavailableError(service);
+  }
+  if (!response.ok || !body.data) {
+    log.warn('service call answered without data', { service, status: response.status });
+    throw new DependencyUnavailableError(service);
+  }
+  log.debug('service call', { service, ms: Date.now() - started });
+  return body.data;
 }
 
 /** Loads entities of another subgraph by id through its `_entities` field, in the order given. */

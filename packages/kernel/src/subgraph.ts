@@ -19,7 +19,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import type { IRules } from 'graphql-shield';
 import { readSubgraphConfig, type Env, type ServiceName, type SubgraphConfig } from './config';
 import { formatClientError } from './errors';
-import { jsonErrorHandler } from './http-errors';
+import { answerClientErrors, jsonErrorHandler } from './http-errors';
 import { bearer, verifyServiceToken, type Identity, type UserIdentity } from './identity';
 import { createLogger, type Logger } from './logger';
 import { createORM, prepareDatabase } from './orm';
@@ -27,6 +27,7 @@ import { buildShield } from './permissions';
 import { DateTimeScalar } from './scalars';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { createServiceClient, type ServiceClient } from './service-client';
+import { rejectUnstorableText } from './text-input';
 
 export interface SubgraphContext<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig> {
   requestId: string;
@@ -119,7 +120,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
     // A subgraph is reached only with a service identity, so its own introspection stays on.
     introspection: true,
     // Inline traces feed Apollo Studio, which this platform does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), rejectUnstorableText()],
     formatError: (formatted, error) =>
       formatClientError(formatted, error, (err, errorId) => log.error('internal error', { errorId, err })),
   });
@@ -191,6 +192,7 @@ export async function startSubgraph<L, C extends SubgraphConfig>(def: SubgraphDe
     process.exit(1);
   }
   const httpServer = http.createServer(createHttpApp(app));
+  answerClientErrors(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(app.config.port, app.config.host, resolve));
   app.log.info('subgraph ready', { port: app.config.port });
 

@@ -1,0 +1,62 @@
+/**
+ * One circuit breaker per target service (cockatiel). After `threshold` consecutive failures
+ * (network, timeout, 5xx: DEPENDENCY_UNAVAILABLE) calls fail fast for `resetMs`; then one probe is let
+ * through (half-open) and its result closes or reopens the circuit. An answer with a domain error
+ * (NOT_FOUND, BAD_USER_INPUT, ...) is a healthy service saying no, and does not count.
+ */
+import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleType, type CircuitBreakerPolicy } from 'cockatiel';
+import type { EnvReader, ServiceName } from './config';
+import { DependencyUnavailableError } from './errors';
+import type { Logger } from './logger';
+
+export interface CircuitBreakerConfig {
+  threshold: number;
+  resetMs: number;
+}
+
+export function readCircuitBreakerConfig(r: EnvReader): CircuitBreakerConfig {
+  return {
+    threshold: r.int('CIRCUIT_BREAKER_THRESHOLD', 5, { min: 1, max: 1000 }),
+    resetMs: r.int('CIRCUIT_BREAKER_RESET_MS', 10_000, { min: 10, max: 600_000 }),
+  };
+}
+
+export class CircuitBreakers {
+  private readonly breakers = new Map<ServiceName, CircuitBreakerPolicy>();
+
+  constructor(
+    private readonly config: CircuitBreakerConfig,
+    private readonly log: Logger,
+  ) {}
+
+  async run<T>(service: ServiceName, call: () => Promise<T>): Promise<T> {
+    try {
+      return await this.breaker(service).execute(call);
+    } catch (err) {
+      if (err instanceof BrokenCircuitError) {
+        throw new DependencyUnavailableError(service, `The ${service} service is unavailable (circuit open); please try again shortly.`);
+      }
+      throw err;
+    }
+  }
+
+  state(service: ServiceName): 'closed' | 'open' | 'half-open' {
+    const state = this.breakers.get(service)?.state ?? CircuitState.Closed;
+    return state === CircuitState.Closed ? 'closed' : state === CircuitState.HalfOpen ? 'half-open' : 'open';
+  }
+
+  private breaker(service: ServiceName): CircuitBreakerPolicy {
+    let breaker = this.breakers.get(service);
+    if (!breaker) {
+      breaker = circuitBreaker(handleType(DependencyUnavailableError), {
+        halfOpenAfter: this.config.resetMs,
+        breaker: new ConsecutiveBreaker(this.config.threshold),
+      });
+      breaker.onBreak(() => this.log.warn('circuit opened: failing fast', { service, forMs: this.config.resetMs }));
+      breaker.onHalfOpen(() => this.log.info('circuit half-open: probing', { service }));
+      breaker.onReset(() => this.log.info('circuit closed again', { service }));
+      this.breakers.set(service, breaker);
+    }
+    return breaker;
+  }
+}
