@@ -1,0 +1,37 @@
+import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
+
+export interface OutboxSettings {
+  /** How often the relay looks for due events besides being kicked after each commit. */
+  pollIntervalMs: number;
+  /** Events claimed per transaction. */
+  batchSize: number;
+  /** First retry delay; doubles with every failed attempt up to retryMaxMs. */
+  retryBaseMs: number;
+  retryMaxMs: number;
+}
+
+export interface BookingConfig extends SubgraphConfig {
+  outbox: OutboxSettings;
+  /**
+   * A PENDING booking older than this lost its request (crash between insert and payment):
+   * the sweeper cancels it and schedules a refund. Far above the payment call's timeout.
+   */
+  pendingTimeoutMs: number;
+}
+
+export function readConfig(env: Env): BookingConfig {
+  const platform = readSubgraphConfig('booking', env);
+  const r = new EnvReader(env);
+  const config: BookingConfig = {
+    ...platform,
+    outbox: {
+      pollIntervalMs: r.int('OUTBOX_POLL_INTERVAL_MS', 1000, { min: 10, max: 60_000 }),
+      batchSize: r.int('OUTBOX_BATCH_SIZE', 20, { min: 1, max: 500 }),
+      retryBaseMs: r.int('OUTBOX_RETRY_BASE_MS', 1000, { min: 1, max: 60_000 }),
+      retryMaxMs: r.int('OUTBOX_RETRY_MAX_MS', 60_000, { min: 1, max: 3_600_000 }),
+    },
+    pendingTimeoutMs: r.int('BOOKING_PENDING_TIMEOUT_MS', 120_000, { min: 30_000, max: 3_600_000 }),
+  };
+  r.done();
+  return config;
+}

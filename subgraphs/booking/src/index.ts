@@ -1,0 +1,4 @@
+import { startSubgraph } from '@wsb/kernel';
+import { bookingSubgraph } from './subgraph';
+
+void startSubgraph(bookingSubgraph);

@@ -1,0 +1,7 @@
+import type { MigrationObject } from '@mikro-orm/core';
+import { Migration20261126000000_booking } from './Migration20261126000000_booking';
+
+/** Applied in this order; listed explicitly so migrations work the same under tsx, jest and tsc. */
+export const migrations: MigrationObject[] = [
+  { name: 'Migration20261126000000_booking', class: Migration20261126000000_booking },
+];

@@ -1,0 +1,117 @@
+/**
+ * A booking subgraph on a fresh database, with the five subgraphs it calls stubbed by a "world"
+ * whose behaviour a test can change (a payment that fails, a notification that fails twice...).
+ */
+import { randomUUID } from 'node:crypto';
+import { asGateway, initTestApp, stubServices, type TestApp } from '@wsb/kernel/src/testing';
+import type { BookingConfig } from '../src/config';
+import type { Loaders } from '../src/context';
+import type { UserProfile, WorkspaceInfo } from '../src/dependencies';
+import { createBookingSubgraph } from '../src/subgraph';
+
+export const ALICE = '00000000-0000-4000-8000-0000000000a1';
+export const BOB = '00000000-0000-4000-8000-0000000000b2';
+export const ADMIN = '00000000-0000-4000-8000-0000000000ad';
+export const alice = asGateway({ id: ALICE });
+export const bob = asGateway({ id: BOB });
+export const admin = asGateway({ id: ADMIN, role: 'ADMIN' });
+export const anonymous = asGateway();
+
+type Vars = Record<string, any>;
+/** A recorded call to a stubbed subgraph (variables loosely typed: tests read into them). */
+export interface Call {
+  service: string;
+  query: string;
+  variables: Vars;
+}
+
+export function createWorld() {
+  const world = {
+    users: new Map<string, UserProfile>([
+      [ALICE, { id: ALICE, email: 'alice@example.com', name: 'Alice' }],
+      [BOB, { id: BOB, email: 'bob@example.com', name: 'Bob' }],
+      [ADMIN, { id: ADMIN, email: 'admin@example.com', name: 'Admin' }],
+    ]),
+    workspaces: new Map<string, WorkspaceInfo>(),
+    user: (v: Vars): unknown => ({ _entities: v.r.map((r: { id: string }) => world.users.get(r.id) ?? null) }),
+    workspace: (v: Vars): unknown => ({ _entities: v.r.map((r: { id: string }) => world.workspaces.get(r.id) ?? null) }),
+    createPayment: (_v: Vars): unknown => ({ _createPayment: { id: randomUUID(), status: 'CAPTURED' } }),
+    refundPayment: (_v: Vars): unknown => ({ _refundPayment: { id: randomUUID(), status: 'REFUNDED' } }),
+    notification: (_v: Vars): unknown => ({ _sendNotification: { id: randomUUID() } }),
+    reporting: (_v: Vars): unknown => ({ _recordActivity: { id: randomUUID() } }),
+  };
+  return world;
+}
+export type World = ReturnType<typeof createWorld>;
+
+/** Fast outbox timings so retries happen within a test. */
+export const FAST_OUTBOX: BookingConfig['outbox'] = { pollIntervalMs: 50, batchSize: 20, retryBaseMs: 50, retryMaxMs: 400 };
+
+export async function startBookingApp(config: Partial<BookingConfig> = {}) {
+  const world = createWorld();
+  const stubs = stubServices({
+    user: (_q, v) => world.user(v),
+    workspace: (_q, v) => world.workspace(v),
+    payment: (q, v) => (q.includes('_createPayment') ? world.createPayment(v) : world.refundPayment(v)),
+    notification: (_q, v) => world.notification(v),
+    reporting: (_q, v) => world.reporting(v),
+  });
+  const definition = createBookingSubgraph();
+  const app: TestApp<Loaders, BookingConfig> = await initTestApp(definition, {
+    services: stubs.client,
+    config: { outbox: FAST_OUTBOX, ...config },
+    // These tests make many bookings per user per minute; rate limits are the kernel's to test.
+    env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000' },
+  });
+  return {
+    app,
+    world,
+    calls: stubs.calls as Call[],
+    /** Calls to one service whose query mentions `operation`. */
+    callsTo: (service: string, operation: string) =>
+      (stubs.calls as Call[]).filter((c) => c.service === service && c.query.includes(operation)),
+    addWorkspace(patch: Partial<WorkspaceInfo> = {}): string {
+      const id = randomUUID();
+      world.workspaces.set(id, {
+        id,
+        name: 'Orion',
+        active: true,
+        capacity: 8,
+        timezone: 'Europe/Berlin',
+        hourlyRate: { amount: 2500, currency: 'EUR' },
+        ...patch,
+      });
+      return id;
+    },
+    /** Rows straight from the database (snake_case columns). */
+    sql: <T = any>(query: string, params: unknown[] = []) => app.orm.em.fork().getConnection().execute<T[]>(query, params),
+    /** Stops the relay and the pending sweeper (tests that drive them by hand). */
+    stopBackground: () => definition.onStop?.(),
+    /** The kernel runs onStop (relay and sweeper) before the ORM closes. */
+    close: () => app.close(),
+  };
+}
+export type Harness = Awaited<ReturnType<typeof startBookingApp>>;
+
+export const BOOKING_FIELDS = `id status attendees startsAt endsAt createdAt cancelledAt
+  price { amount currency } user { id } workspace { id }`;
+export const CREATE = `mutation ($input: CreateBookingInput!) { createBooking(input: $input) { ${BOOKING_FIELDS} } }`;
+export const CANCEL = `mutation ($id: ID!) { cancelBooking(id: $id) { ${BOOKING_FIELDS} } }`;
+
+const HOUR = 3600_000;
+/** A whole hour `hoursAhead` from now (UTC), so slots of one test never depend on the clock's minutes. */
+export function hourFromNow(hoursAhead: number): Date {
+  return new Date(Math.ceil(Date.now() / HOUR) * HOUR + hoursAhead * HOUR);
+}
+export const iso = (date: Date) => date.toISOString();
+export const plus = (date: Date, ms: number) => new Date(date.getTime() + ms);
+
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 2000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

@@ -1,0 +1,228 @@
+import { randomUUID } from 'node:crypto';
+import { createLogger } from '@wsb/kernel';
+import { stubServices } from '@wsb/kernel/src/testing';
+import { sweepStalePending } from '../src/booking/recovery';
+import { Booking } from '../src/entities/booking.entity';
+import { OutboxEvent } from '../src/entities/outbox-event.entity';
+import { bookingConfirmedMessage, formatMoney } from '../src/outbox/messages';
+import { DirectPublisher, type EventPublisher } from '../src/outbox/publisher';
+import { OutboxRelay, retryDelayMs } from '../src/outbox/relay';
+import { ALICE, CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './harness';
+
+let h: Harness;
+beforeAll(async () => {
+  h = await startBookingApp();
+});
+afterAll(() => h.close());
+
+const HOUR = 3600_000;
+const log = createLogger({ test: 'outbox' }, 'error');
+const eventOf = async (bookingId: string, type = 'booking.created') =>
+  (await h.sql(`select * from outbox_event where type = ? and payload ->> 'bookingId' = ?`, [type, bookingId]))[0];
+
+async function book(hoursAhead: number) {
+  const workspaceId = h.addWorkspace();
+  const startsAt = hourFromNow(hoursAhead);
+  const result = await h.app.run(CREATE, { input: { workspaceId, startsAt: iso(startsAt), endsAt: iso(plus(startsAt, HOUR)) } }, alice);
+  return result;
+}
+
+describe('outbox relay', () => {
+  it('retries a failing consumer with backoff until it succeeds; the notice is sent once', async () => {
+    let failures = 0;
+    let sent = 0;
+    const original = h.world.notification;
+    h.world.notification = (v) => {
+      if (failures < 2) {
+        failures += 1;
+        throw new Error(`mail server down (${failures})`);
+      }
+      sent += 1;
+      return original(v);
+    };
+    try {
+      const { data, errors } = await book(24);
+      expect(errors).toBeUndefined();
+      expect(data.createBooking.status).toBe('CONFIRMED');
+      const event = await waitFor(async () => {
+        const e = await eventOf(data.createBooking.id);
+        return e?.published_at ? e : undefined;
+      }, 5000);
+      expect(sent).toBe(1);
+      expect(event.attempts).toBe(2);
+      expect(event.last_error).toBe('mail server down (2)');
+    } finally {
+      h.world.notification = original;
+    }
+  });
+
+  it('never fails a booking when notification and reporting are down; the event stays due', async () => {
+    const [notification, reporting] = [h.world.notification, h.world.reporting];
+    h.world.notification = () => {
+      throw new Error('notification down');
+    };
+    h.world.reporting = () => {
+      throw new Error('reporting down');
+    };
+    try {
+      const { data, errors } = await book(30);
+      expect(errors).toBeUndefined();
+      expect(data.createBooking.status).toBe('CONFIRMED');
+      const event = await waitFor(async () => {
+        const e = await eventOf(data.createBooking.id);
+        return e?.attempts >= 3 ? e : undefined;
+      }, 5000);
+      expect(event.published_at).toBeNull();
+      expect(event.last_error).toBe('notification down; reporting down');
+      expect(new Date(event.next_attempt_at).getTime()).toBeGreaterThan(Date.now() - 50);
+    } finally {
+      [h.world.notification, h.world.reporting] = [notification, reporting];
+    }
+    // Both back: the event goes out on the next due retry.
+    const id = (await h.sql(`select payload ->> 'bookingId' as id from outbox_event where published_at is null and type = 'booking.created'`))[0].id;
+    await waitFor(async () => (await eventOf(id))?.published_at, 5000);
+  });
+
+  it('backs off exponentially, capped', () => {
+    const settings = { retryBaseMs: 1000, retryMaxMs: 60_000 };
+    for (const [attempts, expected] of [[1, 1000], [2, 2000], [3, 4000], [6, 32_000], [7, 60_000], [50, 60_000]]) {
+      const delay = retryDelayMs(attempts, settings);
+      expect(delay).toBeLessThanOrEqual(expected);
+      expect(delay).toBeGreaterThanOrEqual(expected * 0.9);
+    }
+  });
+
+  it('writes a readable confirmation in the workspace time zone', () => {
+    const message = bookingConfirmedMessage({
+      bookingId: 'b1',
+      userId: ALICE,
+      userEmail: 'alice@example.com',
+      userName: 'Alice',
+      workspaceId: 'w1',
+      workspaceName: 'Orion',
+      workspaceTimezone: 'Europe/Berlin',
+      startsAt: '2099-12-01T09:00:00.000Z',
+      endsAt: '2099-12-01T10:01:01.000Z',
+      attendees: 3,
+      amount: 2584,
+      currency: 'EUR',
+      occurredAt: '2099-11-01T00:00:00.000Z',
+    });
+    expect(message.subject).toBe('Booking confirmed: Orion, Tue, 1 Dec 2099, 10:00–11:01 CET');
+    expect(message.body).toBe(
+      [
+        'Hello Alice,',
+        '',
+        'Your booking is confirmed.',
+        '',
+        'Workspace: Orion',
+        'When: Tue, 1 Dec 2099, 10:00–11:01 CET (Europe/Berlin)',
+        'Attendees: 3',
+        'Price: €25.84',
+        'Booking reference: b1',
+        '',
+        'See you there!',
+      ].join('\n'),
+    );
+    expect(formatMoney(500, 'JPY')).toBe('JP¥500');
+  });
+});
+
+describe('DirectPublisher', () => {
+  const payload = {
+    bookingId: randomUUID(),
+    userId: ALICE,
+    userEmail: null,
+    userName: null,
+    workspaceId: randomUUID(),
+    workspaceName: null,
+    workspaceTimezone: null,
+    startsAt: '2099-12-01T09:00:00.000Z',
+    endsAt: '2099-12-01T10:00:00.000Z',
+    attendees: 1,
+    amount: 2500,
+    currency: 'EUR',
+    occurredAt: '2099-11-01T00:00:00.000Z',
+    reason: 'CANCELLED_BY_USER',
+  };
+
+  it('looks up who to write to when the event was written without it', async () => {
+    const stubs = stubServices({
+      user: () => ({ _entities: [{ id: ALICE, email: 'alice@example.com', name: 'Alice' }] }),
+      workspace: () => ({ _entities: [{ id: payload.workspaceId, name: 'Orion', timezone: 'Europe/Berlin' }] }),
+      notification: () => ({ _sendNotification: { id: 'n' } }),
+      reporting: () => ({ _recordActivity: { id: 'a' } }),
+    });
+    await new DirectPublisher(stubs.client, log).publish({ id: 'e', type: 'booking.cancelled', payload });
+    const notice = stubs.calls.find((c) => c.service === 'notification')!.variables.input as Record<string, string>;
+    expect(notice).toMatchObject({ recipient: 'alice@example.com', kind: 'BOOKING_CANCELLED', dedupeKey: `BOOKING_CANCELLED:${payload.bookingId}` });
+    expect(notice.subject).toBe('Booking cancelled: Orion, Tue, 1 Dec 2099, 10:00–11:00 CET');
+    expect(stubs.calls.filter((c) => c.service === 'reporting')).toHaveLength(1);
+  });
+
+  it('skips the notice (but still reports) when the user no longer exists; refunds a failed payment', async () => {
+    const stubs = stubServices({
+      user: () => ({ _entities: [null] }),
+      workspace: () => ({ _entities: [null] }),
+      reporting: () => ({ _recordActivity: { id: 'a' } }),
+      payment: () => ({ _refundPayment: null }),
+    });
+    const publisher = new DirectPublisher(stubs.client, log);
+    await publisher.publish({ id: 'e', type: 'booking.cancelled', payload });
+    expect(stubs.calls.map((c) => c.service).sort()).toEqual(['reporting', 'user', 'workspace']);
+    await publisher.publish({ id: 'f', type: 'booking.payment_failed', payload: { bookingId: payload.bookingId, userId: ALICE } });
+    expect(stubs.calls.at(-1)).toMatchObject({ service: 'payment', variables: { id: payload.bookingId } });
+    await expect(publisher.publish({ id: 'g', type: 'booking.unknown', payload: {} })).rejects.toThrow('no consumer for event type booking.unknown');
+    const charging = stubServices({ payment: () => ({ _refundPayment: { id: 'p1', status: 'PENDING' } }) });
+    await expect(
+      new DirectPublisher(charging.client, log).publish({ id: 'h', type: 'booking.payment_failed', payload: { bookingId: payload.bookingId } }),
+    ).rejects.toThrow('payment p1 is still being charged; refund retried later');
+  });
+});
+
+describe('recovery and several relays (the app relay stopped)', () => {
+  beforeAll(() => h.stopBackground());
+
+  it('cancels a PENDING booking whose request died, and schedules its refund', async () => {
+    const em = h.app.orm.em.fork();
+    const stale = em.create(Booking, {
+      userId: ALICE,
+      workspaceId: h.addWorkspace(),
+      startsAt: hourFromNow(40),
+      endsAt: hourFromNow(41),
+      priceAmount: 2500,
+      priceCurrency: 'EUR',
+      createdAt: new Date(Date.now() - 10 * 60_000),
+    });
+    const fresh = em.create(Booking, { ...stale, id: randomUUID(), workspaceId: h.addWorkspace(), createdAt: new Date() });
+    await em.flush();
+    expect(await sweepStalePending(h.app.orm, 120_000, log)).toBe(1);
+    const rows = await h.sql('select id, status, cancellation_reason from booking where id in (?, ?) order by created_at', [stale.id, fresh.id]);
+    expect(rows).toEqual([
+      { id: stale.id, status: 'CANCELLED', cancellation_reason: 'PAYMENT_TIMEOUT' },
+      { id: fresh.id, status: 'PENDING', cancellation_reason: null },
+    ]);
+    expect((await eventOf(stale.id, 'booking.payment_failed'))?.published_at).toBeNull();
+  });
+
+  it('two relays on one database deliver every event exactly once (skip locked)', async () => {
+    await h.sql('update outbox_event set published_at = now()');
+    const em = h.app.orm.em.fork();
+    for (let i = 0; i < 40; i++) em.create(OutboxEvent, { type: 'test.event', payload: { i } });
+    await em.flush();
+    const delivered: string[] = [];
+    const slow: EventPublisher = {
+      async publish(event) {
+        await new Promise((resolve) => setTimeout(resolve, 5));
+        delivered.push(event.id);
+      },
+    };
+    const settings = { ...FAST_OUTBOX, batchSize: 5 };
+    const relays = [new OutboxRelay(h.app.orm, slow, log, settings), new OutboxRelay(h.app.orm, slow, log, settings)];
+    relays.forEach((relay) => relay.start());
+    await waitFor(async () => (await h.sql(`select count(*)::int as n from outbox_event where published_at is null`))[0].n === 0, 5000);
+    await Promise.all(relays.map((relay) => relay.stop()));
+    expect(delivered).toHaveLength(40);
+    expect(new Set(delivered).size).toBe(40);
+  });
+});
