@@ -1,22 +1,6 @@
-import type { CodegenConfig } from '@graphql-codegen/cli';
+import { subgraphCodegen } from '../../packages/kernel/codegen';
 
-const config: CodegenConfig = {
-  schema: './schema.graphql',
-  generates: {
-    './src/__generated__/resolvers-types.ts': {
-      plugins: ['typescript', 'typescript-resolvers'],
-      config: {
-        federation: true,
-        useIndexSignature: true,
-        contextType: '../context#Context',
-        scalars: { DateTime: 'Date' },
-        mappers: {
-          AdminAuditEntry: '../entities/admin-audit-entry.entity#AdminAuditEntry as AdminAuditEntryEntity',
-          AdminDashboard: '../dashboard#DashboardRoot',
-        },
-        enumsAsTypes: true,
-      },
-    },
-  },
-};
-export default config;
+export default subgraphCodegen({
+  AdminAuditEntry: '../entities/admin-audit-entry.entity#AdminAuditEntry as AdminAuditEntryEntity',
+  AdminDashboard: '../dashboard#DashboardRoot',
+});

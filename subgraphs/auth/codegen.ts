@@ -1,19 +1,3 @@
-import type { CodegenConfig } from '@graphql-codegen/cli';
+import { subgraphCodegen } from '../../packages/kernel/codegen';
 
-const config: CodegenConfig = {
-  schema: './schema.graphql',
-  generates: {
-    './src/__generated__/resolvers-types.ts': {
-      plugins: ['typescript', 'typescript-resolvers'],
-      config: {
-        federation: true,
-        useIndexSignature: true,
-        contextType: '../context#Context',
-        scalars: { DateTime: 'Date' },
-        mappers: { User: '../profiles#Profile' },
-        enumsAsTypes: true,
-      },
-    },
-  },
-};
-export default config;
+export default subgraphCodegen({ User: '../profiles#Profile' });
