@@ -41,7 +41,7 @@ function findUnstorableLiteral(document: DocumentNode): number | undefined {
 
 export function unstorableTextError(where: string): GraphQLError {
   return new GraphQLError(
-    `A text value contains a character that cannot be stored (a NUL character or an unpaired UTF-16 surrogate) at ${where}.`,
+    `A text value contains a character that cannot be stored (a NUL character or an unpaired UTF-16 surrogate): ${where}.`,
     { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
   );
 }
@@ -53,9 +53,9 @@ export function rejectUnstorableText(): ApolloServerPlugin<any> {
       return {
         async didResolveOperation({ request, document }) {
           const variable = findUnstorableText(request.variables);
-          if (variable) throw unstorableTextError(variable);
+          if (variable) throw unstorableTextError(`variable ${variable}`);
           const line = findUnstorableLiteral(document);
-          if (line !== undefined) throw unstorableTextError(`a string in the query (line ${line})`);
+          if (line !== undefined) throw unstorableTextError(`a string on line ${line} of the query`);
         },
       };
     },
