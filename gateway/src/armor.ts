@@ -24,14 +24,20 @@ export function readQueryLimits(r: EnvReader, production: boolean): QueryLimits 
   };
 }
 
-/** graphql-armor's plugins and validation rules; limits are exposed in messages so clients can adapt. */
+/**
+ * graphql-armor's plugins and validation rules; limits are exposed in messages so clients can adapt.
+ * The token limit is graphql-js's own `maxTokens` parse option (parseOptions): armor's token plugin
+ * re-parses the query in a hook, so every syntax error, not only an over-long query, became a 500.
+ * Every alias counts, `__typename` ones included (armor exempts them by default).
+ */
 export function queryProtection(limits: QueryLimits) {
-  return new ApolloArmor({
+  const armor = new ApolloArmor({
     maxDepth: { n: limits.maxDepth, ignoreIntrospection: true, exposeLimits: true },
-    maxAliases: { n: limits.maxAliases, exposeLimits: true },
+    maxAliases: { n: limits.maxAliases, exposeLimits: true, allowList: [] },
     maxDirectives: { n: limits.maxDirectives, exposeLimits: true },
-    maxTokens: { n: limits.maxTokens, exposeLimits: true },
+    maxTokens: { enabled: false },
     costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits: true },
     blockFieldSuggestion: { enabled: limits.maskSuggestions },
   }).protect();
+  return { ...armor, parseOptions: { maxTokens: limits.maxTokens } };
 }

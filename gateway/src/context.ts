@@ -1,4 +1,4 @@
-import { bearer, verifyAccessToken, type UserIdentity } from '@wsb/kernel';
+import { bearer, isUuid, verifyAccessToken, type UserIdentity } from '@wsb/kernel';
 import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 
@@ -14,7 +14,8 @@ export async function userFromRequest(req: IncomingMessage, secret: Uint8Array):
   if (!header) return undefined;
   const token = bearer(header);
   const user = token ? await verifyAccessToken(token, secret) : undefined;
-  if (!user) {
+  // Auth only signs user ids; any other subject would reach the subgraphs' uuid columns.
+  if (!user || !isUuid(user.id)) {
     throw new GraphQLError('The access token is invalid or has expired; sign in again or refresh it.', {
       extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
     });

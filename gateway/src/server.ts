@@ -12,13 +12,23 @@ import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/dis
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
-import { SERVICE_NAMES, createLogger, formatClientError, jsonErrorHandler, type Logger, type ServiceName } from '@wsb/kernel';
+import {
+  SERVICE_NAMES,
+  answerClientErrors,
+  createLogger,
+  formatClientError,
+  jsonErrorHandler,
+  rejectUnstorableText,
+  type Logger,
+  type ServiceName,
+} from '@wsb/kernel';
 import express from 'express';
 import { queryProtection } from './armor';
 import type { GatewayConfig } from './config';
 import { userFromRequest, type GatewayContext } from './context';
 import { SignedDataSource } from './data-source';
 import { toGatewayError } from './errors';
+import { operationResolution } from './operation';
 
 export interface Gateway {
   httpServer: http.Server;
@@ -39,15 +49,21 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   web.disable('x-powered-by');
   web.set('trust proxy', config.trustedProxies);
   const httpServer = http.createServer(web);
+  answerClientErrors(httpServer);
   const armor = queryProtection(config.queryLimits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
+    // Automatic persisted queries are not part of the API (and a mismatched hash answered as an internal error).
+    persistedQueries: false,
+    parseOptions: armor.parseOptions,
     validationRules: armor.validationRules,
     plugins: [
       ...armor.plugins,
+      operationResolution(),
+      rejectUnstorableText(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
     ],
