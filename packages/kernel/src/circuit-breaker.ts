@@ -21,6 +21,13 @@ export function readCircuitBreakerConfig(r: EnvReader): CircuitBreakerConfig {
   };
 }
 
+/** The call was not even attempted: the circuit to `service` is open. */
+export class CircuitOpenError extends DependencyUnavailableError {
+  constructor(service: string) {
+    super(service, `The ${service} service is unavailable (circuit open); please try again shortly.`);
+  }
+}
+
 export class CircuitBreakers {
   private readonly breakers = new Map<ServiceName, CircuitBreakerPolicy>();
 
@@ -34,7 +41,7 @@ export class CircuitBreakers {
       return await this.breaker(service).execute(call);
     } catch (err) {
       if (err instanceof BrokenCircuitError) {
-        throw new DependencyUnavailableError(service, `The ${service} service is unavailable (circuit open); please try again shortly.`);
+        throw new CircuitOpenError(service);
       }
       throw err;
     }

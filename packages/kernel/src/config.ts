@@ -1,3 +1,4 @@
+import { readAmqpConfig, type AmqpConfig } from './amqp';
 import { readCircuitBreakerConfig, type CircuitBreakerConfig } from './circuit-breaker';
 import { readRateLimitConfig, type RateLimitConfig } from './rate-limit';
 
@@ -115,6 +116,8 @@ export interface PlatformConfig {
   serviceTimeoutMs: number;
   circuitBreaker: CircuitBreakerConfig;
   rateLimits: RateLimitConfig;
+  /** The message broker (RabbitMQ) for booking events; its url is unset in the embedded, broker-less mode. */
+  amqp: AmqpConfig;
 }
 
 export function parseServiceKeys(raw: string, problems: string[]): ServiceKey[] {
@@ -157,6 +160,7 @@ export function readPlatformConfig(r: EnvReader): PlatformConfig {
     serviceTimeoutMs: r.int('SERVICE_TIMEOUT_MS', 5000, { min: 100, max: 60000 }),
     circuitBreaker: readCircuitBreakerConfig(r),
     rateLimits: readRateLimitConfig(r),
+    amqp: readAmqpConfig(r),
   };
 }
 

@@ -1,3 +1,5 @@
+export * from './amqp';
+export * from './circuit-breaker';
 export * from './config';
 export * from './errors';
 export * from './http-errors';

@@ -1,0 +1,367 @@
+/**
+ * RabbitMQ plumbing shared by the processes that publish or consume events (amqplib 0.10):
+ * one connection per process that (re)connects with backoff and re-declares its topology and
+ * consumers every time; publishing on a confirm channel (resolves only once the broker has the
+ * message); consuming with manual acks (ack after the handler resolved, i.e. after its commit).
+ *
+ * Retry design: every consumer queue Q has a companion Q.retry and a parking queue Q.dead.
+ * - A handler that throws gets its message nack'ed without requeue; Q dead-letters it into Q.retry,
+ *   whose per-queue TTL (AMQP_RETRY_DELAY_MS) dead-letters it back into Q. So retries are
+ *   delayed by the broker (no hot redelivery loop, nothing held in process memory, survives
+ *   restarts), and the attempt number comes from the x-death count RabbitMQ keeps.
+ * - After AMQP_MAX_ATTEMPTS failed attempts, or at once for a message that can never succeed
+ *   (unparseable, PermanentMessageError), the message is copied to Q.dead with the reason in its
+ *   headers (confirmed) and acked: kept for an operator, no longer blocking or looping.
+ * Delivery is at least once (a crash between commit and ack redelivers), so handlers must be
+ * idempotent; the platform's are (notification dedupe key, reporting (kind, bookingId)).
+ */
+import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import type { EnvReader } from './config';
+import type { Logger } from './logger';
+
+export interface AmqpConfig {
+  /** AMQP_URL; unset or empty: no broker, events are delivered directly from the outbox. */
+  url?: string;
+  /** AMQP_PREFIX: prepended (with a dot) to every exchange and queue name, so platforms or test runs sharing a broker never share a queue. */
+  prefix: string;
+  /** AMQP_PREFETCH: unacknowledged messages a consumer holds at once. */
+  prefetch: number;
+  /** AMQP_RETRY_DELAY_MS: how long a failed message waits in the retry queue. */
+  retryDelayMs: number;
+  /** AMQP_MAX_ATTEMPTS: processing attempts before a message is parked in the dead-letter queue. */
+  maxAttempts: number;
+  /** AMQP_PUBLISH_TIMEOUT_MS: a publish not confirmed by then counts as failed (the outbox retries it). */
+  publishTimeoutMs: number;
+}
+
+export function readAmqpConfig(r: EnvReader): AmqpConfig {
+  const url = r.optional('AMQP_URL');
+  if (url !== undefined && !/^amqps?:\/\//.test(url)) r.problems.push('AMQP_URL must be an amqp:// or amqps:// URL');
+  const prefix = r.str('AMQP_PREFIX', '');
+  if (!/^[A-Za-z0-9_-]{0,60}$/.test(prefix)) r.problems.push('AMQP_PREFIX must be up to 60 letters, digits, _ or -');
+  return {
+    url,
+    prefix,
+    prefetch: r.int('AMQP_PREFETCH', 20, { min: 1, max: 10_000 }),
+    retryDelayMs: r.int('AMQP_RETRY_DELAY_MS', 5000, { min: 10, max: 3_600_000 }),
+    maxAttempts: r.int('AMQP_MAX_ATTEMPTS', 10, { min: 1, max: 1000 }),
+    publishTimeoutMs: r.int('AMQP_PUBLISH_TIMEOUT_MS', 5000, { min: 100, max: 60_000 }),
+  };
+}
+
+/** A queue bound to a topic exchange, with its retry and dead-letter companions. */
+export interface QueueSpec {
+  /** Logical name, e.g. notification.booking-events (the prefix is added). */
+  queue: string;
+  /** Logical name of the topic exchange, e.g. booking.events. */
+  exchange: string;
+  routingKeys: string[];
+}
+
+export interface BrokerMessage<T = unknown> {
+  /** The publisher's messageId (the outbox event id). */
+  id: string;
+  routingKey: string;
+  body: T;
+  /** The broker delivered it before (a consumer died or lost its connection before acking). */
+  redelivered: boolean;
+  /** 1 for the first processing, 2 after one failure, ... */
+  attempt: number;
+}
+
+/** Thrown by a handler for a message that no retry can fix: it is parked at once. */
+export class PermanentMessageError extends Error {
+  override name = 'PermanentMessageError';
+}
+
+interface Consumer {
+  spec: QueueSpec;
+  handler: (message: BrokerMessage) => Promise<void>;
+  channel?: ConfirmChannel;
+  tag?: string;
+}
+
+const RECONNECT_BASE_MS = 200;
+const RECONNECT_MAX_MS = 5000;
+
+export class Broker {
+  private model?: ChannelModel;
+  private publishChannel?: ConfirmChannel;
+  private connecting?: Promise<void>;
+  private closing = false;
+  private readonly exchanges = new Set<string>();
+  private readonly queues = new Map<string, QueueSpec>();
+  private readonly consumers: Consumer[] = [];
+  private readonly inflight = new Set<Promise<void>>();
+  private waiters: (() => void)[] = [];
+  private wake?: () => void;
+
+  constructor(
+    readonly config: AmqpConfig & { url: string },
+    private readonly log: Logger,
+    /** Shown in the broker's connection list. */
+    private readonly connectionName: string,
+  ) {}
+
+  /** The broker-side name of an exchange or queue. */
+  name(logical: string): string {
+    return this.config.prefix ? `${this.config.prefix}.${logical}` : logical;
+  }
+
+  /** Starts connecting in the background (retrying until close); never rejects. */
+  start(): this {
+    this.ensureConnecting();
+    return this;
+  }
+
+  get connected(): boolean {
+    return Boolean(this.publishChannel);
+  }
+
+  /** Resolves once connected (topology declared, consumers running); rejects after timeoutMs. */
+  async whenConnected(timeoutMs = 10_000): Promise<void> {
+    if (this.connected) return;
+    this.ensureConnecting();
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`not connected to the broker within ${timeoutMs} ms`)), timeoutMs);
+      this.waiters.push(() => {
+        clearTimeout(timer);
+        resolve();
+      });
+    });
+  }
+
+  /** For /ready: throws unless connected. */
+  async check(): Promise<void> {
+    if (!this.connected) throw new Error('not connected to the message broker');
+  }
+
+  /** A durable topic exchange, declared on every (re)connection. */
+  async declareExchange(exchange: string): Promise<void> {
+    this.exchanges.add(exchange);
+    if (this.publishChannel) await this.publishChannel.assertExchange(this.name(exchange), 'topic', { durable: true });
+  }
+
+  /** A durable queue (with retry and dead-letter queues) bound to its exchange, declared on every (re)connection. */
+  async declareQueue(spec: QueueSpec): Promise<void> {
+    this.exchanges.add(spec.exchange);
+    this.queues.set(spec.queue, spec);
+    if (this.publishChannel) await this.assertQueue(this.publishChannel, spec);
+  }
+
+  /**
+   * Publishes a persistent JSON message and resolves once the broker confirms it (it is then on
+   * disk in every queue it was routed to). Rejects when not connected, on a nack or after
+   * publishTimeoutMs: the caller keeps the message and retries.
+   */
+  publish(exchange: string, routingKey: string, body: unknown, options: { messageId: string }): Promise<void> {
+    const channel = this.publishChannel;
+    if (!channel) return Promise.reject(new Error('not connected to the message broker'));
+    const content = Buffer.from(JSON.stringify(body));
+    return new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`the broker did not confirm within ${this.config.publishTimeoutMs} ms`)), this.config.publishTimeoutMs);
+      const settle = (err: unknown) => {
+        clearTimeout(timer);
+        if (err) reject(err instanceof Error ? err : new Error(`the broker refused the message: ${String(err)}`));
+        else resolve();
+      };
+      try {
+        channel.publish(
+          this.name(exchange),
+          routingKey,
+          content,
+          { persistent: true, messageId: options.messageId, type: routingKey, contentType: 'application/json', timestamp: Math.floor(Date.now() / 1000) },
+          settle,
+        );
+      } catch (err) {
+        settle(err);
+      }
+    });
+  }
+
+  /**
+   * Consumes `spec.queue` with manual acks: a message is acked only after `handler` resolved
+   * (after its transaction committed); a handler that throws has it retried after the retry
+   * delay, and parked after maxAttempts. Re-established after every reconnection.
+   */
+  async consume<T>(spec: QueueSpec, handler: (message: BrokerMessage<T>) => Promise<void>): Promise<void> {
+    this.exchanges.add(spec.exchange);
+    this.queues.set(spec.queue, spec);
+    const consumer: Consumer = { spec, handler: handler as Consumer['handler'] };
+    this.consumers.push(consumer);
+    if (this.model && this.publishChannel) await this.startConsumer(this.model, consumer);
+  }
+
+  /** Stops consuming, waits for the messages being handled (so they are acked), closes the connection. */
+  async close(): Promise<void> {
+    this.closing = true;
+    this.wake?.();
+    await Promise.allSettled(this.consumers.map((c) => (c.channel && c.tag ? c.channel.cancel(c.tag) : undefined)));
+    await Promise.allSettled([...this.inflight]);
+    await this.connecting?.catch(() => undefined);
+    const model = this.model;
+    this.model = undefined;
+    this.publishChannel = undefined;
+    await model?.close().catch(() => undefined);
+  }
+
+  /** Test hook: drops the TCP connection without a goodbye, as a network failure or broker crash would. */
+  dropConnection(): void {
+    (this.model?.connection as unknown as { stream?: { destroy(err: Error): void } } | undefined)?.stream?.destroy(new Error('connection dropped (simulated)'));
+  }
+
+  private ensureConnecting(): void {
+    if (this.closing || this.publishChannel || this.connecting) return;
+    this.connecting = this.connectLoop().finally(() => (this.connecting = undefined));
+  }
+
+  private async connectLoop(): Promise<void> {
+    for (let attempt = 1; !this.closing; attempt++) {
+      let model: ChannelModel | undefined;
+      try {
+        model = await amqp.connect(this.config.url, { clientProperties: { connection_name: this.connectionName } });
+        model.on('error', (err: Error) => this.log.warn('broker connection error', { err: err.message }));
+        model.on('close', () => this.lost(model!));
+        const channel = await model.createConfirmChannel();
+        channel.on('error', (err: Error) => this.log.warn('broker channel error', { err: err.message }));
+        // A channel closed by the broker (e.g. a publish to a missing exchange) is treated as a lost connection.
+        channel.on('close', () => {
+          if (this.publishChannel === channel) this.publishChannel = undefined;
+          if (model && this.model === model && !this.closing) void model.close().catch(() => undefined);
+        });
+        for (const exchange of this.exchanges) await channel.assertExchange(this.name(exchange), 'topic', { durable: true });
+        for (const spec of this.queues.values()) await this.assertQueue(channel, spec);
+        this.model = model;
+        for (const consumer of this.consumers) await this.startConsumer(model, consumer);
+        if (this.closing) {
+          await model.close().catch(() => undefined);
+          return;
+        }
+        this.publishChannel = channel;
+        this.log.info('connected to the message broker', { connection: this.connectionName, attempt });
+        const waiters = this.waiters;
+        this.waiters = [];
+        waiters.forEach((resolve) => resolve());
+        return;
+      } catch (err) {
+        if (this.model === model) this.model = undefined;
+        await model?.close().catch(() => undefined);
+        const delay = Math.min(RECONNECT_MAX_MS, RECONNECT_BASE_MS * 2 ** Math.min(attempt - 1, 10)) * (0.8 + Math.random() * 0.4);
+        this.log.warn('message broker unreachable; retrying', { attempt, retryInMs: Math.round(delay), err: (err as Error).message });
+        await new Promise<void>((resolve) => {
+          const timer = setTimeout(resolve, delay);
+          this.wake = () => {
+            clearTimeout(timer);
+            resolve();
+          };
+        });
+        this.wake = undefined;
+      }
+    }
+  }
+
+  private lost(model: ChannelModel): void {
+    if (this.model !== model) return;
+    this.model = undefined;
+    this.publishChannel = undefined;
+    for (const consumer of this.consumers) consumer.channel = consumer.tag = undefined;
+    if (this.closing) return;
+    this.log.warn('lost the message broker connection; reconnecting', { connection: this.connectionName });
+    this.ensureConnecting();
+  }
+
+  private async assertQueue(channel: ConfirmChannel, spec: QueueSpec): Promise<void> {
+    const queue = this.name(spec.queue);
+    await channel.assertExchange(this.name(spec.exchange), 'topic', { durable: true });
+    // Rejected messages go through the default exchange to the retry queue, and back after the TTL.
+    await channel.assertQueue(queue, { durable: true, deadLetterExchange: '', deadLetterRoutingKey: `${queue}.retry` });
+    await channel.assertQueue(`${queue}.retry`, {
+      durable: true,
+      messageTtl: this.config.retryDelayMs,
+      deadLetterExchange: '',
+      deadLetterRoutingKey: queue,
+    });
+    await channel.assertQueue(`${queue}.dead`, { durable: true });
+    for (const key of spec.routingKeys) await channel.bindQueue(queue, this.name(spec.exchange), key);
+  }
+
+  private async startConsumer(model: ChannelModel, consumer: Consumer): Promise<void> {
+    const channel = await model.createConfirmChannel();
+    channel.on('error', (err: Error) => this.log.warn('broker consumer channel error', { queue: consumer.spec.queue, err: err.message }));
+    channel.on('close', () => this.model === model && !this.closing && void model.close().catch(() => undefined));
+    await this.assertQueue(channel, consumer.spec);
+    await channel.prefetch(this.config.prefetch);
+    const { consumerTag } = await channel.consume(this.name(consumer.spec.queue), (msg) => {
+      if (!msg) {
+        // Cancelled by the broker (queue deleted): reconnect, which declares and consumes anew.
+        if (!this.closing) void model.close().catch(() => undefined);
+        return;
+      }
+      const task = this.handle(channel, consumer, msg);
+      this.inflight.add(task);
+      void task.finally(() => this.inflight.delete(task));
+    });
+    consumer.channel = channel;
+    consumer.tag = consumerTag;
+  }
+
+  private async handle(channel: ConfirmChannel, consumer: Consumer, msg: ConsumeMessage): Promise<void> {
+    const queue = this.name(consumer.spec.queue);
+    const attempt = 1 + failedAttempts(msg, queue);
+    const id = String(msg.properties.messageId ?? '');
+    let body: unknown;
+    try {
+      body = JSON.parse(msg.content.toString('utf8'));
+    } catch {
+      return this.park(channel, msg, queue, attempt, 'the message is not JSON');
+    }
+    try {
+      await consumer.handler({ id, routingKey: msg.fields.routingKey, body, redelivered: msg.fields.redelivered, attempt });
+    } catch (err) {
+      const reason = (err as Error)?.message ?? String(err);
+      if (err instanceof PermanentMessageError || attempt >= this.config.maxAttempts) {
+        return this.park(channel, msg, queue, attempt, reason);
+      }
+      this.log.warn('message not processed; retrying after the delay', { queue, messageId: id, attempt, err: reason });
+      return this.settle(() => channel.nack(msg, false, false), queue, id);
+    }
+    this.settle(() => channel.ack(msg), queue, id);
+  }
+
+  /** Copies the message to the dead-letter queue (confirmed), then acks it. */
+  private async park(channel: ConfirmChannel, msg: ConsumeMessage, queue: string, attempt: number, reason: string): Promise<void> {
+    this.log.error('message parked in the dead-letter queue', { queue, messageId: msg.properties.messageId, attempt, reason });
+    try {
+      const headers = { ...msg.properties.headers, 'x-parked-reason': reason.slice(0, 1000), 'x-attempts': attempt };
+      channel.sendToQueue(`${queue}.dead`, msg.content, { ...msg.properties, headers, persistent: true } as Options.Publish);
+      await channel.waitForConfirms();
+    } catch (err) {
+      // Not parked: leave it unacked; it comes back after a reconnection.
+      this.log.warn('could not park the message; it will be redelivered', { queue, err: (err as Error).message });
+      return;
+    }
+    this.settle(() => channel.ack(msg), queue, String(msg.properties.messageId ?? ''));
+  }
+
+  private settle(action: () => void, queue: string, messageId: string): void {
+    try {
+      action();
+    } catch (err) {
+      // The channel closed under us: the broker redelivers the message on the next connection.
+      this.log.warn('could not acknowledge; the message will be redelivered', { queue, messageId, err: (err as Error).message });
+    }
+  }
+}
+
+/** How often the message was rejected from `queue` before (RabbitMQ's x-death count). */
+function failedAttempts(msg: ConsumeMessage, queue: string): number {
+  const deaths = (msg.properties.headers?.['x-death'] ?? []) as { queue?: string; reason?: string; count?: number }[];
+  const rejected = deaths.find((d) => d.queue === queue && d.reason === 'rejected');
+  return Number(rejected?.count ?? 0);
+}
+
+/** A broker for this process when AMQP_URL is set (started: it connects in the background), else undefined. */
+export function createBroker(config: AmqpConfig, log: Logger, connectionName: string): Broker | undefined {
+  if (!config.url) return undefined;
+  return new Broker({ ...config, url: config.url }, log.child({ component: 'amqp' }), connectionName).start();
+}
