@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
-import type { SubgraphConfig } from './config';
+import { SignJWT } from 'jose';
+import type { ServiceKey, SubgraphConfig } from './config';
 import type { Identity, Role } from './identity';
 import type { CallOptions, ServiceClient } from './service-client';
 import { createSubgraph, type SubgraphApp, type SubgraphDefinition } from './subgraph';
@@ -37,6 +38,9 @@ export async function initTestApp<L, C extends SubgraphConfig>(
       [`${def.name.toUpperCase()}_DATABASE_URL`]: url.toString(),
       // Rate-limit counters of one test app never meet another's (Redis outlives test runs).
       RATE_LIMIT_KEY_PREFIX: dbName,
+      // No broker unless a test asks for one (with its own AMQP_PREFIX): CI exports AMQP_URL for the
+      // end-to-end tests, and a resolver test must never consume a real platform's queues.
+      AMQP_URL: '',
       ...options.env,
     },
     config: options.config,
@@ -80,4 +84,18 @@ export function stubServices(handlers: Partial<Record<string, (query: string, va
     },
   };
   return { client, calls };
+}
+
+/** A service token signed with a real key that expired ten minutes ago (for refusal tests). */
+export async function expiredServiceToken(identity: Identity, keys: ServiceKey[]): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const claims = identity.user ? { usr: identity.user.id, rol: identity.user.role } : {};
+  return new SignJWT(claims)
+    .setProtectedHeader({ alg: 'HS256', kid: keys[0].kid })
+    .setSubject(identity.caller)
+    .setIssuer(identity.caller)
+    .setAudience('wsb-subgraph')
+    .setIssuedAt(now - 660)
+    .setExpirationTime(now - 600)
+    .sign(keys[0].secret);
 }

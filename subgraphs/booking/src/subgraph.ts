@@ -1,5 +1,5 @@
 import { resolve } from 'node:path';
-import type { SubgraphDefinition } from '@wsb/kernel';
+import { createBroker, type Broker, type SubgraphDefinition } from '@wsb/kernel';
 import { PendingSweeper } from './booking/recovery';
 import { readConfig, type BookingConfig } from './config';
 import { createLoaders, type Loaders } from './context';
@@ -7,12 +7,12 @@ import { BookingSchema } from './entities/booking.entity';
 import { OutboxEventSchema } from './entities/outbox-event.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
-import { DirectPublisher, type EventPublisher } from './outbox/publisher';
+import { BrokerPublisher, DirectPublisher, type EventPublisher } from './outbox/publisher';
 import { OutboxRelay } from './outbox/relay';
 import { resolvers } from './resolvers';
 
 export interface BookingSubgraphOptions {
-  /** Where outbox events go; the direct (broker-less) publisher by default. */
+  /** Where outbox events go; by default RabbitMQ when AMQP_URL is set, else the direct (broker-less) publisher. */
   publisher?: (app: Parameters<NonNullable<SubgraphDefinition<Loaders, BookingConfig>['onStart']>>[0]) => EventPublisher;
 }
 
@@ -23,6 +23,7 @@ export interface BookingSubgraphOptions {
 export function createBookingSubgraph(options: BookingSubgraphOptions = {}): SubgraphDefinition<Loaders, BookingConfig> {
   let relay: OutboxRelay | undefined;
   let sweeper: PendingSweeper | undefined;
+  let broker: Broker | undefined;
   // Until onStart runs there is nothing to kick; the relay's first round picks up anything due.
   const outbox = { kick: () => relay?.kick() };
 
@@ -36,17 +37,28 @@ export function createBookingSubgraph(options: BookingSubgraphOptions = {}): Sub
     loaders: (em) => createLoaders(em, outbox),
     config: readConfig,
     async onStart(app) {
-      const publisher = options.publisher?.(app) ?? new DirectPublisher(app.services, app.log.child({ component: 'outbox' }));
-      relay = new OutboxRelay(app.orm, publisher, app.log.child({ component: 'outbox' }), app.config.outbox);
+      const log = app.log.child({ component: 'outbox' });
+      let publisher = options.publisher?.(app);
+      if (!publisher) {
+        broker = createBroker(app.config.amqp, app.log, 'booking');
+        if (broker) await BrokerPublisher.declareTopology(broker);
+        publisher = broker ? new BrokerPublisher(broker, app.services, log) : new DirectPublisher(app.services, log);
+      }
+      app.log.info('outbox relay started', { mode: broker ? 'rabbitmq' : 'direct' });
+      relay = new OutboxRelay(app.orm, publisher, log, app.config.outbox);
       sweeper = new PendingSweeper(app.orm, app.config.pendingTimeoutMs, app.log.child({ component: 'pending-sweeper' }));
       relay.start();
       sweeper.start();
     },
     async onStop() {
       await Promise.all([relay?.stop(), sweeper?.stop()]);
+      await broker?.close();
       relay = undefined;
       sweeper = undefined;
+      broker = undefined;
     },
+    // With AMQP_URL set, the broker is a dependency: not ready until connected.
+    ready: async () => broker?.check(),
   };
 }
 

@@ -47,7 +47,7 @@ export type World = ReturnType<typeof createWorld>;
 /** Fast outbox timings so retries happen within a test. */
 export const FAST_OUTBOX: BookingConfig['outbox'] = { pollIntervalMs: 50, batchSize: 20, retryBaseMs: 50, retryMaxMs: 400 };
 
-export async function startBookingApp(config: Partial<BookingConfig> = {}) {
+export async function startBookingApp(config: Partial<BookingConfig> = {}, env: Record<string, string> = {}) {
   const world = createWorld();
   const stubs = stubServices({
     user: (_q, v) => world.user(v),
@@ -61,7 +61,7 @@ export async function startBookingApp(config: Partial<BookingConfig> = {}) {
     services: stubs.client,
     config: { outbox: FAST_OUTBOX, ...config },
     // These tests make many bookings per user per minute; rate limits are the kernel's to test.
-    env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000' },
+    env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000', ...env },
   });
   return {
     app,

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { SubgraphDefinition } from '@wsb/kernel';
+import type { Broker, SubgraphDefinition } from '@wsb/kernel';
+import { consumeBookingEvents } from './booking-events';
 import { readConfig, type NotificationConfig } from './config';
 import { createLoaders, type Loaders } from './context';
 import { DeliveryWorker } from './delivery';
@@ -14,6 +15,7 @@ import { resolvers } from './resolvers';
  */
 export function createNotificationSubgraph(): SubgraphDefinition<Loaders, NotificationConfig> {
   const delivery = new DeliveryWorker();
+  let broker: Broker | undefined;
   return {
     name: 'notification',
     schemaPath: resolve(__dirname, '../schema.graphql'),
@@ -25,9 +27,21 @@ export function createNotificationSubgraph(): SubgraphDefinition<Loaders, Notifi
     config: readConfig,
     async onStart(app) {
       await delivery.start(app);
-      app.log.info('notification delivery ready', { mailer: app.config.mailer.kind, sms: app.config.sms.kind });
+      broker = await consumeBookingEvents(app, delivery);
+      app.log.info('notification delivery ready', {
+        mailer: app.config.mailer.kind,
+        sms: app.config.sms.kind,
+        bookingEvents: broker ? 'rabbitmq' : 'direct calls from booking',
+      });
     },
-    onStop: () => delivery.stop(),
+    async onStop() {
+      // Stop consuming first (the messages in hand are finished and acked), then the deliveries.
+      await broker?.close();
+      broker = undefined;
+      await delivery.stop();
+    },
+    // With AMQP_URL set, the broker is a dependency: not ready until connected.
+    ready: async () => broker?.check(),
   };
 }
 

@@ -1,5 +1,6 @@
 import { resolve } from 'node:path';
-import type { SubgraphDefinition } from '@wsb/kernel';
+import type { Broker, SubgraphDefinition } from '@wsb/kernel';
+import { consumeBookingEvents } from './booking-events';
 import { readConfig, type ReportingConfig } from './config';
 import { createLoaders, type Loaders } from './context';
 import { ActivitySchema } from './entities/activity.entity';
@@ -7,13 +8,29 @@ import { migrations } from './migrations';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 
-export const reportingSubgraph: SubgraphDefinition<Loaders, ReportingConfig> = {
-  name: 'reporting',
-  schemaPath: resolve(__dirname, '../schema.graphql'),
-  resolvers,
-  permissions,
-  entities: [ActivitySchema],
-  migrations,
-  loaders: createLoaders,
-  config: readConfig,
-};
+/** A factory: with AMQP_URL set, each running subgraph owns its broker connection and consumer. */
+export function createReportingSubgraph(): SubgraphDefinition<Loaders, ReportingConfig> {
+  let broker: Broker | undefined;
+  return {
+    name: 'reporting',
+    schemaPath: resolve(__dirname, '../schema.graphql'),
+    resolvers,
+    permissions,
+    entities: [ActivitySchema],
+    migrations,
+    loaders: createLoaders,
+    config: readConfig,
+    async onStart(app) {
+      broker = await consumeBookingEvents(app);
+      app.log.info('booking events', { source: broker ? 'rabbitmq' : 'direct calls from booking' });
+    },
+    async onStop() {
+      await broker?.close();
+      broker = undefined;
+    },
+    // With AMQP_URL set, the broker is a dependency: not ready until connected.
+    ready: async () => broker?.check(),
+  };
+}
+
+export const reportingSubgraph = createReportingSubgraph();

@@ -2,7 +2,7 @@ import { BadUserInputError, requireUuid } from '@wsb/kernel';
 import type { RecordActivityInput } from './__generated__/resolvers-types';
 import { ACTIVITY_KINDS, type Activity, type ActivityKind } from './entities/activity.entity';
 
-type ActivityData = Omit<Activity, 'id' | 'createdAt'>;
+export type ActivityData = Omit<Activity, 'id' | 'createdAt'>;
 
 /** The booking subgraph is trusted to call, not to be bug-free: an event is checked before it is kept. */
 export function validActivity(input: RecordActivityInput): ActivityData {

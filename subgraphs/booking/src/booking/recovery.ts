@@ -3,7 +3,7 @@
  * CONFIRMED without a payment: a failed payment cancels it at once, and a PENDING booking whose
  * request died (crash, lost connection) is cancelled by the sweeper once it is clearly stale.
  */
-import { DomainError, type Logger } from '@wsb/kernel';
+import { CircuitOpenError, DomainError, type Logger } from '@wsb/kernel';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Booking, type CancellationReason } from '../entities/booking.entity';
 import { BOOKING_PAYMENT_FAILED, enqueue, type BookingPaymentFailedPayload } from '../outbox/events';
@@ -14,8 +14,12 @@ import { BOOKING_PAYMENT_FAILED, enqueue, type BookingPaymentFailedPayload } fro
  */
 const REFUND_AFTER_MS = 30_000;
 
-/** Only an answer from the payment subgraph proves no charge was taken; a timeout proves nothing. */
+/**
+ * Only an answer from the payment subgraph proves no charge was taken; a timeout proves nothing. An
+ * open circuit proves it too: the call was never sent.
+ */
 export function paymentOutcomeUnknown(err: unknown): boolean {
+  if (err instanceof CircuitOpenError) return false;
   return !(err instanceof DomainError) || err.code === 'DEPENDENCY_UNAVAILABLE' || err.code === 'INTERNAL_SERVER_ERROR';
 }
 

@@ -1,15 +1,14 @@
 /**
- * The non-critical consumers of booking events, called directly by the relay when no broker is
- * configured. Both are idempotent on their side (notification on dedupeKey, reporting on
- * (kind, bookingId)), which is what makes at-least-once delivery from the outbox safe.
+ * Delivery to the non-critical consumers of booking events, called directly by the relay when no
+ * broker is configured. What each consumer makes of an event is the shared contract's
+ * (notificationFor / activityFor in packages/booking-events); both are idempotent on their side
+ * (notification on dedupeKey, reporting on (kind, bookingId)), which is what makes at-least-once
+ * delivery from the outbox safe.
  */
+import { activityFor, notificationFor } from '@wsb/booking-events';
 import { fetchEntities, type ServiceClient } from '@wsb/kernel';
 import type { UserProfile, WorkspaceInfo } from '../dependencies';
 import type { BookingCreatedPayload } from './events';
-import type { Message } from './messages';
-
-export type NotificationKind = 'BOOKING_CONFIRMED' | 'BOOKING_CANCELLED';
-export type ActivityKind = 'BOOKING_CREATED' | 'BOOKING_CANCELLED';
 
 const SEND_NOTIFICATION = `mutation ($input: SendNotificationInput!) { _sendNotification(input: $input) { id } }`;
 const RECORD_ACTIVITY = `mutation ($input: RecordActivityInput!) { _recordActivity(input: $input) { id } }`;
@@ -36,36 +35,16 @@ export async function completeParties<P extends BookingCreatedPayload>(services:
   };
 }
 
-export async function sendBookingEmail(
-  services: ServiceClient,
-  kind: NotificationKind,
-  payload: BookingCreatedPayload,
-  message: Message,
-): Promise<void> {
-  await services.request('notification', SEND_NOTIFICATION, {
-    input: {
-      userId: payload.userId,
-      recipient: payload.userEmail,
-      channel: 'EMAIL',
-      kind,
-      subject: message.subject,
-      body: message.body,
-      dedupeKey: `${kind}:${payload.bookingId}`,
-    },
-  });
+/** The event's email through notification's `_sendNotification`; false when the event sends none. */
+export async function sendBookingEmail(services: ServiceClient, type: string, payload: BookingCreatedPayload): Promise<boolean> {
+  const input = notificationFor(type, payload);
+  if (!input) return false;
+  await services.request('notification', SEND_NOTIFICATION, { input });
+  return true;
 }
 
-export async function recordBookingActivity(services: ServiceClient, kind: ActivityKind, payload: BookingCreatedPayload): Promise<void> {
-  await services.request('reporting', RECORD_ACTIVITY, {
-    input: {
-      kind,
-      bookingId: payload.bookingId,
-      userId: payload.userId,
-      workspaceId: payload.workspaceId,
-      startsAt: payload.startsAt,
-      endsAt: payload.endsAt,
-      amount: { amount: payload.amount, currency: payload.currency },
-      at: payload.occurredAt,
-    },
-  });
+/** The event's activity-log entry through reporting's `_recordActivity`. */
+export async function recordBookingActivity(services: ServiceClient, type: string, payload: BookingCreatedPayload): Promise<void> {
+  const input = activityFor(type, payload);
+  if (input) await services.request('reporting', RECORD_ACTIVITY, { input });
 }

@@ -1,48 +1,23 @@
 /**
  * The events this subgraph publishes. Each is written to outbox_event in the same transaction as
  * the state change it reports, so consumers learn about every committed change exactly when it
- * commits (and never about one that rolled back). Payloads carry everything a consumer needs, so
- * delivering one never has to call back into this subgraph.
+ * commits (and never about one that rolled back). The event types and payloads are the contract
+ * in packages/booking-events, shared with the consumers.
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
-import type { Booking, CancellationReason } from '../entities/booking.entity';
+import { BOOKING_CREATED, type BookingCreatedPayload, type BookingParties } from '@wsb/booking-events';
+import type { Booking } from '../entities/booking.entity';
 import { OutboxEvent } from '../entities/outbox-event.entity';
 
-export const BOOKING_CREATED = 'booking.created';
-export const BOOKING_CANCELLED = 'booking.cancelled';
-/** A payment whose outcome is unknown (timeout) may have been taken: it must be refunded. */
-export const BOOKING_PAYMENT_FAILED = 'booking.payment_failed';
-
-/** Who and what the booking is about, as known when it was made. */
-export interface BookingParties {
-  userEmail: string | null;
-  userName: string | null;
-  workspaceName: string | null;
-  /** IANA zone the notification shows local times in. */
-  workspaceTimezone: string | null;
-}
-
-export interface BookingCreatedPayload extends BookingParties {
-  bookingId: string;
-  userId: string;
-  workspaceId: string;
-  startsAt: string;
-  endsAt: string;
-  attendees: number;
-  amount: number;
-  currency: string;
-  occurredAt: string;
-}
-
-export interface BookingCancelledPayload extends BookingCreatedPayload {
-  reason: CancellationReason;
-}
-
-export interface BookingPaymentFailedPayload {
-  bookingId: string;
-  userId: string;
-  occurredAt: string;
-}
+export {
+  BOOKING_CANCELLED,
+  BOOKING_CREATED,
+  BOOKING_PAYMENT_FAILED,
+  type BookingCancelledPayload,
+  type BookingCreatedPayload,
+  type BookingParties,
+  type BookingPaymentFailedPayload,
+} from '@wsb/booking-events';
 
 export function bookingPayload(booking: Booking, parties: BookingParties, occurredAt: Date): BookingCreatedPayload {
   return {

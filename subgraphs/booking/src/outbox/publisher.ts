@@ -1,20 +1,20 @@
 /**
- * Where the relay hands events. `DirectPublisher` is the mode without a broker: it calls the
- * consumers itself. A RabbitMQ publisher will implement the same interface (publish to an
- * exchange, routing key = event type) and the relay will not change.
+ * Where the relay hands events. `DirectPublisher` is the mode without a broker (AMQP_URL unset):
+ * it calls the consumers itself. `BrokerPublisher` publishes to RabbitMQ's booking.events
+ * exchange and resolves only once the broker confirmed; the consumers take it from their queues.
+ * The relay is the same for both: an event is marked published only when publish() resolved.
  */
-import type { Logger, ServiceClient } from '@wsb/kernel';
+import { BOOKING_EVENTS_EXCHANGE, BOOKING_EVENT_QUEUES } from '@wsb/booking-events';
+import type { Broker, Logger, ServiceClient } from '@wsb/kernel';
 import { refundPayment } from '../dependencies';
-import { completeParties, recordBookingActivity, sendBookingEmail, type NotificationKind } from './consumers';
+import { completeParties, recordBookingActivity, sendBookingEmail } from './consumers';
 import {
   BOOKING_CANCELLED,
   BOOKING_CREATED,
   BOOKING_PAYMENT_FAILED,
-  type BookingCancelledPayload,
   type BookingCreatedPayload,
   type BookingPaymentFailedPayload,
 } from './events';
-import { bookingCancelledMessage, bookingConfirmedMessage, type Message } from './messages';
 
 export interface PublishableEvent {
   id: string;
@@ -42,44 +42,68 @@ export class DirectPublisher implements EventPublisher {
     if (failures.length) throw new Error(failures.join('; '));
   }
 
-  private async email<P extends BookingCreatedPayload>(kind: NotificationKind, payload: P, message: (p: P) => Message): Promise<void> {
+  private async email(type: string, payload: BookingCreatedPayload): Promise<void> {
     const complete = await completeParties(this.services, payload);
     if (!complete) {
-      this.log.warn('booking notice skipped: the user no longer exists', { kind, bookingId: payload.bookingId });
+      this.log.warn('booking notice skipped: the user no longer exists', { type, bookingId: payload.bookingId });
       return;
     }
-    await sendBookingEmail(this.services, kind, complete, message(complete));
-  }
-
-  /** A refund of a charge still in progress would refund nothing: try again once it has settled. */
-  private async refundUnconfirmed(bookingId: string): Promise<void> {
-    const payment = await refundPayment({ services: this.services, log: this.log }, bookingId);
-    if (payment?.status === 'PENDING') throw new Error(`payment ${payment.id} is still being charged; refund retried later`);
+    await sendBookingEmail(this.services, type, complete);
   }
 
   private deliveriesFor(event: PublishableEvent): (() => Promise<unknown>)[] {
     switch (event.type) {
-      case BOOKING_CREATED: {
-        const p = event.payload as unknown as BookingCreatedPayload;
-        return [
-          () => this.email('BOOKING_CONFIRMED', p, bookingConfirmedMessage),
-          () => recordBookingActivity(this.services, 'BOOKING_CREATED', p),
-        ];
-      }
+      case BOOKING_CREATED:
       case BOOKING_CANCELLED: {
-        const p = event.payload as unknown as BookingCancelledPayload;
-        return [
-          () => this.email('BOOKING_CANCELLED', p, bookingCancelledMessage),
-          () => recordBookingActivity(this.services, 'BOOKING_CANCELLED', p),
-        ];
+        const p = event.payload as unknown as BookingCreatedPayload;
+        return [() => this.email(event.type, p), () => recordBookingActivity(this.services, event.type, p)];
       }
       case BOOKING_PAYMENT_FAILED: {
         const p = event.payload as unknown as BookingPaymentFailedPayload;
-        return [() => this.refundUnconfirmed(p.bookingId)];
+        return [() => refundUnconfirmed(this.services, this.log, p.bookingId)];
       }
       default:
         // Written by a newer version of this subgraph: keep it due rather than drop it.
         return [() => Promise.reject(new Error(`no consumer for event type ${event.type}`))];
     }
+  }
+}
+
+/** A refund of a charge still in progress would refund nothing: try again once it has settled. */
+async function refundUnconfirmed(services: ServiceClient, log: Logger, bookingId: string): Promise<void> {
+  const payment = await refundPayment({ services, log }, bookingId);
+  if (payment?.status === 'PENDING') throw new Error(`payment ${payment.id} is still being charged; refund retried later`);
+}
+
+/**
+ * Publishes every event to the booking.events topic exchange (routing key = event type, message id =
+ * event id, persistent) and resolves once RabbitMQ confirmed it. Before publishing it fills in who
+ * the event is about when the outbox row lacks it, so consumers never call back. The refund a
+ * booking.payment_failed event stands for stays booking's own compensation: the relay asks payment
+ * for it directly (retried by the outbox until payment answers), then publishes the event for anyone
+ * listening.
+ */
+export class BrokerPublisher implements EventPublisher {
+  constructor(
+    private readonly broker: Broker,
+    private readonly services: ServiceClient,
+    private readonly log: Logger,
+  ) {}
+
+  /** Declares the exchange and the consumers' queues, so nothing published before a consumer's first start is lost. */
+  static async declareTopology(broker: Broker): Promise<void> {
+    await broker.declareExchange(BOOKING_EVENTS_EXCHANGE);
+    for (const spec of Object.values(BOOKING_EVENT_QUEUES)) await broker.declareQueue(spec);
+  }
+
+  async publish(event: PublishableEvent): Promise<void> {
+    let body: unknown = event.payload;
+    if (event.type === BOOKING_PAYMENT_FAILED) {
+      await refundUnconfirmed(this.services, this.log, (event.payload as unknown as BookingPaymentFailedPayload).bookingId);
+    } else if (event.type === BOOKING_CREATED || event.type === BOOKING_CANCELLED) {
+      const payload = event.payload as unknown as BookingCreatedPayload;
+      body = (await completeParties(this.services, payload)) ?? payload;
+    }
+    await this.broker.publish(BOOKING_EVENTS_EXCHANGE, event.type, body, { messageId: event.id });
   }
 }

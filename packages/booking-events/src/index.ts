@@ -1,0 +1,3 @@
+export * from './consumers';
+export * from './events';
+export * from './messages';

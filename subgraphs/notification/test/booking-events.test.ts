@@ -1,0 +1,107 @@
+/**
+ * Booking events through RabbitMQ (the machine's real broker, a per-run AMQP_PREFIX): the consumer
+ * records the email once however often the event arrives, retries a failing delivery with backoff
+ * until FAILED with the reason (visible in myNotifications), and parks an event it can never use.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import { asGateway, initTestApp } from '@wsb/kernel/src/testing';
+import { createNotificationSubgraph } from '../src/subgraph';
+import { CapturingMailer, settled, type App } from './helpers';
+
+const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
+const prefix = `nt${randomBytes(4).toString('hex')}`;
+const QUEUE = `${prefix}.notification.booking-events`;
+const mailer = new CapturingMailer();
+let app: App;
+let inspect: ChannelModel;
+let raw: Channel;
+
+beforeAll(async () => {
+  app = await initTestApp(createNotificationSubgraph(), {
+    config: { mailer, notifyMaxAttempts: 3, notifyRetryBaseMs: 20 },
+    env: { AMQP_URL, AMQP_PREFIX: prefix, AMQP_RETRY_DELAY_MS: '100' },
+  });
+  inspect = await amqp.connect(AMQP_URL);
+  raw = await inspect.createChannel();
+  await waitFor(() => app.definition.ready!(app).then(() => true, () => false));
+});
+afterAll(async () => {
+  await app.close();
+  for (const suffix of ['', '.retry', '.dead']) await raw.deleteQueue(`${QUEUE}${suffix}`).catch(() => undefined);
+  await raw.deleteExchange(`${prefix}.booking.events`).catch(() => undefined);
+  await inspect.close();
+});
+beforeEach(() => mailer.reset());
+
+async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function created(patch: Record<string, unknown> = {}) {
+  return {
+    bookingId: randomUUID(),
+    userId: randomUUID(),
+    userEmail: 'ada@example.com',
+    userName: 'Ada',
+    workspaceId: randomUUID(),
+    workspaceName: 'Orion',
+    workspaceTimezone: 'Europe/Berlin',
+    startsAt: '2099-12-01T09:00:00.000Z',
+    endsAt: '2099-12-01T10:00:00.000Z',
+    attendees: 2,
+    amount: 2500,
+    currency: 'EUR',
+    occurredAt: new Date().toISOString(),
+    ...patch,
+  };
+}
+const publish = (type: string, payload: object, messageId: string = randomUUID()) =>
+  raw.publish(`${prefix}.booking.events`, type, Buffer.from(JSON.stringify(payload)), { messageId, persistent: true });
+const rowsFor = (bookingId: string) =>
+  app.orm.em.fork().getConnection().execute(`select kind, status, attempts, failure_reason from notification where dedupe_key like ?`, [`%:${bookingId}`]);
+const queueEmpty = async () => (await raw.checkQueue(QUEUE)).messageCount === 0;
+
+describe('booking events from RabbitMQ', () => {
+  it('sends the confirmation once, however often the event is delivered', async () => {
+    const payload = created();
+    const messageId = randomUUID();
+    for (let i = 0; i < 3; i++) publish('booking.created', payload, messageId);
+    await waitFor(async () => (await rowsFor(payload.bookingId)).length === 1 && (await queueEmpty()));
+    await new Promise((r) => setTimeout(r, 200));
+    await settled(app);
+    expect(await rowsFor(payload.bookingId)).toEqual([{ kind: 'BOOKING_CONFIRMED', status: 'SENT', attempts: 1, failure_reason: null }]);
+    expect(mailer.sent).toHaveLength(1);
+    expect(mailer.sent[0]).toMatchObject({ to: 'ada@example.com', subject: 'Booking confirmed: Orion, Tue, 1 Dec 2099, 10:00–11:00 CET' });
+  });
+
+  it('retries a failing delivery with backoff and ends FAILED with the reason, shown in myNotifications', async () => {
+    mailer.failures = Infinity;
+    const payload = created({ reason: 'CANCELLED_BY_ADMIN' });
+    publish('booking.cancelled', payload);
+    await waitFor(async () => (await rowsFor(payload.bookingId)).length === 1);
+    await settled(app);
+    expect(mailer.attempts).toHaveLength(3);
+    // Backoff: 20 ms after the first attempt, 40 ms after the second.
+    expect(mailer.attempts[2] - mailer.attempts[1]).toBeGreaterThanOrEqual(mailer.attempts[1] - mailer.attempts[0]);
+    const { data } = await (app as any).run('{ myNotifications { kind status failureReason } }', {}, asGateway({ id: payload.userId }));
+    expect(data.myNotifications).toEqual([{ kind: 'BOOKING_CANCELLED', status: 'FAILED', failureReason: 'mailbox unavailable (550)' }]);
+    // The event itself was handled (the email is the delivery worker's to retry): acked, not redelivered.
+    expect(await queueEmpty()).toBe(true);
+  });
+
+  it('parks an event no retry can make valid, and records nothing', async () => {
+    const payload = created({ userEmail: 'not an address' });
+    publish('booking.created', payload, 'bad-1');
+    const dead = await waitFor(async () => (await raw.get(`${QUEUE}.dead`, { noAck: true })) || undefined);
+    expect(dead.properties.messageId).toBe('bad-1');
+    expect(dead.properties.headers?.['x-parked-reason']).toBe('input.recipient must be one email address for an EMAIL notification.');
+    expect(await rowsFor(payload.bookingId)).toEqual([]);
+  });
+});

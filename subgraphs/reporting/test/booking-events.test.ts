@@ -1,0 +1,85 @@
+/**
+ * Booking events through RabbitMQ (the machine's real broker, a per-run AMQP_PREFIX): each event
+ * becomes one activity row however often it arrives; an event that can never be valid is parked.
+ */
+import { randomBytes, randomUUID } from 'node:crypto';
+import amqp, { type Channel, type ChannelModel } from 'amqplib';
+import { initTestApp, type TestApp } from '@wsb/kernel/src/testing';
+import { createReportingSubgraph } from '../src/subgraph';
+
+const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
+const prefix = `rt${randomBytes(4).toString('hex')}`;
+const QUEUE = `${prefix}.reporting.booking-events`;
+let app: TestApp<any, any>;
+let inspect: ChannelModel;
+let raw: Channel;
+
+async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+beforeAll(async () => {
+  app = await initTestApp(createReportingSubgraph(), { env: { AMQP_URL, AMQP_PREFIX: prefix, AMQP_RETRY_DELAY_MS: '100' } });
+  inspect = await amqp.connect(AMQP_URL);
+  raw = await inspect.createChannel();
+  await waitFor(() => app.definition.ready!(app).then(() => true, () => false));
+});
+afterAll(async () => {
+  await app.close();
+  for (const suffix of ['', '.retry', '.dead']) await raw.deleteQueue(`${QUEUE}${suffix}`).catch(() => undefined);
+  await raw.deleteExchange(`${prefix}.booking.events`).catch(() => undefined);
+  await inspect.close();
+});
+
+const payload = (patch: Record<string, unknown> = {}) => ({
+  bookingId: randomUUID(),
+  userId: randomUUID(),
+  userEmail: 'ada@example.com',
+  userName: 'Ada',
+  workspaceId: randomUUID(),
+  workspaceName: 'Orion',
+  workspaceTimezone: 'UTC',
+  startsAt: '2099-12-01T09:00:00.000Z',
+  endsAt: '2099-12-01T10:30:00.000Z',
+  attendees: 1,
+  amount: 3750,
+  currency: 'EUR',
+  occurredAt: '2099-11-01T08:00:00.000Z',
+  ...patch,
+});
+const publish = (type: string, body: object, messageId: string = randomUUID()) =>
+  raw.publish(`${prefix}.booking.events`, type, Buffer.from(JSON.stringify(body)), { messageId, persistent: true });
+const rowsFor = (bookingId: string) =>
+  app.orm.em
+    .fork()
+    .getConnection()
+    .execute(`select kind, amount, currency, at from activity where booking_id = ? order by kind desc`, [bookingId]);
+
+describe('booking events from RabbitMQ', () => {
+  it('records each event once, however often it is delivered', async () => {
+    const created = payload();
+    for (let i = 0; i < 3; i++) publish('booking.created', created, 'same-id');
+    publish('booking.cancelled', { ...created, reason: 'CANCELLED_BY_USER', occurredAt: '2099-11-02T08:00:00.000Z' });
+    await waitFor(async () => (await rowsFor(created.bookingId)).length === 2 && (await raw.checkQueue(QUEUE)).messageCount === 0);
+    await new Promise((r) => setTimeout(r, 200));
+    const rows = await rowsFor(created.bookingId);
+    expect(rows.map((r: any) => [r.kind, r.amount, r.currency, new Date(r.at).toISOString()])).toEqual([
+      ['BOOKING_CREATED', 3750, 'EUR', '2099-11-01T08:00:00.000Z'],
+      ['BOOKING_CANCELLED', 3750, 'EUR', '2099-11-02T08:00:00.000Z'],
+    ]);
+  });
+
+  it('parks an event no retry can make valid', async () => {
+    const bad = payload({ endsAt: '2099-12-01T08:00:00.000Z' });
+    publish('booking.created', bad, 'bad-1');
+    const dead = await waitFor(async () => (await raw.get(`${QUEUE}.dead`, { noAck: true })) || undefined);
+    expect(dead.properties.headers?.['x-parked-reason']).toBe('startsAt must be before endsAt.');
+    expect(await rowsFor(bad.bookingId)).toEqual([]);
+  });
+});
