@@ -3,12 +3,19 @@
  * through the gateway: accounts, a workspace, bookings resolved across subgraphs, conflicts,
  * cancellation with refund, notifications, reports and the admin dashboard.
  */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { join } from 'node:path';
+import { parseServiceKeys, signServiceToken } from '@wsb/kernel';
+import { expiredServiceToken } from '@wsb/kernel/src/testing';
 import { bearer, eventually, gql } from '../support/client';
-import { startPlatform, type Platform } from '../support/platform';
+import { ROOT, startPlatform, type Platform } from '../support/platform';
 
 jest.setTimeout(240_000);
 
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
+// Known here so the test can sign forged and expired service tokens against the real key.
+const SERVICE_JWT_KEYS = `e2e:${randomBytes(24).toString('hex')}`;
 let platform: Platform;
 let url: string;
 
@@ -43,7 +50,7 @@ let workspaceId: string;
 beforeAll(async () => {
   platform = await startPlatform({
     basePort: 13100,
-    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password },
+    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, SERVICE_JWT_KEYS },
   });
   url = platform.gatewayUrl;
 });
@@ -241,6 +248,42 @@ describe('the platform around the graph', () => {
     }
     const spoofed = await gql(url, '{ users { totalCount } }', {}, { 'x-user-id': admin.id, 'x-user-role': 'ADMIN' });
     expect(spoofed.errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+  });
+
+  it('refuses forged and expired service tokens at every subgraph', async () => {
+    const [key] = parseServiceKeys(SERVICE_JWT_KEYS, []);
+    const forged = await signServiceToken({ caller: 'gateway', user: { id: admin.id, role: 'ADMIN' } }, parseServiceKeys('e2e:forged-key-that-is-long-enough-0123456789', []));
+    const expired = await expiredServiceToken({ caller: 'gateway', user: { id: admin.id, role: 'ADMIN' } }, [key]);
+    const valid = await signServiceToken({ caller: 'gateway', user: { id: admin.id, role: 'ADMIN' } }, [key]);
+    for (const service of ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const) {
+      for (const token of [forged, expired]) {
+        const res = await gql(platform.serviceUrl(service), '{ _service { sdl } }', {}, bearer(token));
+        expect([service, res.status, res.data]).toEqual([service, 401, undefined]);
+      }
+      expect((await gql(platform.serviceUrl(service), '{ _service { sdl } }', {}, bearer(valid))).status).toBe(200);
+    }
+  });
+
+  it('holds the login limit across two gateway processes', async () => {
+    const port = Number(platform.env.GATEWAY_PORT) + 1;
+    const second: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['gateway/src/index.ts'], {
+      cwd: ROOT,
+      env: { ...platform.env, GATEWAY_PORT: String(port), LOG_LEVEL: 'error' },
+      stdio: 'ignore',
+    });
+    try {
+      const other = `http://localhost:${port}`;
+      await eventually(async () => ((await fetch(`${other}/health`).catch(() => undefined))?.ok ? true : undefined), 30_000);
+      const codes: string[] = [];
+      for (let i = 0; i < 11; i++) {
+        const res = await gql(i % 2 ? other : url, LOGIN, { input: { email: 'target@example.com', password: `guess-${i}` } });
+        codes.push(res.errors?.[0].extensions?.code);
+      }
+      // RATE_LIMIT_AUTH_PER_EMAIL is 10 per 15 minutes, whichever gateway the attempts come through.
+      expect(codes).toEqual([...Array(10).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+    } finally {
+      second.kill('SIGTERM');
+    }
   });
 
   it('reports every service UP in ./dev.sh status', async () => {
