@@ -13,6 +13,7 @@ import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHt
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
+  CircuitBreakers,
   SERVICE_NAMES,
   answerClientErrors,
   createLogger,
@@ -40,10 +41,11 @@ export interface Gateway {
 
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const log = createLogger({ service: 'gateway' }, config.logLevel);
+  const breakers = new CircuitBreakers(config.circuitBreaker, log);
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     buildService: ({ name }) =>
-      new SignedDataSource(name, `${config.serviceUrls[name as ServiceName]}/graphql`, config.serviceKeys, config.serviceTimeoutMs),
+      new SignedDataSource(name, `${config.serviceUrls[name as ServiceName]}/graphql`, config.serviceKeys, config.serviceTimeoutMs, breakers),
   });
   const web = express();
   web.disable('x-powered-by');
