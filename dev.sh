@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # dev.sh — run the workspace-booking platform on this machine.
 #
-#   ./dev.sh start|stop|restart|status|logs [all|<name>-service|gateway]
+#   ./dev.sh start|stop|restart [all | <name>-service|gateway ...]   (several names at once)
+#   ./dev.sh status|logs [all|<name>-service|gateway]
 #   ./dev.sh test [jest args]
 #
 # State lives in ${WSB_RUN_DIR:-.run}: pids/, logs/<service>.log, secrets.env and the embedded
@@ -25,6 +26,8 @@ READY_TIMEOUT=${WSB_READY_TIMEOUT:-90}
 SETSID=$(command -v setsid || true)
 PG_STARTED_HERE=0
 TARGETS=()
+ALL_TARGETS=0
+KEEP_DB=0
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
@@ -32,7 +35,8 @@ upper() { printf '%s' "$1" | tr '[:lower:]' '[:upper:]'; }
 
 usage() {
   cat <<EOF
-Usage: ./dev.sh start|stop|restart|status|logs [all|<name>-service|gateway]
+Usage: ./dev.sh start|stop|restart [all | <name>-service|gateway ...]
+       ./dev.sh status | logs [all|<name>-service|gateway]
        ./dev.sh test [jest args]
 Services: ${SERVICES[*]}, and $PG (the database used when DATABASE_URL is unset)
 ("status" exits non-zero when a service is down.)
@@ -64,13 +68,18 @@ port_of() { # <service> -> its port, honouring <NAME>_SERVICE_PORT / GATEWAY_POR
 entry_of() { # <service> -> the file tsx runs
   if [ "$1" = gateway ]; then say gateway/src/index.ts; else say "subgraphs/${1%-service}/src/index.ts"; fi
 }
-resolve_targets() { # all | name-service | name | gateway -> TARGETS (dies on an unknown name)
-  local t=${1:-all} s
-  if [ "$t" = all ]; then TARGETS=("${SERVICES[@]}"); return; fi
-  for s in "${SERVICES[@]}" "$PG"; do
-    if [ "$t" = "$s" ] || [ "$t-service" = "$s" ]; then TARGETS=("$s"); return; fi
+resolve_targets() { # [all | name-service | name | gateway]... -> TARGETS (dies on an unknown name)
+  local t s found
+  TARGETS=() ALL_TARGETS=0
+  [ "$#" -gt 0 ] || set -- all
+  for t in "$@"; do
+    if [ "$t" = all ]; then TARGETS=("${SERVICES[@]}") ALL_TARGETS=1; return; fi
+    found=0
+    for s in "${SERVICES[@]}" "$PG"; do
+      if [ "$t" = "$s" ] || [ "$t-service" = "$s" ]; then TARGETS+=("$s"); found=1; break; fi
+    done
+    [ "$found" = 1 ] || { usage >&2; die "unknown service '$t'"; }
   done
-  usage >&2; die "unknown service '$t'"
 }
 
 # Exports what every process reads. Values already in the environment win.
@@ -82,6 +91,9 @@ export_env() {
     export "${var}_URL=$(v="${var}_URL"; say "${!v:-http://localhost:$port}")"
   done
   export GATEWAY_PORT="${GATEWAY_PORT:-4000}" NODE_ENV="${NODE_ENV:-development}"
+  # Booking events go through RabbitMQ when AMQP_URL is set (and not empty), else directly from
+  # booking's outbox relay to notification and reporting.
+  if [ -n "${AMQP_URL:-}" ]; then export AMQP_URL; fi
   unset PORT # shared by all children it would put them all on one port
   load_secrets
 }
@@ -194,8 +206,8 @@ stop_database() { stop_service "$PG" 30; }
 # --- commands ----------------------------------------------------------------------------------
 cmd_start() {
   local svc deadline gw=0
-  resolve_targets "$1"
-  if [ "${TARGETS[0]}" = "$PG" ]; then ensure_database; return; fi
+  resolve_targets "$@"
+  if [ "${TARGETS[*]}" = "$PG" ]; then ensure_database; return; fi
   for svc in "${TARGETS[@]}"; do [ -f "$(entry_of "$svc")" ] || die "$svc: $(entry_of "$svc") does not exist"; done
   ensure_database
   export_env
@@ -213,19 +225,20 @@ cmd_start() {
       say "Hint: set BOOTSTRAP_ADMIN_EMAIL and BOOTSTRAP_ADMIN_PASSWORD (then ./dev.sh restart auth-service) to create the first admin."
     fi
     [ -n "${SMTP_URL:-}" ] || say "Emails are not sent (no SMTP_URL): read them with ./dev.sh logs notification-service"
+    if [ -n "${AMQP_URL:-}" ]; then say "Booking events: RabbitMQ at ${AMQP_URL##*@}"; else say "Booking events: delivered directly (set AMQP_URL to use RabbitMQ)"; fi
   fi
 }
 
-cmd_stop() { # <target> [keep-db]
+cmd_stop() { # <target>... (KEEP_DB=1: leave the embedded database running)
   local svc
-  resolve_targets "$1"
+  resolve_targets "$@"
   # Gateway first, then the subgraphs in parallel, then (for 'all') the database they use.
   for svc in "${TARGETS[@]}"; do [ "$svc" != gateway ] || stop_service gateway; done
   for svc in "${TARGETS[@]}"; do
     if [ "$svc" != gateway ] && [ "$svc" != "$PG" ]; then stop_service "$svc" & fi
   done
   wait
-  if { [ "$1" = all ] && [ -z "${2:-}" ]; } || [ "${TARGETS[0]}" = "$PG" ]; then stop_database; fi
+  if { [ "$ALL_TARGETS" = 1 ] && [ "$KEEP_DB" = 0 ]; } || [[ " ${TARGETS[*]} " == *" $PG "* ]]; then stop_database; fi
 }
 
 cmd_status() {
@@ -284,9 +297,9 @@ main() {
   esac
   ensure_deps
   case $cmd in
-    start) cmd_start "${1:-all}" ;;
-    stop) cmd_stop "${1:-all}" ;;
-    restart) cmd_stop "${1:-all}" keep-db && cmd_start "${1:-all}" ;; # the embedded database stays up
+    start) cmd_start "$@" ;;
+    stop) cmd_stop "$@" ;;
+    restart) KEEP_DB=1 cmd_stop "$@" && cmd_start "$@" ;; # the embedded database stays up
     status) cmd_status ;;
     logs) cmd_logs "${1:-all}" ;;
     test) cmd_test "$@" ;;

@@ -9,7 +9,9 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { promisify } from 'node:util';
 import { randomBytes } from 'node:crypto';
+import amqp from 'amqplib';
 import { Client } from 'pg';
+import { BOOKING_EVENTS_EXCHANGE, BOOKING_EVENT_QUEUES } from '@wsb/booking-events';
 
 const run = promisify(execFile);
 export const ROOT = resolve(__dirname, '../..');
@@ -18,6 +20,10 @@ export type Service = (typeof SERVICES)[number];
 
 export interface Platform {
   env: NodeJS.ProcessEnv;
+  /** Names of this platform's RabbitMQ exchange and queues start with this (when AMQP_URL is set). */
+  amqpPrefix: string;
+  /** The process id dev.sh recorded for a service (its process group leader), if it runs. */
+  pidOf(service: Service | 'gateway'): number | undefined;
   gatewayUrl: string;
   serviceUrl(service: Service): string;
   dev(...args: string[]): Promise<string>;
@@ -36,6 +42,8 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
     WSB_RUN_DIR: runDir,
     DB_NAME_PREFIX: prefix,
     RATE_LIMIT_KEY_PREFIX: prefix,
+    // With AMQP_URL set (CI sets it), this platform's exchange and queues are its own.
+    AMQP_PREFIX: prefix,
     GATEWAY_PORT: String(options.basePort + 1000),
     EMBEDDED_PG_PORT: String(options.basePort + 900),
     LOG_LEVEL: 'info',
@@ -67,6 +75,15 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
   };
   return {
     env,
+    amqpPrefix: env.AMQP_PREFIX ?? '',
+    pidOf(service) {
+      try {
+        const name = service === 'gateway' ? 'gateway' : `${service}-service`;
+        return Number(readFileSync(join(runDir, 'pids', `${name}.pid`), 'utf8').trim()) || undefined;
+      } catch {
+        return undefined;
+      }
+    },
     gatewayUrl: `http://localhost:${env.GATEWAY_PORT}`,
     serviceUrl: (service) => env[`${service.toUpperCase()}_SERVICE_URL`]!,
     dev,
@@ -87,7 +104,22 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
         for (const service of SERVICES) await admin.query(`drop database if exists "${prefix}_${service}" with (force)`);
         await admin.end();
       }
+      if (env.AMQP_URL && env.AMQP_PREFIX) await deleteBrokerTopology(env.AMQP_URL, env.AMQP_PREFIX).catch(() => undefined);
       rmSync(runDir, { recursive: true, force: true });
     },
   };
+}
+
+/** Removes one platform's exchange and queues (retry and dead-letter ones too) from the broker. */
+async function deleteBrokerTopology(url: string, prefix: string): Promise<void> {
+  const connection = await amqp.connect(url);
+  try {
+    const channel = await connection.createChannel();
+    for (const { queue } of Object.values(BOOKING_EVENT_QUEUES)) {
+      for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${queue}${suffix}`);
+    }
+    await channel.deleteExchange(`${prefix}.${BOOKING_EVENTS_EXCHANGE}`);
+  } finally {
+    await connection.close();
+  }
 }
