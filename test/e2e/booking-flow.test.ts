@@ -50,7 +50,9 @@ let workspaceId: string;
 beforeAll(async () => {
   platform = await startPlatform({
     basePort: 13100,
-    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, SERVICE_JWT_KEYS },
+    // No broker here, whatever the environment says: the embedded default (the outbox relay calls
+    // notification and reporting directly) stays covered end to end; reliability.test.ts runs RabbitMQ.
+    env: { BOOTSTRAP_ADMIN_EMAIL: ADMIN.email, BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password, SERVICE_JWT_KEYS, AMQP_URL: '' },
   });
   url = platform.gatewayUrl;
 });
@@ -284,6 +286,12 @@ describe('the platform around the graph', () => {
     } finally {
       second.kill('SIGTERM');
     }
+  });
+
+  it('delivers booking events without a broker when AMQP_URL is empty (the embedded default)', async () => {
+    const logs = await platform.dev('logs', 'booking-service');
+    expect(logs).toMatch(/"msg":"outbox relay started","mode":"direct"/);
+    expect(logs).not.toMatch(/message broker/);
   });
 
   it('reports every service UP in ./dev.sh status', async () => {
