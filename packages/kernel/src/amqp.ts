@@ -219,7 +219,8 @@ export class Broker {
     for (let attempt = 1; !this.closing; attempt++) {
       let model: ChannelModel | undefined;
       try {
-        model = await amqp.connect(this.config.url, { clientProperties: { connection_name: this.connectionName } });
+        // A socket timeout too, so an unreachable (blackholed) broker never holds a connect attempt for long.
+        model = await amqp.connect(this.config.url, { timeout: 5000, clientProperties: { connection_name: this.connectionName } });
         model.on('error', (err: Error) => this.log.warn('broker connection error', { err: err.message }));
         model.on('close', () => this.lost(model!));
         const channel = await model.createConfirmChannel();
