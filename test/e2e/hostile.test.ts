@@ -9,7 +9,7 @@ import { createHmac } from 'node:crypto';
 import { readFileSync, readdirSync } from 'node:fs';
 import net from 'node:net';
 import { join } from 'node:path';
-import { bearer, gql } from '../support/client';
+import { bearer, gql, pool } from '../support/client';
 import { startPlatform, type Platform, type Service } from '../support/platform';
 
 jest.setTimeout(240_000);
@@ -593,19 +593,6 @@ function corpus(): Attack[] {
 
 // ---------------------------------------------------------------------------------------------
 
-async function pool<T>(tasks: (() => Promise<T>)[], limit: number): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        results[i] = await tasks[i]();
-      }
-    }),
-  );
-  return results;
-}
 
 function errorLines(): string[] {
   const dir = join(platform.env.WSB_RUN_DIR!, 'logs');
@@ -654,17 +641,15 @@ afterAll(async () => {
 describe('a hostile corpus through the gateway', () => {
   it('answers every request with a clear error or an exact success, never a crash or a leak', async () => {
     const attacks = corpus();
-    const answers = await pool(
-      attacks.map((a) => async () => {
-        try {
-          const answer = await a.send();
-          return { a, answer, problems: await judge(a, answer) };
-        } catch (err) {
-          return { a, answer: undefined, problems: [`request failed: ${(err as Error).message}`] };
-        }
-      }),
-      4,
-    );
+    const answers = await pool(attacks.length, 4, async (i) => {
+      const a = attacks[i];
+      try {
+        const answer = await a.send();
+        return { a, answer, problems: await judge(a, answer) };
+      } catch (err) {
+        return { a, answer: undefined, problems: [`request failed: ${(err as Error).message}`] };
+      }
+    });
 
     // A compact summary per category: how many, which statuses and codes.
     const summary = new Map<string, { n: number; statuses: Set<number>; codes: Set<string> }>();

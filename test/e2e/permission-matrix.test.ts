@@ -10,7 +10,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { getNamedType, isLeafType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { bearer, eventually, gql, type GraphQLResult } from '../support/client';
+import { bearer, eventually, gql, pool, type GraphQLResult } from '../support/client';
 import { ROOT, startPlatform, type Platform } from '../support/platform';
 
 jest.setTimeout(240_000);
@@ -408,29 +408,13 @@ function apiFields(): Map<string, { type: GraphQLObjectType; field: GraphQLField
   return out;
 }
 
-/** Runs `tasks` at most `limit` at a time (the machine is shared). */
-async function pool<T>(tasks: (() => Promise<T>)[], limit = 4): Promise<T[]> {
-  const results: T[] = new Array(tasks.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: limit }, async () => {
-      while (next < tasks.length) {
-        const i = next++;
-        results[i] = await tasks[i]();
-      }
-    }),
-  );
-  return results;
-}
 
 async function check(names: string[], probeOf: (name: string, who: Who) => Probe | Promise<Probe>, expectOf: (name: string) => Row) {
   const cells = names.flatMap((name) => WHO.map((who, i) => ({ name, who, i })));
-  const got = await pool(
-    cells.map(({ name, who }) => async () => {
-      const probe = await probeOf(name, who);
-      return outcome(await run(who, probe), probe.path);
-    }),
-  );
+  const got = await pool(cells.length, 4, async (n) => {
+    const probe = await probeOf(cells[n].name, cells[n].who);
+    return outcome(await run(cells[n].who, probe), probe.path);
+  });
   const mismatches: string[] = [];
   cells.forEach(({ name, who, i }, n) => {
     const entry = observed.get(name) ?? { expect: expectOf(name), got: [] };

@@ -14,7 +14,7 @@
  */
 import amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { bearer, eventually, gql, type GraphQLResult } from '../support/client';
+import { bearer, eventually, gql, pool, type GraphQLResult } from '../support/client';
 import { startPlatform, type Platform, type Service } from '../support/platform';
 
 jest.setTimeout(300_000);
@@ -54,20 +54,6 @@ async function createWorkspace(name: string): Promise<string> {
   return res.data.createWorkspace.id;
 }
 
-/** Runs `count` tasks on `concurrency` workers; returns results in order. */
-async function pool<T>(count: number, concurrency: number, task: (i: number, worker: number) => Promise<T>): Promise<T[]> {
-  const results: T[] = new Array(count);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: concurrency }, async (_, worker) => {
-      while (next < count) {
-        const i = next++;
-        results[i] = await task(i, worker);
-      }
-    }),
-  );
-  return results;
-}
 
 const tally = (codes: string[]) => codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
 const kill = (pid: number | undefined, signal: NodeJS.Signals) => {

@@ -32,3 +32,18 @@ export async function eventually<T>(check: () => Promise<T | undefined>, timeout
     await new Promise((r) => setTimeout(r, 200));
   }
 }
+
+/** Runs `count` tasks on `concurrency` workers (the machine is shared); results in order. */
+export async function pool<T>(count: number, concurrency: number, task: (i: number, worker: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: concurrency }, async (_, worker) => {
+      while (next < count) {
+        const i = next++;
+        results[i] = await task(i, worker);
+      }
+    }),
+  );
+  return results;
+}
