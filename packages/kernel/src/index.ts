@@ -6,6 +6,7 @@ export * from './http-errors';
 export * from './identity';
 export * from './loaders';
 export * from './logger';
+export * from './money';
 export * from './orm';
 export * from './pagination';
 export * from './permissions';

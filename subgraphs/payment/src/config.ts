@@ -1,6 +1,5 @@
-import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
+import { EnvReader, isCurrency, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
 import { createProvider, PAYMENT_PROVIDERS, type PaymentProvider, type PaymentProviderName } from './provider';
-import { isCurrency } from './validation';
 
 export interface PaymentConfig extends SubgraphConfig {
   /**

@@ -4,10 +4,9 @@
  * and only the winner calls the provider.
  */
 import { randomUUID } from 'node:crypto';
-import { BadUserInputError, DependencyUnavailableError, requireUuid } from '@wsb/kernel';
+import { BadUserInputError, DependencyUnavailableError, requireUuid, validMoney } from '@wsb/kernel';
 import type { Context } from './context';
 import { Payment } from './entities/payment.entity';
-import { validAmount } from './validation';
 
 /** How long a repeated create waits for the first call's charge before answering with PENDING. */
 const PENDING_WAIT_MS = 2000;
@@ -32,7 +31,7 @@ export interface CreatePaymentArgs {
 export async function createPayment(ctx: Context, input: CreatePaymentArgs): Promise<Payment> {
   const bookingId = requireUuid(input.bookingId, 'input.bookingId');
   const userId = requireUuid(input.userId, 'input.userId');
-  const { amount, currency } = validAmount(input.amount, 'input.amount');
+  const { amount, currency } = validMoney(input.amount, 'input.amount');
 
   // The unique booking_id picks exactly one inserter however many calls race; the others
   // insert nothing and read the inserter's row.

@@ -1,7 +1,6 @@
 import { BadUserInputError } from '@wsb/kernel';
 
 const TIME_ZONES = new Set(Intl.supportedValuesOf('timeZone'));
-const CURRENCIES = new Set(Intl.supportedValuesOf('currency'));
 
 export function validName(name: string): string {
   const trimmed = name.trim();
@@ -22,16 +21,6 @@ export function validCapacity(capacity: number): number {
   return capacity;
 }
 
-export function validMoney(money: { amount: number; currency: string }): { amount: number; currency: string } {
-  if (!Number.isInteger(money.amount) || money.amount < 0 || money.amount > 100_000_000) {
-    throw new BadUserInputError('hourlyRate.amount must be a whole number of minor units (cents), 0 or more.', 'hourlyRate.amount');
-  }
-  const currency = money.currency.toUpperCase();
-  if (!/^[A-Z]{3}$/.test(currency) || !CURRENCIES.has(currency)) {
-    throw new BadUserInputError(`hourlyRate.currency must be an ISO-4217 code such as EUR, got "${money.currency.slice(0, 16)}".`, 'hourlyRate.currency');
-  }
-  return { amount: money.amount, currency };
-}
 
 export function validTimezone(timezone: string): string {
   if (!TIME_ZONES.has(timezone) && timezone !== 'UTC') {

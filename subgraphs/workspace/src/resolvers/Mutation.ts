@@ -1,8 +1,11 @@
-import { NotFoundError, recordAdminAudit, requireUuid } from '@wsb/kernel';
+import { NotFoundError, recordAdminAudit, requireUuid, validMoney } from '@wsb/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { Workspace } from '../entities/workspace.entity';
-import { validCapacity, validDescription, validMoney, validName, validTimezone } from '../validation';
+import { validCapacity, validDescription, validName, validTimezone } from '../validation';
+
+/** A hundred million minor units an hour: anything above is a typo, not a rate. */
+const MAX_HOURLY_RATE = 100_000_000;
 
 async function findWorkspace(ctx: Context, id: string): Promise<Workspace> {
   const workspace = await ctx.em.findOne(Workspace, { id: requireUuid(id, 'id') });
@@ -12,7 +15,7 @@ async function findWorkspace(ctx: Context, id: string): Promise<Workspace> {
 
 export const Mutation: MutationResolvers = {
   async createWorkspace(_parent, { input }, ctx) {
-    const rate = validMoney(input.hourlyRate);
+    const rate = validMoney(input.hourlyRate, 'hourlyRate', MAX_HOURLY_RATE);
     const workspace = ctx.em.create(Workspace, {
       name: validName(input.name),
       description: validDescription(input.description),
@@ -34,7 +37,7 @@ export const Mutation: MutationResolvers = {
     if (input.kind != null) workspace.kind = input.kind;
     if (input.capacity != null) workspace.capacity = validCapacity(input.capacity);
     if (input.hourlyRate != null) {
-      const rate = validMoney(input.hourlyRate);
+      const rate = validMoney(input.hourlyRate, 'hourlyRate', MAX_HOURLY_RATE);
       workspace.hourlyRateAmount = rate.amount;
       workspace.hourlyRateCurrency = rate.currency;
     }
