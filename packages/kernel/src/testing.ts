@@ -99,3 +99,14 @@ export async function expiredServiceToken(identity: Identity, keys: ServiceKey[]
     .setExpirationTime(now - 600)
     .sign(keys[0].secret);
 }
+
+/** Polls `check` every 20 ms until it returns a truthy value, and returns it; throws after `timeoutMs`. */
+export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 5000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value) return value;
+    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}

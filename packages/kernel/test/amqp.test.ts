@@ -1,3 +1,4 @@
+import { waitFor } from '../src/testing';
 /**
  * The AMQP module against the machine's real RabbitMQ (AMQP_URL, default amqp://guest:guest@127.0.0.1:5672):
  * confirmed publishing, ack only after the handler committed, a redelivered duplicate recognised,
@@ -28,15 +29,6 @@ function broker(env: Record<string, string> = {}): Broker {
 }
 const spec = (name: string): QueueSpec => ({ queue: `${name}.q`, exchange: `${name}.x`, routingKeys: ['thing.*'] });
 
-async function waitFor<T>(check: () => Promise<T | undefined | false> | T | undefined | false, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeAll(async () => {
   inspect = await amqp.connect(AMQP_URL);

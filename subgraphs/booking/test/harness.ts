@@ -3,7 +3,7 @@
  * whose behaviour a test can change (a payment that fails, a notification that fails twice...).
  */
 import { randomUUID } from 'node:crypto';
-import { asGateway, initTestApp, stubServices, type TestApp } from '@wsb/kernel/src/testing';
+import { asGateway, initTestApp, stubServices, type TestApp, waitFor as kernelWaitFor } from '@wsb/kernel/src/testing';
 import type { BookingConfig } from '../src/config';
 import type { Loaders } from '../src/context';
 import type { UserProfile, WorkspaceInfo } from '../src/dependencies';
@@ -106,12 +106,6 @@ export function hourFromNow(hoursAhead: number): Date {
 export const iso = (date: Date) => date.toISOString();
 export const plus = (date: Date, ms: number) => new Date(date.getTime() + ms);
 
-export async function waitFor<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 2000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
+
+/** The kernel's waitFor with this suite's tighter default (2 s). */
+export const waitFor = <T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 2000) => kernelWaitFor(check, timeoutMs);

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import { asGateway, initTestApp } from '@wsb/kernel/src/testing';
+import { asGateway, initTestApp, waitFor } from '@wsb/kernel/src/testing';
 import { createNotificationSubgraph } from '../src/subgraph';
 import { CapturingMailer, settled, type App } from './helpers';
 
@@ -34,15 +34,6 @@ afterAll(async () => {
 });
 beforeEach(() => mailer.reset());
 
-async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 function created(patch: Record<string, unknown> = {}) {
   return {

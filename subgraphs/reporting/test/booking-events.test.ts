@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import { initTestApp, type TestApp } from '@wsb/kernel/src/testing';
+import { initTestApp, type TestApp, waitFor } from '@wsb/kernel/src/testing';
 import { createReportingSubgraph } from '../src/subgraph';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
@@ -14,15 +14,6 @@ let app: TestApp<any, any>;
 let inspect: ChannelModel;
 let raw: Channel;
 
-async function waitFor<T>(check: () => Promise<T | undefined | false>, timeoutMs = 5000): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value) return value;
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 beforeAll(async () => {
   app = await initTestApp(createReportingSubgraph(), { env: { AMQP_URL, AMQP_PREFIX: prefix, AMQP_RETRY_DELAY_MS: '100' } });
