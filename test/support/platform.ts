@@ -33,6 +33,8 @@ export interface Platform {
 }
 
 export async function startPlatform(options: { basePort: number; env?: Record<string, string> }): Promise<Platform> {
+  // WSB_E2E_PORT_OFFSET moves every port, so two checkouts can run their end-to-end tests at once.
+  const basePort = options.basePort + Number(process.env.WSB_E2E_PORT_OFFSET ?? 0);
   const runDir = mkdtempSync(join(tmpdir(), 'wsb-e2e-'));
   // An embedded PostgreSQL runs as the postgres user, which must reach its data dir in here.
   chmodSync(runDir, 0o755);
@@ -44,16 +46,16 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
     RATE_LIMIT_KEY_PREFIX: prefix,
     // With AMQP_URL set (CI sets it), this platform's exchange and queues are its own.
     AMQP_PREFIX: prefix,
-    GATEWAY_PORT: String(options.basePort + 1000),
-    EMBEDDED_PG_PORT: String(options.basePort + 900),
+    GATEWAY_PORT: String(basePort + 1000),
+    EMBEDDED_PG_PORT: String(basePort + 900),
     LOG_LEVEL: 'info',
     NODE_ENV: 'development',
     ...options.env,
   };
   SERVICES.forEach((service, i) => {
     const upper = service.toUpperCase();
-    env[`${upper}_SERVICE_PORT`] = String(options.basePort + i);
-    env[`${upper}_SERVICE_URL`] = `http://localhost:${options.basePort + i}`;
+    env[`${upper}_SERVICE_PORT`] = String(basePort + i);
+    env[`${upper}_SERVICE_URL`] = `http://localhost:${basePort + i}`;
   });
   const dev = async (...args: string[]) => {
     const { stdout } = await run(join(ROOT, 'dev.sh'), args, { env, cwd: ROOT, maxBuffer: 32 * 1024 * 1024, timeout: 240_000 });
