@@ -20,6 +20,8 @@ export type Service = (typeof SERVICES)[number];
 
 export interface Platform {
   env: NodeJS.ProcessEnv;
+  /** The PostgreSQL server the platform's databases live on. */
+  serverUrl: string;
   /** Names of this platform's RabbitMQ exchange and queues start with this (when AMQP_URL is set). */
   amqpPrefix: string;
   /** The process id dev.sh recorded for a service (its process group leader), if it runs. */
@@ -77,6 +79,7 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
   };
   return {
     env,
+    serverUrl,
     amqpPrefix: env.AMQP_PREFIX ?? '',
     pidOf(service) {
       try {

@@ -1,0 +1,222 @@
+/**
+ * npm run bench [-- --rounds 3 --seconds 8 --no-write]
+ *
+ * Starts a platform of its own from the build (`./dev.sh start all` on ports 15000-16000, with its
+ * own run dir, database names and broker prefix; PostgreSQL/Redis/RabbitMQ from DATABASE_URL,
+ * REDIS_URL and AMQP_URL when set, else the embedded database and no broker), plus Hive Gateway on
+ * the same subgraphs. Seeds its own data, runs the arms interleaved over several rounds, checks
+ * every answer, and prints medians, CPU per process per operation (from /proc), RSS, and the
+ * ratios the performance issue sets. Writes docs/benchmarks.md unless --no-write.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Pool } from 'pg';
+import { startPlatform, ROOT, type Platform, type Service } from '../../test/support/platform';
+import { bareInsertArm, BARE_TABLE, createBookingArm, pageArm, workspacesArm } from './arms';
+import type { LoadResult } from './load';
+import { usageOf, cpuBetween, selfCpuSeconds, type Usage } from './proc';
+import { writeReport, type ArmSummary, type Report } from './report';
+import { ADMIN, seed } from './seed';
+import { signServiceToken } from '../../packages/kernel/src/identity';
+
+const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
+const BASE_PORT = 15000;
+const HIVE_PORT = BASE_PORT + 1001;
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const ROUNDS = arg('rounds', 3);
+const SECONDS = arg('seconds', 8);
+const WRITE = !process.argv.includes('--no-write');
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function startHive(platform: Platform): Promise<ChildProcess> {
+  const child = spawn(`${ROOT}/node_modules/.bin/tsx`, ['scripts/bench/hive-gateway.ts', String(HIVE_PORT)], {
+    cwd: ROOT,
+    env: { ...platform.env, SUPERGRAPH_PATH: `${ROOT}/schema/supergraph.graphql`, NODE_ENV: 'production' },
+    detached: true, // its own process group, measured like the platform's services
+    stdio: ['ignore', 'inherit', 'inherit'],
+  });
+  for (let i = 0; i < 120; i++) {
+    try {
+      const res = await fetch(`http://127.0.0.1:${HIVE_PORT}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query: '{ __typename }' }),
+      });
+      if (res.ok) return child;
+    } catch {
+      /* not listening yet */
+    }
+    await sleep(500);
+  }
+  throw new Error('Hive Gateway did not start');
+}
+
+/** Waits until every confirmed booking's events are delivered, so their CPU is counted in the arm. */
+async function drained(platform: Platform, bookings: number): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const [outbox] = await platform.sql<{ n: string }>('booking', 'select count(*) as n from outbox_event where published_at is null');
+    const [notes] = await platform.sql<{ n: string }>('notification', `select count(*) as n from notification where kind = 'BOOKING_CONFIRMED'`);
+    const [acts] = await platform.sql<{ n: string }>('reporting', `select count(*) as n from activity where kind = 'BOOKING_CREATED'`);
+    if (Number(outbox.n) === 0 && Number(notes.n) >= bookings && Number(acts.n) >= bookings) return;
+    await sleep(100);
+  }
+  throw new Error('booking events were not delivered within 60 s');
+}
+
+interface Sample {
+  result: LoadResult;
+  cpu: Record<string, number>;
+  loadCpu: number;
+  peakRss: Record<string, number>;
+}
+
+async function main() {
+  const keys = `bench:${randomBytes(32).toString('hex')}`;
+  const platform = await startPlatform({
+    basePort: BASE_PORT,
+    env: {
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      SERVICE_JWT_KEYS: keys,
+      LOG_LEVEL: 'warn',
+      // The benchmark is one client machine making thousands of requests a minute.
+      RATE_LIMIT_MUTATIONS_PER_MINUTE: '10000000',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
+      RATE_LIMIT_AUTH_PER_IP: '100000',
+      RATE_LIMIT_AUTH_PER_EMAIL: '100000',
+    },
+  });
+  let hive: ChildProcess | undefined;
+  const bareDb = new Pool({ connectionString: platform.serverUrl, max: 20 });
+  try {
+    const groups: Record<string, number> = {};
+    for (const s of SERVICES) groups[s] = platform.pidOf(s)!;
+    groups.gateway = platform.pidOf('gateway')!;
+    await sleep(3000);
+    const idleRss = mapValues(usageOf(groups), (u) => u.rssBytes);
+
+    hive = await startHive(platform);
+    groups.hive = hive.pid!;
+    console.log('seeding ...');
+    const data = await seed(platform.gatewayUrl);
+    await bareDb.query(BARE_TABLE);
+    const serviceToken = { value: await signServiceToken({ caller: 'gateway', clientIp: '127.0.0.1' }, parseKeys(keys)), at: Date.now() };
+    const direct = () => ({ authorization: `Bearer ${serviceToken.value}` });
+    setInterval(async () => {
+      serviceToken.value = await signServiceToken({ caller: 'gateway', clientIp: '127.0.0.1' }, parseKeys(keys));
+    }, 20_000).unref();
+
+    const created: string[] = [];
+    const ms = SECONDS * 1000;
+    const hiveUrl = `http://127.0.0.1:${HIVE_PORT}`;
+    const arms: Record<string, () => Promise<LoadResult>> = {
+      'page30 ours': () => pageArm(platform.gatewayUrl, data.readers, 30, ms),
+      'page30 hive': () => pageArm(hiveUrl, data.readers, 30, ms),
+      'page100 ours': () => pageArm(platform.gatewayUrl, data.readers, 100, ms),
+      'page100 hive': () => pageArm(hiveUrl, data.readers, 100, ms),
+      'workspaces ours': () => workspacesArm(platform.gatewayUrl, () => ({}), ms),
+      'workspaces hive': () => workspacesArm(hiveUrl, () => ({}), ms),
+      'workspaces direct': () => workspacesArm(platform.serviceUrl('workspace'), direct, ms),
+      createBooking: async () => {
+        const result = await createBookingArm(platform.gatewayUrl, data.bookers, ms, created);
+        await drained(platform, created.length + data.readers.length * 100);
+        return result;
+      },
+      'bare insert': () => bareInsertArm(bareDb, 20, ms),
+    };
+
+    console.log('warming up ...');
+    for (const run of Object.values(arms)) await run();
+    const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(arms).map((k) => [k, []]));
+    const names = Object.keys(arms);
+    for (let round = 0; round < ROUNDS; round++) {
+      // Rotate the order each round, so no arm always runs on a machine warmed by the same neighbour.
+      const order = names.map((_, i) => names[(i + round) % names.length]);
+      for (const name of order) {
+        const before = usageOf(groups);
+        const loadBefore = selfCpuSeconds();
+        const peakRss: Record<string, number> = {};
+        const sampler = setInterval(() => {
+          for (const [g, u] of Object.entries(usageOf(groups))) peakRss[g] = Math.max(peakRss[g] ?? 0, u.rssBytes);
+        }, 500);
+        const result = await arms[name]();
+        clearInterval(sampler);
+        const cpu = cpuBetween(before, usageOf(groups));
+        samples[name].push({ result, cpu, loadCpu: selfCpuSeconds() - loadBefore, peakRss });
+        const rps = (result.ok / result.elapsedMs) * 1000;
+        console.log(`round ${round + 1} ${name.padEnd(18)} ${rps.toFixed(1).padStart(8)}/s  wrong ${result.wrong.length}`);
+        if (result.wrong.length) console.log(`  first wrong answer: ${result.wrong[0]}`);
+      }
+    }
+    await sleep(3000);
+    const idleAfterRss = mapValues(usageOf(groups), (u: Usage) => u.rssBytes);
+
+    const summaries: Record<string, ArmSummary> = mapValues(samples, (list) => summarise(list));
+    const report: Report = {
+      rounds: ROUNDS,
+      seconds: SECONDS,
+      broker: platform.env.AMQP_URL ? 'RabbitMQ' : 'none (direct outbox delivery)',
+      arms: summaries,
+      idleRss,
+      idleAfterRss,
+    };
+    const text = writeReport(report, WRITE);
+    console.log(text);
+    const wrong = Object.values(samples).flat().reduce((n, s) => n + s.result.wrong.length, 0);
+    if (wrong) {
+      console.error(`${wrong} wrong answers: the benchmark failed`);
+      process.exitCode = 1;
+    }
+  } finally {
+    if (hive?.pid) process.kill(-hive.pid, 'SIGKILL');
+    await bareDb.end();
+    await platform.stop();
+  }
+}
+
+function parseKeys(raw: string) {
+  return raw.split(',').map((pair) => {
+    const [kid, secret] = pair.split(':');
+    return { kid, secret: new TextEncoder().encode(secret) };
+  });
+}
+
+function mapValues<T, U>(record: Record<string, T>, fn: (value: T) => U): Record<string, U> {
+  return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, fn(v)]));
+}
+
+function median(values: number[]): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(sorted.length / 2)];
+}
+
+function summarise(list: Sample[]): ArmSummary {
+  const ops = list.map((s) => s.result.ok);
+  const processes = Object.keys(list[0].cpu);
+  return {
+    throughput: median(list.map((s) => (s.result.ok / s.result.elapsedMs) * 1000)),
+    p50: median(list.map((s) => pct(s.result.latenciesMs, 50))),
+    p99: median(list.map((s) => pct(s.result.latenciesMs, 99))),
+    wrong: list.reduce((n, s) => n + s.result.wrong.length, 0),
+    requests: ops.reduce((a, b) => a + b, 0),
+    cpuMsPerOp: Object.fromEntries(processes.map((p) => [p, median(list.map((s) => (s.cpu[p] * 1000) / Math.max(1, s.result.ok)))])),
+    loadCpuMsPerOp: median(list.map((s) => (s.loadCpu * 1000) / Math.max(1, s.result.ok))),
+    peakRss: Object.fromEntries(processes.map((p) => [p, Math.max(...list.map((s) => s.peakRss[p] ?? 0))])),
+  };
+}
+
+function pct(values: number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});

@@ -1,0 +1,114 @@
+/**
+ * The benchmark's table and the performance targets, printed and written into docs/benchmarks.md
+ * between the generated-section markers (the method and profile notes around them are kept).
+ */
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import { join } from 'node:path';
+import { ROOT } from '../../test/support/platform';
+
+export interface ArmSummary {
+  throughput: number;
+  p50: number;
+  p99: number;
+  wrong: number;
+  requests: number;
+  /** Median CPU milliseconds per successful operation, by process. */
+  cpuMsPerOp: Record<string, number>;
+  loadCpuMsPerOp: number;
+  peakRss: Record<string, number>;
+}
+
+export interface Report {
+  rounds: number;
+  seconds: number;
+  broker: string;
+  arms: Record<string, ArmSummary>;
+  idleRss: Record<string, number>;
+  idleAfterRss: Record<string, number>;
+}
+
+const SUBGRAPHS = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
+const PLATFORM = [...SUBGRAPHS, 'gateway'];
+const START = '<!-- bench:start -->';
+const END = '<!-- bench:end -->';
+
+const sum = (record: Record<string, number>, keys: string[]) => keys.reduce((n, k) => n + (record[k] ?? 0), 0);
+const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
+const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
+const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)}`;
+
+export function targets(r: Report) {
+  const a = r.arms;
+  const bookingCpu = sum(a.createBooking.cpuMsPerOp, PLATFORM);
+  const idle = sum(r.idleRss, PLATFORM);
+  return [
+    { what: 'createBooking CPU per booking, all nine processes (ms)', target: '≤ 12', value: bookingCpu, ok: bookingCpu <= 12 },
+    {
+      what: 'createBooking throughput ÷ bare INSERT throughput',
+      target: '≥ 0.05',
+      value: a.createBooking.throughput / a['bare insert'].throughput,
+      ok: a.createBooking.throughput / a['bare insert'].throughput >= 0.05,
+    },
+    {
+      what: '30-item page: our throughput ÷ Hive Gateway’s',
+      target: '≥ 1.5',
+      value: a['page30 ours'].throughput / a['page30 hive'].throughput,
+      ok: a['page30 ours'].throughput / a['page30 hive'].throughput >= 1.5,
+    },
+    {
+      what: '30-item page: subgraph CPU per request (ms)',
+      target: '≤ 12',
+      value: sum(a['page30 ours'].cpuMsPerOp, SUBGRAPHS),
+      ok: sum(a['page30 ours'].cpuMsPerOp, SUBGRAPHS) <= 12,
+    },
+    {
+      what: 'single-subgraph query: our throughput ÷ Hive Gateway’s',
+      target: '≥ 1.0',
+      value: a['workspaces ours'].throughput / a['workspaces hive'].throughput,
+      ok: a['workspaces ours'].throughput / a['workspaces hive'].throughput >= 1.0,
+    },
+    {
+      what: 'single-subgraph query: our p50 ÷ the direct call’s',
+      target: '≤ 1.5',
+      value: a['workspaces ours'].p50 / a['workspaces direct'].p50,
+      ok: a['workspaces ours'].p50 / a['workspaces direct'].p50 <= 1.5,
+    },
+    { what: 'nine services idle, resident in total (MiB)', target: '≤ 1024', value: idle / 2 ** 20, ok: idle <= 2 ** 30 },
+  ];
+}
+
+export function render(r: Report): string {
+  const lines: string[] = [];
+  lines.push(`Run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ` +
+    `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, broker: ${r.broker}; ${r.rounds} rounds of ${r.seconds} s per arm, medians.`);
+  lines.push('', '| arm | ops/s | p50 ms | p99 ms | requests | wrong | CPU ms/op: subgraphs | gateway | hive | load generator |', '|---|---|---|---|---|---|---|---|---|---|');
+  for (const [name, a] of Object.entries(r.arms)) {
+    lines.push(
+      `| ${name} | ${f1(a.throughput)} | ${f1(a.p50)} | ${f1(a.p99)} | ${a.requests} | ${a.wrong} | ${f2(sum(a.cpuMsPerOp, SUBGRAPHS))} | ${f2(a.cpuMsPerOp.gateway)} | ${f2(a.cpuMsPerOp.hive)} | ${f2(a.loadCpuMsPerOp)} |`,
+    );
+  }
+  const perProcess = ['createBooking', 'page30 ours', 'page30 hive', 'page100 ours', 'workspaces ours'];
+  lines.push('', `CPU ms per operation by process:`, '', `| process | ${perProcess.join(' | ')} | RSS idle MiB | RSS after load MiB | peak RSS MiB |`, `|---|${perProcess.map(() => '---|').join('')}---|---|---|`);
+  for (const p of [...PLATFORM, 'hive']) {
+    const peak = Math.max(...Object.values(r.arms).map((a) => a.peakRss[p] ?? 0));
+    lines.push(`| ${p} | ${perProcess.map((name) => f2(r.arms[name]?.cpuMsPerOp[p] ?? NaN)).join(' | ')} | ${mib(r.idleRss[p] ?? 0)} | ${mib(r.idleAfterRss[p] ?? 0)} | ${mib(peak)} |`);
+  }
+  lines.push(`| **nine services** | ${perProcess.map((name) => f2(sum(r.arms[name]?.cpuMsPerOp ?? {}, PLATFORM))).join(' | ')} | ${mib(sum(r.idleRss, PLATFORM))} | ${mib(sum(r.idleAfterRss, PLATFORM))} | |`);
+  lines.push('', '| target | goal | measured | met |', '|---|---|---|---|');
+  for (const t of targets(r)) lines.push(`| ${t.what} | ${t.target} | ${f2(t.value)} | ${t.ok ? 'yes' : '**no**'} |`);
+  return lines.join('\n');
+}
+
+/** Prints nothing itself; returns the rendered section and, when asked, writes it into docs/benchmarks.md. */
+export function writeReport(r: Report, write: boolean): string {
+  const text = render(r);
+  if (write) {
+    const path = join(ROOT, 'docs/benchmarks.md');
+    const current = existsSync(path) ? readFileSync(path, 'utf8') : `# Benchmarks\n\n${START}\n${END}\n`;
+    const [head, rest] = current.split(START);
+    const tail = rest?.split(END)[1] ?? '\n';
+    writeFileSync(path, `${head}${START}\n${text}\n${END}${tail}`);
+  }
+  return text;
+}

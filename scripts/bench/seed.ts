@@ -1,0 +1,93 @@
+/**
+ * The benchmark's own data, made through the public API of the platform under test: readers with
+ * 100 bookings each (all in one workspace of their own, as a real member's history tends to be),
+ * bookers who create bookings during the write arm, and enough public workspaces for the
+ * single-subgraph arm.
+ */
+import { bearer, gql } from '../../test/support/client';
+import { pool } from '../../test/support/client';
+
+export const ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password-1' };
+export const READERS = 10;
+export const BOOKERS = 20;
+export const PAGE_BOOKINGS = 100;
+const PASSWORD = 'bench-password-1';
+export const HOURLY_RATE = 1200;
+/** Far enough ahead that no rule about the past ever applies. */
+const EPOCH = Date.parse('2031-01-06T00:00:00Z');
+const HOUR = 3_600_000;
+
+export interface Member {
+  email: string;
+  name: string;
+  token: string;
+  /** The member's own workspace. */
+  workspace: { id: string; name: string };
+}
+
+export interface Seed {
+  adminToken: string;
+  readers: Member[];
+  bookers: Member[];
+}
+
+async function must(result: Promise<{ data?: any; errors?: unknown[] }>, what: string): Promise<any> {
+  const { data, errors } = await result;
+  if (errors?.length || !data) throw new Error(`${what}: ${JSON.stringify(errors)}`);
+  return data;
+}
+
+async function member(url: string, adminToken: string, email: string, name: string): Promise<Member> {
+  const signUp = (op: 'register' | 'login') =>
+    gql(
+      url,
+      `mutation ($i: ${op === 'register' ? 'RegisterInput' : 'LoginInput'}!) { ${op}(input: $i) { accessToken } }`,
+      { i: op === 'register' ? { email, password: PASSWORD, name } : { email, password: PASSWORD } },
+    );
+  // Registered by an earlier run against the same database: log in instead.
+  let auth = await signUp('register');
+  if (auth.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT') auth = await signUp('login');
+  if (!auth.data) throw new Error(`sign-up of ${email}: ${JSON.stringify(auth.errors)}`);
+  const token = auth.data.register?.accessToken ?? auth.data.login?.accessToken;
+  const ws = await must(
+    gql(
+      url,
+      `mutation ($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id name } }`,
+      { i: { name: `Room of ${name}`, kind: 'MEETING_ROOM', capacity: 8, hourlyRate: { amount: HOURLY_RATE, currency: 'EUR' }, timezone: 'Europe/Berlin' } },
+      bearer(adminToken),
+    ),
+    'createWorkspace',
+  );
+  return { email, name, token, workspace: ws.createWorkspace };
+}
+
+export const CREATE_BOOKING = `mutation ($i: CreateBookingInput!) { createBooking(input: $i) { id status workspace { id } price { amount currency } } }`;
+
+/** The i-th one-hour slot of a workspace, counted from EPOCH (bookings never overlap). */
+export function slot(i: number): { startsAt: string; endsAt: string } {
+  return { startsAt: new Date(EPOCH + i * HOUR).toISOString(), endsAt: new Date(EPOCH + (i + 1) * HOUR).toISOString() };
+}
+
+export async function seed(url: string): Promise<Seed> {
+  const login = await must(
+    gql(url, `mutation ($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: ADMIN }),
+    'admin login',
+  );
+  const adminToken = login.login.accessToken as string;
+  const people = [
+    ...Array.from({ length: READERS }, (_, i) => ({ email: `bench-reader-${i}@example.com`, name: `Reader ${i}` })),
+    ...Array.from({ length: BOOKERS }, (_, i) => ({ email: `bench-booker-${i}@example.com`, name: `Booker ${i}` })),
+  ];
+  const members = await pool(people.length, 4, (i) => member(url, adminToken, people[i].email, people[i].name));
+  const readers = members.slice(0, READERS);
+  await pool(READERS * PAGE_BOOKINGS, 20, async (n) => {
+    const reader = readers[n % READERS];
+    const k = Math.floor(n / READERS);
+    const data = await must(
+      gql(url, CREATE_BOOKING, { i: { workspaceId: reader.workspace.id, ...slot(k), idempotencyKey: `bench-seed-${k}` } }, bearer(reader.token)),
+      'seed booking',
+    );
+    if (data.createBooking.status !== 'CONFIRMED') throw new Error(`seed booking ${n}: ${data.createBooking.status}`);
+  });
+  return { adminToken, readers, bookers: members.slice(READERS) };
+}
