@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
-import { CircuitBreakers, DependencyUnavailableError, DomainError, distinctRepresentations, signServiceToken, type ServiceKey, type ServiceName } from '@wsb/kernel';
+import { CircuitBreakers, DependencyUnavailableError, DomainError, distinctRepresentations, postText, signServiceToken, type HttpAnswer, type ServiceKey, type ServiceName } from '@wsb/kernel';
 import type { Counter } from 'prom-client';
 import type { GatewayContext } from './context';
 
@@ -29,7 +29,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
 
   /**
-   * The gateway's fetcher: Node's fetch (keep-alive) with a hard timeout. A query identical to one
+   * The gateway's fetcher: the kernel's keep-alive HTTP client with a hard timeout. A query identical to one
    * already in flight, by URL, headers and body, waits for that one's answer instead of being sent
    * again. The key is the request exactly as it goes out, so nothing can be added to it after the
    * key is made, and the service token in its Authorization header carries the caller, the end
@@ -59,9 +59,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
 
   private async call(url: string, init: FetchInit): Promise<SubgraphAnswer> {
     try {
-      const response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
-      const answer = { status: response.status, statusText: response.statusText, headers: [...response.headers], text: await response.text() };
-      this.fetches?.inc({ subgraph: this.name, outcome: response.ok ? 'ok' : 'error' });
+      const answer = await postText(url, init.headers, init.body, this.timeoutMs);
+      this.fetches?.inc({ subgraph: this.name, outcome: answer.status >= 200 && answer.status < 300 ? 'ok' : 'error' });
       return answer;
     } catch (err) {
       this.fetches?.inc({ subgraph: this.name, outcome: 'error' });
@@ -145,12 +144,7 @@ interface FetchInit {
   body: string;
 }
 
-interface SubgraphAnswer {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-  text: string;
-}
+type SubgraphAnswer = HttpAnswer;
 
 /** Headers that only correlate logs and traces; they never change an answer, so they are not part of the in-flight key. */
 const CORRELATION_HEADERS = new Set(['x-request-id', 'traceparent', 'tracestate']);

@@ -3,6 +3,7 @@ export * from './circuit-breaker';
 export * from './config';
 export * from './entities';
 export * from './errors';
+export * from './http-client';
 export * from './http-errors';
 export * from './identity';
 export * from './loaders';

@@ -7,6 +7,7 @@ import { CircuitBreakers } from './circuit-breaker';
 import type { PlatformConfig, ServiceName } from './config';
 import { DependencyUnavailableError, DomainError, ERROR_CODES, type ErrorCode } from './errors';
 import { signServiceToken, type UserIdentity } from './identity';
+import { postText, type HttpAnswer } from './http-client';
 import type { Logger } from './logger';
 import { currentRequest } from './request-scope';
 
@@ -53,16 +54,16 @@ async function send<T>(
 ): Promise<T> {
   const started = Date.now();
   const token = await signServiceToken({ caller, user: options.user }, config.serviceKeys);
-  let response: Response;
+  let response: HttpAnswer;
   let body: GraphQLResponse<T>;
   try {
-    response = await fetch(`${config.serviceUrls[service]}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...requestIdHeader() },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? config.serviceTimeoutMs),
-    });
-    body = (await response.json()) as GraphQLResponse<T>;
+    response = await postText(
+      `${config.serviceUrls[service]}/graphql`,
+      { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...requestIdHeader() },
+      JSON.stringify({ query, variables }),
+      options.timeoutMs ?? config.serviceTimeoutMs,
+    );
+    body = JSON.parse(response.text) as GraphQLResponse<T>;
   } catch (err) {
     log.warn('service call failed', { service, ms: Date.now() - started, err: (err as Error).message });
     throw new DependencyUnavailableError(service);
@@ -76,7 +77,7 @@ async function send<T>(
     log.warn('service call answered with an error', { service, status: response.status, error: first.message });
     throw new DependencyUnavailableError(service);
   }
-  if (!response.ok || !body.data) {
+  if (response.status < 200 || response.status >= 300 || !body.data) {
     log.warn('service call answered without data', { service, status: response.status });
     throw new DependencyUnavailableError(service);
   }
