@@ -93,10 +93,20 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   web.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway', uptimeSeconds: Math.round(process.uptime()) });
   });
-  web.get('/ready', async (_req, res) => {
-    const subgraphs = await subgraphReadiness(config);
-    const ready = Object.values(subgraphs).every((s) => s === 'ready');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', service: 'gateway', subgraphs });
+  // Readiness means "can serve": the supergraph is loaded (it is, once this route exists) and the
+  // gateway is not shutting down. A subgraph that is down fails only its part of a query, so it
+  // must not take the whole API out of rotation; /status shows each one for people and dashboards.
+  let stopping = false;
+  web.get('/ready', (_req, res) => {
+    res.status(stopping ? 503 : 200).json({ status: stopping ? 'stopping' : 'ready', service: 'gateway' });
+  });
+  web.get('/status', async (_req, res) => {
+    const readiness = await subgraphReadiness(config);
+    const subgraphs = Object.fromEntries(
+      Object.entries(readiness).map(([name, state]) => [name, { state, circuit: breakers.state(name as ServiceName) }]),
+    );
+    const degraded = Object.values(readiness).some((state) => state !== 'ready');
+    res.json({ status: degraded ? 'degraded' : 'ok', service: 'gateway', subgraphs });
   });
   const graphql = expressMiddleware(apollo, {
     context: async ({ req, res }) => {
@@ -123,6 +133,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     url: `http://localhost:${port}`,
     metricsUrl: `http://localhost:${metricsPort}/metrics`,
     close: async () => {
+      stopping = true;
       await apollo.stop();
       await new Promise((resolve) => metricsServer.close(resolve));
     },

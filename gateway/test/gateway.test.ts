@@ -179,3 +179,17 @@ describe('query limits at the gateway', () => {
     expect(await malformed.json()).toEqual({ errors: [{ message: 'The request body is not valid JSON.', extensions: { code: 'BAD_USER_INPUT' } }] });
   });
 });
+
+describe('health for orchestrators', () => {
+  it('is ready while a subgraph is down, and /status shows which one, with its circuit', async () => {
+    const gw = await gateway(urlA, { USER_SERVICE_URL: 'http://127.0.0.1:1', PAYMENT_SERVICE_URL: 'http://127.0.0.1:1' });
+    const ready = await fetch(`${gw.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', service: 'gateway' });
+    const status = (await (await fetch(`${gw.url}/status`)).json()) as any;
+    expect(status.status).toBe('degraded');
+    expect(status.subgraphs.workspace).toEqual({ state: 'ready', circuit: 'closed' });
+    expect(status.subgraphs.user).toEqual({ state: 'unavailable', circuit: 'closed' });
+    expect(status.subgraphs.payment.state).toBe('unavailable');
+  });
+});
