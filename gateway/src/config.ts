@@ -14,7 +14,12 @@ export interface GatewayConfig extends PlatformConfig {
   /** Express `trust proxy` value: only these peers may set X-Forwarded-For (none by default). */
   trustedProxies: string | false;
   queryLimits: QueryLimits;
+  /** Browser origins allowed to call the API (CORS); in development the hosted Apollo Sandbox by default. */
+  corsOrigins: string[];
 }
+
+/** Apollo's hosted Sandbox and Explorer, which a developer points at a local gateway. */
+const HOSTED_SANDBOX = 'https://studio.apollographql.com';
 
 function bool(r: EnvReader, name: string, fallback: boolean): boolean {
   const raw = r.optional(name);
@@ -39,6 +44,10 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     sandbox: bool(r, 'GRAPHQL_SANDBOX', development),
     trustedProxies: r.optional('TRUSTED_PROXIES') ?? false,
     queryLimits: readQueryLimits(r, !development),
+    corsOrigins: (r.optional('CORS_ORIGINS') ?? (development ? HOSTED_SANDBOX : ''))
+      .split(',')
+      .map((origin) => origin.trim())
+      .filter(Boolean),
   };
   r.done();
   return config;

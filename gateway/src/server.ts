@@ -24,6 +24,7 @@ import {
   type Logger,
   type ServiceName,
 } from '@wsb/kernel';
+import cors from 'cors';
 import express from 'express';
 import { Counter } from 'prom-client';
 import { queryProtection } from './armor';
@@ -64,6 +65,16 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const web = express();
   web.disable('x-powered-by');
   web.set('trust proxy', config.trustedProxies);
+  // CORS by allow-list: a listed origin gets the headers a browser needs; any other gets none.
+  const allowedOrigins = new Set(config.corsOrigins);
+  web.use(
+    cors({
+      origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+      allowedHeaders: ['content-type', 'authorization', 'x-request-id', 'apollo-require-preflight'],
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    }),
+  );
   const httpServer = http.createServer(web);
   answerClientErrors(httpServer);
   const armor = queryProtection(config.queryLimits);

@@ -193,3 +193,35 @@ describe('health for orchestrators', () => {
     expect(status.subgraphs.payment.state).toBe('unavailable');
   });
 });
+
+describe('CORS', () => {
+  it('answers a preflight from an allowed origin, and gives a refused origin no CORS headers', async () => {
+    const gw = await gateway(urlA, { CORS_ORIGINS: 'https://studio.apollographql.com, https://app.example.com' });
+    const preflight = (origin: string) =>
+      fetch(`${gw.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      });
+    const allowed = await preflight('https://app.example.com');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const refused = await preflight('https://evil.example.net');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.headers.get('access-control-allow-headers')).toBeNull();
+    // A simple request from an allowed origin can read the answer and its request id.
+    const post = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { origin: 'https://studio.apollographql.com', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(post.headers.get('access-control-allow-origin')).toBe('https://studio.apollographql.com');
+    expect(post.headers.get('access-control-expose-headers')).toBe('x-request-id');
+  });
+
+  it('admits the hosted Sandbox by default in development, and nothing by default in production', async () => {
+    const { readGatewayConfig: read } = await import('../src/config');
+    expect(read({ ...env, NODE_ENV: 'development' }).corsOrigins).toEqual(['https://studio.apollographql.com']);
+    expect(read({ ...env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SERVICE_JWT_KEYS: `k1:${'y'.repeat(40)}` }).corsOrigins).toEqual([]);
+  });
+});
