@@ -12,6 +12,7 @@ export * from './pagination';
 export * from './permissions';
 export * from './rate-limit';
 export * from './scalars';
+export * from './semaphore';
 export * from './service-client';
 export * from './subgraph';
 export * from './text-input';

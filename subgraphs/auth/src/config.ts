@@ -1,4 +1,5 @@
 import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
+import { defaultHashConcurrency } from './passwords';
 import { isEmail, normalizeEmail, passwordProblem } from './validation';
 
 export interface BootstrapAdmin {
@@ -12,6 +13,8 @@ export interface AuthConfig extends SubgraphConfig {
   refreshTokenTtlDays: number;
   /** The operator's first admin, made sure of at start-up; undefined when not configured. */
   bootstrapAdmin?: BootstrapAdmin;
+  /** Password hashes and verifications at once; the rest wait their turn (see passwords.ts). */
+  passwordHashConcurrency: number;
 }
 
 export function readConfig(env: Env): AuthConfig {
@@ -19,6 +22,8 @@ export function readConfig(env: Env): AuthConfig {
   const r = new EnvReader(env);
   const accessTokenTtlSeconds = r.int('ACCESS_TOKEN_TTL_SECONDS', 900, { min: 30, max: 86_400 });
   const refreshTokenTtlDays = r.int('REFRESH_TOKEN_TTL_DAYS', 30, { min: 1, max: 365 });
+  const threadpool = r.int('UV_THREADPOOL_SIZE', 4, { min: 1, max: 1024 });
+  const passwordHashConcurrency = r.int('PASSWORD_HASH_CONCURRENCY', defaultHashConcurrency(threadpool), { min: 1, max: 256 });
   const email = r.optional('BOOTSTRAP_ADMIN_EMAIL');
   const password = r.optional('BOOTSTRAP_ADMIN_PASSWORD');
   if (Boolean(email) !== Boolean(password)) {
@@ -32,6 +37,7 @@ export function readConfig(env: Env): AuthConfig {
     ...platform,
     accessTokenTtlSeconds,
     refreshTokenTtlDays,
+    passwordHashConcurrency,
     bootstrapAdmin: email && password ? { email: normalizeEmail(email), password } : undefined,
   };
 }

@@ -1,18 +1,64 @@
 import { randomBytes } from 'node:crypto';
-import { argon2id, hash, verify } from 'argon2';
+import { availableParallelism } from 'node:os';
+import { argon2id, hash, needsRehash, verify } from 'argon2';
+import { Semaphore } from '@wsb/kernel';
 
-/** argon2id with the library's cost defaults (64 MiB, t=3, p=4), above OWASP's minimum. */
-const OPTIONS = { type: argon2id } as const;
+/**
+ * argon2id with the OWASP Password Storage Cheat Sheet's first configuration: 19 MiB of memory,
+ * 2 iterations, 1 degree of parallelism (m=19456 KiB, t=2, p=1). One lane: a hash takes one
+ * thread, so the concurrency limit below is also the number of threads hashing. Hashes made with
+ * other parameters (before: the library's 64 MiB, t=3, p=4) still verify, and a successful login
+ * stores a new hash (see needsNewHash).
+ */
+export const HASH_OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
+
+/**
+ * How many hashes or verifications run at once by default: one per core, but never all of libuv's
+ * threads (UV_THREADPOOL_SIZE, 4 by default). argon2 runs on that pool, and so do the DNS lookups
+ * and WebCrypto signatures that refreshToken needs: with every thread hashing, a refresh waits
+ * behind the whole storm's queue.
+ */
+export function defaultHashConcurrency(threadpoolSize = 4): number {
+  return Math.max(1, Math.min(availableParallelism(), threadpoolSize - 1));
+}
+
+// Per process, not per app: the threads and cores it shares out are the process's.
+let limiter = new Semaphore(defaultHashConcurrency());
+const work = { running: 0, peak: 0 };
+
+/** Sets the number of hashes at once (PASSWORD_HASH_CONCURRENCY); called at start-up. */
+export function limitPasswordHashing(concurrency: number): void {
+  limiter = new Semaphore(concurrency);
+}
+
+/** Hashes running now, queued, and the most that ran at once since the last call. */
+export function passwordHashingLoad(): { running: number; waiting: number; peak: number } {
+  const peak = work.peak;
+  work.peak = work.running;
+  return { running: work.running, waiting: limiter.load.waiting, peak };
+}
+
+function limited<T>(task: () => Promise<T>): Promise<T> {
+  return limiter.run(async () => {
+    work.running++;
+    work.peak = Math.max(work.peak, work.running);
+    try {
+      return await task();
+    } finally {
+      work.running--;
+    }
+  });
+}
 
 export function hashPassword(password: string): Promise<string> {
-  return hash(password, OPTIONS);
+  return limited(() => hash(password, HASH_OPTIONS));
 }
 
 let dummyHash: Promise<string> | undefined;
 
 /** A hash nobody knows the password of; made once, at start-up, so no login pays for it. */
 export function prepareDummyHash(): Promise<string> {
-  return (dummyHash ??= hash(randomBytes(32), OPTIONS));
+  return (dummyHash ??= hashPassword(randomBytes(32).toString('base64')));
 }
 
 /**
@@ -21,6 +67,12 @@ export function prepareDummyHash(): Promise<string> {
  * and response times do not tell which emails have accounts.
  */
 export async function verifyPassword(passwordHash: string | undefined, password: string): Promise<boolean> {
-  const matches = await verify(passwordHash ?? (await prepareDummyHash()), password);
+  const digest = passwordHash ?? (await prepareDummyHash());
+  const matches = await limited(() => verify(digest, password));
   return passwordHash !== undefined && matches;
+}
+
+/** True for a hash made with other parameters than HASH_OPTIONS: rehash it when the password is known. */
+export function needsNewHash(passwordHash: string): boolean {
+  return needsRehash(passwordHash, HASH_OPTIONS);
 }

@@ -1,0 +1,51 @@
+import { Semaphore } from '../src/semaphore';
+
+/** A task that records how many tasks run at once, and finishes when the test says so. */
+function counting() {
+  const state = { running: 0, peak: 0, started: [] as number[] };
+  const gates: (() => void)[] = [];
+  const task = (i: number) => async () => {
+    state.running++;
+    state.peak = Math.max(state.peak, state.running);
+    state.started.push(i);
+    await new Promise<void>((resolve) => gates.push(resolve));
+    state.running--;
+    return i * 2;
+  };
+  return { state, task, releaseAll: () => gates.splice(0).forEach((open) => open()) };
+}
+
+const tick = () => new Promise((r) => setImmediate(r));
+
+describe('Semaphore', () => {
+  it('runs at most its limit at once, the rest in the order they came, and answers each its own result', async () => {
+    const semaphore = new Semaphore(3);
+    const { state, task, releaseAll } = counting();
+    const results = Promise.all(Array.from({ length: 50 }, (_, i) => semaphore.run(task(i))));
+    await tick();
+    expect(state.started).toEqual([0, 1, 2]);
+    expect(semaphore.load).toEqual({ running: 3, waiting: 47, limit: 3 });
+    while (state.started.length < 50) {
+      releaseAll();
+      await tick();
+      expect(state.running).toBeLessThanOrEqual(3);
+    }
+    releaseAll();
+    expect(await results).toEqual(Array.from({ length: 50 }, (_, i) => i * 2));
+    expect(state.peak).toBe(3);
+    expect(state.started).toEqual(Array.from({ length: 50 }, (_, i) => i));
+    expect(semaphore.load).toEqual({ running: 0, waiting: 0, limit: 3 });
+  });
+
+  it('frees the turn of a task that fails', async () => {
+    const semaphore = new Semaphore(1);
+    await expect(semaphore.run(() => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    expect(await semaphore.run(async () => 'next')).toBe('next');
+    expect(semaphore.load.running).toBe(0);
+  });
+
+  it('refuses a limit below 1', () => {
+    expect(() => new Semaphore(0)).toThrow('at least 1');
+    expect(() => new Semaphore(1.5)).toThrow('at least 1');
+  });
+});
