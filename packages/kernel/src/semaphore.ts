@@ -1,24 +1,44 @@
 /**
- * At most `limit` tasks run at once; the others wait their turn, first come first served. For
- * work that would otherwise take every thread or core it can (password hashing in a login storm)
- * and leave nothing for the rest of the process.
+ * At most `limit` tasks run at once; the others wait their turn. For work that would otherwise
+ * take every thread or core it can (password hashing in a login storm) and leave nothing for the
+ * rest of the process.
+ *
+ * Waiters queue per lane, first come first served within a lane, and a freed turn goes to the
+ * lanes in rotation: a flood in one lane (logins) delays another (registrations) by at most one
+ * turn per lane. A waiter given `maxWaitMs` that is not running by then is refused with
+ * SemaphoreTimeoutError, so a caller can answer "busy, retry" while it still has time to answer.
  */
+export class SemaphoreTimeoutError extends Error {
+  constructor(readonly waitedMs: number) {
+    super(`no turn within ${waitedMs} ms`);
+    this.name = 'SemaphoreTimeoutError';
+  }
+}
+
+interface Waiter {
+  start: () => void;
+  timer?: NodeJS.Timeout;
+}
+
 export class Semaphore {
   private active = 0;
-  private readonly waiting: (() => void)[] = [];
+  private readonly lanes = new Map<string, Waiter[]>();
+  private lastLane: string | undefined;
 
-  constructor(private limit: number) {
+  constructor(readonly limit: number) {
     if (!Number.isInteger(limit) || limit < 1) throw new Error(`a semaphore needs a limit of at least 1, got ${limit}`);
   }
 
   /** Tasks running now, and waiting for a turn. */
   get load(): { running: number; waiting: number; limit: number } {
-    return { running: this.active, waiting: this.waiting.length, limit: this.limit };
+    let waiting = 0;
+    for (const queue of this.lanes.values()) waiting += queue.length;
+    return { running: this.active, waiting, limit: this.limit };
   }
 
-  async run<T>(task: () => Promise<T>): Promise<T> {
+  async run<T>(task: () => Promise<T>, options: { lane?: string; maxWaitMs?: number } = {}): Promise<T> {
     if (this.active < this.limit) this.active++;
-    else await new Promise<void>((resolve) => this.waiting.push(resolve)); // the finishing task hands its turn on
+    else await this.turn(options.lane ?? '', options.maxWaitMs); // the finishing task hands its turn on
     try {
       return await task();
     } finally {
@@ -26,9 +46,43 @@ export class Semaphore {
     }
   }
 
+  private turn(lane: string, maxWaitMs: number | undefined): Promise<void> {
+    const queue = this.lanes.get(lane) ?? [];
+    this.lanes.set(lane, queue);
+    return new Promise<void>((resolve, reject) => {
+      const waiter: Waiter = { start: resolve };
+      if (maxWaitMs !== undefined) {
+        waiter.timer = setTimeout(() => {
+          queue.splice(queue.indexOf(waiter), 1);
+          reject(new SemaphoreTimeoutError(maxWaitMs));
+        }, maxWaitMs);
+      }
+      queue.push(waiter);
+    });
+  }
+
   private release(): void {
-    const next = this.active <= this.limit ? this.waiting.shift() : undefined;
-    if (next) next();
-    else this.active--;
+    const next = this.next();
+    if (!next) {
+      this.active--;
+      return;
+    }
+    clearTimeout(next.timer);
+    next.start();
+  }
+
+  /** The first waiter of the next lane after the last one served that has any. */
+  private next(): Waiter | undefined {
+    const names = [...this.lanes.keys()];
+    const after = this.lastLane === undefined ? 0 : names.indexOf(this.lastLane) + 1;
+    for (let i = 0; i < names.length; i++) {
+      const name = names[(after + i) % names.length];
+      const waiter = this.lanes.get(name)!.shift();
+      if (waiter) {
+        this.lastLane = name;
+        return waiter;
+      }
+    }
+    return undefined;
   }
 }

@@ -1,4 +1,4 @@
-import { Semaphore } from '../src/semaphore';
+import { Semaphore, SemaphoreTimeoutError } from '../src/semaphore';
 
 /** A task that records how many tasks run at once, and finishes when the test says so. */
 function counting() {
@@ -35,6 +35,40 @@ describe('Semaphore', () => {
     expect(state.peak).toBe(3);
     expect(state.started).toEqual(Array.from({ length: 50 }, (_, i) => i));
     expect(semaphore.load).toEqual({ running: 0, waiting: 0, limit: 3 });
+  });
+
+  it('gives freed turns to the lanes in rotation, so a flood in one lane delays another by one turn', async () => {
+    const semaphore = new Semaphore(1);
+    const { state, task, releaseAll } = counting();
+    const all: Promise<number>[] = [];
+    for (let i = 0; i < 10; i++) all.push(semaphore.run(task(i), { lane: 'login' }));
+    all.push(semaphore.run(task(100), { lane: 'register' }), semaphore.run(task(101), { lane: 'register' }));
+    while (state.started.length < 12) {
+      await tick();
+      releaseAll();
+    }
+    releaseAll();
+    await Promise.all(all);
+    // 0 ran at once; then the lanes alternate while both have waiters: 10 logins ahead cost a registration one turn.
+    expect(state.started).toEqual([0, 1, 100, 2, 101, 3, 4, 5, 6, 7, 8, 9]);
+    expect(state.peak).toBe(1);
+  });
+
+  it('refuses a waiter not running within maxWaitMs, without giving it a turn', async () => {
+    const semaphore = new Semaphore(1);
+    const { state, task, releaseAll } = counting();
+    const first = semaphore.run(task(0));
+    const impatient = semaphore.run(task(1), { maxWaitMs: 20 });
+    const patient = semaphore.run(task(2));
+    await expect(impatient).rejects.toEqual(new SemaphoreTimeoutError(20));
+    expect(semaphore.load).toEqual({ running: 1, waiting: 1, limit: 1 });
+    releaseAll();
+    await first;
+    await tick();
+    releaseAll();
+    expect(await patient).toBe(4);
+    expect(state.started).toEqual([0, 2]);
+    expect(semaphore.load).toEqual({ running: 0, waiting: 0, limit: 1 });
   });
 
   it('frees the turn of a task that fails', async () => {

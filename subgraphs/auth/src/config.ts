@@ -1,5 +1,5 @@
 import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
-import { defaultHashConcurrency } from './passwords';
+import { DEFAULT_HASH_MAX_WAIT_MS, defaultHashConcurrency } from './passwords';
 import { isEmail, normalizeEmail, passwordProblem } from './validation';
 
 export interface BootstrapAdmin {
@@ -15,6 +15,8 @@ export interface AuthConfig extends SubgraphConfig {
   bootstrapAdmin?: BootstrapAdmin;
   /** Password hashes and verifications at once; the rest wait their turn (see passwords.ts). */
   passwordHashConcurrency: number;
+  /** How long one may wait for its turn before the answer is RATE_LIMITED. */
+  passwordHashMaxWaitMs: number;
 }
 
 export function readConfig(env: Env): AuthConfig {
@@ -24,6 +26,12 @@ export function readConfig(env: Env): AuthConfig {
   const refreshTokenTtlDays = r.int('REFRESH_TOKEN_TTL_DAYS', 30, { min: 1, max: 365 });
   const threadpool = r.int('UV_THREADPOOL_SIZE', 4, { min: 1, max: 1024 });
   const passwordHashConcurrency = r.int('PASSWORD_HASH_CONCURRENCY', defaultHashConcurrency(threadpool), { min: 1, max: 256 });
+  // By default well inside the time the gateway waits for auth, whatever SERVICE_TIMEOUT_MS is.
+  const waitDefault = Math.min(DEFAULT_HASH_MAX_WAIT_MS, Math.floor(platform.serviceTimeoutMs * 0.4));
+  const passwordHashMaxWaitMs = r.int('PASSWORD_HASH_MAX_WAIT_MS', waitDefault, { min: 10, max: 60_000 });
+  if (passwordHashMaxWaitMs >= platform.serviceTimeoutMs) {
+    r.problems.push('PASSWORD_HASH_MAX_WAIT_MS must be below SERVICE_TIMEOUT_MS, so a busy answer arrives before the caller gives up');
+  }
   const email = r.optional('BOOTSTRAP_ADMIN_EMAIL');
   const password = r.optional('BOOTSTRAP_ADMIN_PASSWORD');
   if (Boolean(email) !== Boolean(password)) {
@@ -38,6 +46,7 @@ export function readConfig(env: Env): AuthConfig {
     accessTokenTtlSeconds,
     refreshTokenTtlDays,
     passwordHashConcurrency,
+    passwordHashMaxWaitMs,
     bootstrapAdmin: email && password ? { email: normalizeEmail(email), password } : undefined,
   };
 }

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { argon2id, hash, needsRehash, verify } from 'argon2';
-import { Semaphore } from '@wsb/kernel';
+import { RateLimitedError, Semaphore, SemaphoreTimeoutError } from '@wsb/kernel';
 
 /**
  * argon2id with the OWASP Password Storage Cheat Sheet's first configuration: 19 MiB of memory,
@@ -22,13 +22,23 @@ export function defaultHashConcurrency(threadpoolSize = 4): number {
   return Math.max(1, Math.min(availableParallelism(), threadpoolSize - 1));
 }
 
+/** How long a hash may wait for its turn by default: an answer well inside the gateway's 5 s SERVICE_TIMEOUT_MS. */
+export const DEFAULT_HASH_MAX_WAIT_MS = 2000;
+
 // Per process, not per app: the threads and cores it shares out are the process's.
 let limiter = new Semaphore(defaultHashConcurrency());
+let maxWaitMs = DEFAULT_HASH_MAX_WAIT_MS;
 const work = { running: 0, peak: 0 };
 
-/** Sets the number of hashes at once (PASSWORD_HASH_CONCURRENCY); called at start-up. */
-export function limitPasswordHashing(concurrency: number): void {
+/**
+ * At most `concurrency` hashes or verifications at once (PASSWORD_HASH_CONCURRENCY); called at
+ * start-up. One waiting longer than `waitMs` (PASSWORD_HASH_MAX_WAIT_MS) is answered RATE_LIMITED
+ * at once: a storm gets quick "retry" answers instead of timeouts, which would open the gateway's
+ * circuit to auth and fail every refresh with it.
+ */
+export function limitPasswordHashing(concurrency: number, waitMs = DEFAULT_HASH_MAX_WAIT_MS): void {
   limiter = new Semaphore(concurrency);
+  maxWaitMs = waitMs;
 }
 
 /** Hashes running now, queued, and the most that ran at once since the last call. */
@@ -38,20 +48,29 @@ export function passwordHashingLoad(): { running: number; waiting: number; peak:
   return { running: work.running, waiting: limiter.load.waiting, peak };
 }
 
-function limited<T>(task: () => Promise<T>): Promise<T> {
-  return limiter.run(async () => {
-    work.running++;
-    work.peak = Math.max(work.peak, work.running);
-    try {
-      return await task();
-    } finally {
-      work.running--;
-    }
-  });
+/**
+ * Verifications (logins) and new hashes (registrations) wait in lanes of their own, served in
+ * turn: a login storm delays a registration by a turn, not by the whole queue.
+ */
+async function limited<T>(lane: 'verify' | 'hash', task: () => Promise<T>): Promise<T> {
+  try {
+    return await limiter.run(async () => {
+      work.running++;
+      work.peak = Math.max(work.peak, work.running);
+      try {
+        return await task();
+      } finally {
+        work.running--;
+      }
+    }, { lane, maxWaitMs });
+  } catch (err) {
+    if (err instanceof SemaphoreTimeoutError) throw new RateLimitedError(Math.max(1, Math.ceil(maxWaitMs / 1000)));
+    throw err;
+  }
 }
 
 export function hashPassword(password: string): Promise<string> {
-  return limited(() => hash(password, HASH_OPTIONS));
+  return limited('hash', () => hash(password, HASH_OPTIONS));
 }
 
 let dummyHash: Promise<string> | undefined;
@@ -68,7 +87,7 @@ export function prepareDummyHash(): Promise<string> {
  */
 export async function verifyPassword(passwordHash: string | undefined, password: string): Promise<boolean> {
   const digest = passwordHash ?? (await prepareDummyHash());
-  const matches = await limited(() => verify(digest, password));
+  const matches = await limited('verify', () => verify(digest, password));
   return passwordHash !== undefined && matches;
 }
 

@@ -33,6 +33,34 @@ describe('password hashing under load', () => {
     expect(passwordHashingLoad().peak).toBe(6);
   });
 
+  it('serves a registration’s hash in turn with a flood of login verifications, not after all of them', async () => {
+    limitPasswordHashing(1);
+    const known = await hashPassword('known password');
+    const finished: string[] = [];
+    const logins = Array.from({ length: 20 }, (_, i) => verifyPassword(known, 'known password').then(() => finished.push(`login ${i}`)));
+    const registration = hashPassword('new member').then(() => finished.push('register'));
+    await Promise.all([...logins, registration]);
+    expect(finished.indexOf('register')).toBeLessThanOrEqual(2); // behind the running login and at most one more
+  });
+
+  it('answers RATE_LIMITED, with a retry hint, to a caller that waited PASSWORD_HASH_MAX_WAIT_MS for its turn', async () => {
+    limitPasswordHashing(1, 20);
+    const known = await hashPassword('known password');
+    const answers = await Promise.allSettled(Array.from({ length: 30 }, () => verifyPassword(known, 'known password')));
+    const refused = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
+    expect(refused.length).toBeGreaterThan(0);
+    for (const { reason } of refused) expect(reason).toMatchObject({ code: 'RATE_LIMITED', extensions: { retryAfter: 1 } });
+    expect(answers.filter((a) => a.status === 'fulfilled').every((a) => (a as PromiseFulfilledResult<boolean>).value)).toBe(true);
+    expect(passwordHashingLoad()).toMatchObject({ running: 0, waiting: 0 });
+  });
+
+  it('reads PASSWORD_HASH_MAX_WAIT_MS, by default well inside SERVICE_TIMEOUT_MS', () => {
+    expect(readConfig(env).passwordHashMaxWaitMs).toBe(2000);
+    expect(readConfig({ ...env, SERVICE_TIMEOUT_MS: '1000' }).passwordHashMaxWaitMs).toBe(400);
+    expect(readConfig({ ...env, PASSWORD_HASH_MAX_WAIT_MS: '300' }).passwordHashMaxWaitMs).toBe(300);
+    expect(() => readConfig({ ...env, PASSWORD_HASH_MAX_WAIT_MS: '5000' })).toThrow('must be below SERVICE_TIMEOUT_MS');
+  });
+
   it('reads PASSWORD_HASH_CONCURRENCY, defaulting to the cores but one libuv thread short of the pool', () => {
     expect(readConfig({ ...env, PASSWORD_HASH_CONCURRENCY: '3' }).passwordHashConcurrency).toBe(3);
     expect(readConfig(env).passwordHashConcurrency).toBe(defaultHashConcurrency(4));
