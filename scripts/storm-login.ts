@@ -148,7 +148,9 @@ async function main() {
     console.log(line('register, during storm', registers));
     console.log(line('login (the storm)', logins));
     for (const [name, s] of [['refreshToken', during], ['register', registers], ['login', logins]] as const) {
-      if (s.failures.length) console.log(`  first ${name} failure: ${s.failures[0]}`);
+      const kinds = new Map<string, number>();
+      for (const failure of s.failures) kinds.set(failure, (kinds.get(failure) ?? 0) + 1);
+      for (const [failure, n] of kinds) console.log(`  ${name} failed ${n}x: ${failure}`);
     }
   } finally {
     await platform?.stop();

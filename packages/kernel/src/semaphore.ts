@@ -5,14 +5,21 @@
  *
  * Waiters queue per lane, first come first served within a lane, and a freed turn goes to the
  * lanes in rotation: a flood in one lane (logins) delays another (registrations) by at most one
- * turn per lane. A waiter given `maxWaitMs` that is not running by then is refused with
- * SemaphoreTimeoutError, so a caller can answer "busy, retry" while it still has time to answer.
+ * turn per lane. A caller can bound its wait, so it can still answer "busy, retry" in time:
+ * `maxWaiting` refuses it at once when that many already wait in its lane, `maxWaitMs` when it is
+ * not running by then; either way with SemaphoreBusyError, and it never runs.
  */
-export class SemaphoreTimeoutError extends Error {
-  constructor(readonly waitedMs: number) {
-    super(`no turn within ${waitedMs} ms`);
-    this.name = 'SemaphoreTimeoutError';
+export class SemaphoreBusyError extends Error {
+  constructor(readonly reason: 'queue full' | 'waited too long') {
+    super(`no turn: ${reason}`);
+    this.name = 'SemaphoreBusyError';
   }
+}
+
+export interface TurnOptions {
+  lane?: string;
+  maxWaiting?: number;
+  maxWaitMs?: number;
 }
 
 interface Waiter {
@@ -36,9 +43,9 @@ export class Semaphore {
     return { running: this.active, waiting, limit: this.limit };
   }
 
-  async run<T>(task: () => Promise<T>, options: { lane?: string; maxWaitMs?: number } = {}): Promise<T> {
+  async run<T>(task: () => Promise<T>, options: TurnOptions = {}): Promise<T> {
     if (this.active < this.limit) this.active++;
-    else await this.turn(options.lane ?? '', options.maxWaitMs); // the finishing task hands its turn on
+    else await this.turn(options); // the finishing task hands its turn on
     try {
       return await task();
     } finally {
@@ -46,15 +53,16 @@ export class Semaphore {
     }
   }
 
-  private turn(lane: string, maxWaitMs: number | undefined): Promise<void> {
+  private turn({ lane = '', maxWaiting = Infinity, maxWaitMs }: TurnOptions): Promise<void> {
     const queue = this.lanes.get(lane) ?? [];
     this.lanes.set(lane, queue);
+    if (queue.length >= maxWaiting) return Promise.reject(new SemaphoreBusyError('queue full'));
     return new Promise<void>((resolve, reject) => {
       const waiter: Waiter = { start: resolve };
       if (maxWaitMs !== undefined) {
         waiter.timer = setTimeout(() => {
           queue.splice(queue.indexOf(waiter), 1);
-          reject(new SemaphoreTimeoutError(maxWaitMs));
+          reject(new SemaphoreBusyError('waited too long'));
         }, maxWaitMs);
       }
       queue.push(waiter);

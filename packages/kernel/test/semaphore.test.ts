@@ -1,4 +1,4 @@
-import { Semaphore, SemaphoreTimeoutError } from '../src/semaphore';
+import { Semaphore, SemaphoreBusyError } from '../src/semaphore';
 
 /** A task that records how many tasks run at once, and finishes when the test says so. */
 function counting() {
@@ -60,7 +60,7 @@ describe('Semaphore', () => {
     const first = semaphore.run(task(0));
     const impatient = semaphore.run(task(1), { maxWaitMs: 20 });
     const patient = semaphore.run(task(2));
-    await expect(impatient).rejects.toEqual(new SemaphoreTimeoutError(20));
+    await expect(impatient).rejects.toEqual(new SemaphoreBusyError('waited too long'));
     expect(semaphore.load).toEqual({ running: 1, waiting: 1, limit: 1 });
     releaseAll();
     await first;
@@ -69,6 +69,23 @@ describe('Semaphore', () => {
     expect(await patient).toBe(4);
     expect(state.started).toEqual([0, 2]);
     expect(semaphore.load).toEqual({ running: 0, waiting: 0, limit: 1 });
+  });
+
+  it('refuses at once a waiter whose lane already holds maxWaiting, and no other lane', async () => {
+    const semaphore = new Semaphore(1);
+    const { state, task, releaseAll } = counting();
+    const running = semaphore.run(task(0));
+    const queued = [semaphore.run(task(1), { lane: 'login', maxWaiting: 2 }), semaphore.run(task(2), { lane: 'login', maxWaiting: 2 })];
+    await expect(semaphore.run(task(3), { lane: 'login', maxWaiting: 2 })).rejects.toEqual(new SemaphoreBusyError('queue full'));
+    const other = semaphore.run(task(4), { lane: 'register', maxWaiting: 2 });
+    expect(semaphore.load).toEqual({ running: 1, waiting: 3, limit: 1 });
+    while (state.started.length < 4) {
+      releaseAll();
+      await tick();
+    }
+    releaseAll();
+    await Promise.all([running, ...queued, other]);
+    expect(state.started.sort()).toEqual([0, 1, 2, 4]);
   });
 
   it('frees the turn of a task that fails', async () => {

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import { argon2id, hash, needsRehash, verify } from 'argon2';
-import { RateLimitedError, Semaphore, SemaphoreTimeoutError } from '@wsb/kernel';
+import { RateLimitedError, Semaphore, SemaphoreBusyError } from '@wsb/kernel';
 
 /**
  * argon2id with the OWASP Password Storage Cheat Sheet's first configuration: 19 MiB of memory,
@@ -13,32 +13,44 @@ import { RateLimitedError, Semaphore, SemaphoreTimeoutError } from '@wsb/kernel'
 export const HASH_OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
 
 /**
- * How many hashes or verifications run at once by default: one per core, but never all of libuv's
- * threads (UV_THREADPOOL_SIZE, 4 by default). argon2 runs on that pool, and so do the DNS lookups
- * and WebCrypto signatures that refreshToken needs: with every thread hashing, a refresh waits
- * behind the whole storm's queue.
+ * How many hashes or verifications run at once by default: one core is left to the event loop
+ * (which must still parse, check and answer every request, the storm's included), and one of
+ * libuv's threads (UV_THREADPOOL_SIZE, 4 by default) stays free: argon2 runs on that pool, and so
+ * do the WebCrypto checks of service tokens and the DNS lookups that every other request needs.
+ * With every thread hashing, a refresh waited behind the whole storm's queue. On the 2-core
+ * machine the storm script measured 1 (no timeouts) better than 2 (the gateway's circuit to
+ * auth opened): see docs/benchmarks.md.
  */
 export function defaultHashConcurrency(threadpoolSize = 4): number {
-  return Math.max(1, Math.min(availableParallelism(), threadpoolSize - 1));
+  return Math.max(1, Math.min(availableParallelism() - 1, threadpoolSize - 1));
 }
 
-/** How long a hash may wait for its turn by default: an answer well inside the gateway's 5 s SERVICE_TIMEOUT_MS. */
-export const DEFAULT_HASH_MAX_WAIT_MS = 2000;
+export interface HashingLimits {
+  /** Hashes or verifications at once (PASSWORD_HASH_CONCURRENCY). */
+  concurrency: number;
+  /** Callers waiting per lane beyond which the next is refused at once (PASSWORD_HASH_MAX_QUEUE). */
+  maxQueue: number;
+  /** How long one may wait for its turn (PASSWORD_HASH_MAX_WAIT_MS). */
+  maxWaitMs: number;
+}
+
+/** Defaults: a refusal comes well inside the gateway's 5 s SERVICE_TIMEOUT_MS. */
+export const DEFAULT_HASHING_LIMITS = { maxQueue: 20, maxWaitMs: 2000 } as const;
 
 // Per process, not per app: the threads and cores it shares out are the process's.
-let limiter = new Semaphore(defaultHashConcurrency());
-let maxWaitMs = DEFAULT_HASH_MAX_WAIT_MS;
+let limits: HashingLimits = { concurrency: defaultHashConcurrency(), ...DEFAULT_HASHING_LIMITS };
+let limiter = new Semaphore(limits.concurrency);
 const work = { running: 0, peak: 0 };
 
 /**
- * At most `concurrency` hashes or verifications at once (PASSWORD_HASH_CONCURRENCY); called at
- * start-up. One waiting longer than `waitMs` (PASSWORD_HASH_MAX_WAIT_MS) is answered RATE_LIMITED
- * at once: a storm gets quick "retry" answers instead of timeouts, which would open the gateway's
- * circuit to auth and fail every refresh with it.
+ * Applies the limits; called at start-up. A caller that finds its lane's queue full, or waits
+ * longer than maxWaitMs, is answered RATE_LIMITED with a retry hint: a storm gets quick "retry"
+ * answers instead of timeouts, which would open the gateway's circuit to auth and fail every
+ * refresh with it.
  */
-export function limitPasswordHashing(concurrency: number, waitMs = DEFAULT_HASH_MAX_WAIT_MS): void {
-  limiter = new Semaphore(concurrency);
-  maxWaitMs = waitMs;
+export function limitPasswordHashing(next: HashingLimits): void {
+  limits = next;
+  limiter = new Semaphore(next.concurrency);
 }
 
 /** Hashes running now, queued, and the most that ran at once since the last call. */
@@ -62,9 +74,9 @@ async function limited<T>(lane: 'verify' | 'hash', task: () => Promise<T>): Prom
       } finally {
         work.running--;
       }
-    }, { lane, maxWaitMs });
+    }, { lane, maxWaiting: limits.maxQueue, maxWaitMs: limits.maxWaitMs });
   } catch (err) {
-    if (err instanceof SemaphoreTimeoutError) throw new RateLimitedError(Math.max(1, Math.ceil(maxWaitMs / 1000)));
+    if (err instanceof SemaphoreBusyError) throw new RateLimitedError(Math.max(1, Math.ceil(limits.maxWaitMs / 1000)));
     throw err;
   }
 }

@@ -23,7 +23,7 @@ export function createAuthSubgraph(): SubgraphDefinition<Loaders, AuthConfig> {
     migrations,
     config: readConfig,
     async onStart(app) {
-      limitPasswordHashing(app.config.passwordHashConcurrency, app.config.passwordHashMaxWaitMs);
+      limitPasswordHashing(app.config.passwordHashing);
       await prepareDummyHash();
       bootstrap.start(app);
     },

@@ -2,16 +2,26 @@
  * The limit on password hashing: however many logins and registrations arrive at once, at most
  * PASSWORD_HASH_CONCURRENCY hashes run, and every caller still gets its own right answer.
  */
+import { availableParallelism } from 'node:os';
 import { readConfig } from '../src/config';
-import { defaultHashConcurrency, hashPassword, limitPasswordHashing, passwordHashingLoad, verifyPassword } from '../src/passwords';
+import {
+  DEFAULT_HASHING_LIMITS,
+  defaultHashConcurrency,
+  hashPassword,
+  limitPasswordHashing,
+  passwordHashingLoad,
+  verifyPassword,
+  type HashingLimits,
+} from '../src/passwords';
 
 const env = { JWT_SECRET: 'x'.repeat(40), SERVICE_JWT_KEYS: `k:${'y'.repeat(40)}` };
 
-afterAll(() => limitPasswordHashing(defaultHashConcurrency()));
+const limit = (concurrency: number, more: Partial<HashingLimits> = {}) => limitPasswordHashing({ concurrency, maxQueue: 1000, maxWaitMs: 60_000, ...more });
+afterAll(() => limitPasswordHashing({ concurrency: defaultHashConcurrency(), ...DEFAULT_HASHING_LIMITS }));
 
 describe('password hashing under load', () => {
   it('runs at most the configured number of hashes at once under 50 parallel calls, each answered rightly', async () => {
-    limitPasswordHashing(2);
+    limit(2);
     const known = await hashPassword('known password');
     passwordHashingLoad(); // reset the peak
     const calls = Array.from({ length: 50 }, (_, i) =>
@@ -27,14 +37,14 @@ describe('password hashing under load', () => {
   });
 
   it('lets more run at once when configured so (the count sees them)', async () => {
-    limitPasswordHashing(6);
+    limit(6);
     passwordHashingLoad();
     await Promise.all(Array.from({ length: 12 }, (_, i) => hashPassword(`password ${i}`)));
     expect(passwordHashingLoad().peak).toBe(6);
   });
 
   it('serves a registration’s hash in turn with a flood of login verifications, not after all of them', async () => {
-    limitPasswordHashing(1);
+    limit(1);
     const known = await hashPassword('known password');
     const finished: string[] = [];
     const logins = Array.from({ length: 20 }, (_, i) => verifyPassword(known, 'known password').then(() => finished.push(`login ${i}`)));
@@ -44,7 +54,7 @@ describe('password hashing under load', () => {
   });
 
   it('answers RATE_LIMITED, with a retry hint, to a caller that waited PASSWORD_HASH_MAX_WAIT_MS for its turn', async () => {
-    limitPasswordHashing(1, 20);
+    limit(1, { maxWaitMs: 20 });
     const known = await hashPassword('known password');
     const answers = await Promise.allSettled(Array.from({ length: 30 }, () => verifyPassword(known, 'known password')));
     const refused = answers.filter((a): a is PromiseRejectedResult => a.status === 'rejected');
@@ -54,18 +64,30 @@ describe('password hashing under load', () => {
     expect(passwordHashingLoad()).toMatchObject({ running: 0, waiting: 0 });
   });
 
-  it('reads PASSWORD_HASH_MAX_WAIT_MS, by default well inside SERVICE_TIMEOUT_MS', () => {
-    expect(readConfig(env).passwordHashMaxWaitMs).toBe(2000);
-    expect(readConfig({ ...env, SERVICE_TIMEOUT_MS: '1000' }).passwordHashMaxWaitMs).toBe(400);
-    expect(readConfig({ ...env, PASSWORD_HASH_MAX_WAIT_MS: '300' }).passwordHashMaxWaitMs).toBe(300);
+  it('answers RATE_LIMITED at once to a caller finding PASSWORD_HASH_MAX_QUEUE already waiting in its lane', async () => {
+    limit(1, { maxQueue: 3 });
+    const known = await hashPassword('known password');
+    const answers = await Promise.allSettled(Array.from({ length: 10 }, () => verifyPassword(known, 'known password')));
+    // One runs at once, three wait; the other six are refused.
+    expect(answers.map((a) => a.status)).toEqual([...Array(4).fill('fulfilled'), ...Array(6).fill('rejected')]);
+    expect((answers[9] as PromiseRejectedResult).reason).toMatchObject({ code: 'RATE_LIMITED' });
+    // Registrations wait in a lane of their own, so a full login queue refuses none of them.
+    const logins = Array.from({ length: 10 }, () => verifyPassword(known, 'known password').catch(() => 'refused'));
+    expect(await hashPassword('a new member')).toMatch(/^\$argon2id\$/);
+    expect((await Promise.all(logins)).filter((a) => a === 'refused')).toHaveLength(6);
+  });
+
+  it('reads the limits, PASSWORD_HASH_MAX_WAIT_MS by default well inside SERVICE_TIMEOUT_MS', () => {
+    expect(readConfig(env).passwordHashing).toEqual({ concurrency: defaultHashConcurrency(4), maxQueue: 20, maxWaitMs: 2000 });
+    expect(readConfig({ ...env, SERVICE_TIMEOUT_MS: '1000' }).passwordHashing.maxWaitMs).toBe(400);
+    expect(readConfig({ ...env, PASSWORD_HASH_MAX_WAIT_MS: '300', PASSWORD_HASH_MAX_QUEUE: '5' }).passwordHashing).toMatchObject({ maxWaitMs: 300, maxQueue: 5 });
     expect(() => readConfig({ ...env, PASSWORD_HASH_MAX_WAIT_MS: '5000' })).toThrow('must be below SERVICE_TIMEOUT_MS');
   });
 
-  it('reads PASSWORD_HASH_CONCURRENCY, defaulting to the cores but one libuv thread short of the pool', () => {
-    expect(readConfig({ ...env, PASSWORD_HASH_CONCURRENCY: '3' }).passwordHashConcurrency).toBe(3);
-    expect(readConfig(env).passwordHashConcurrency).toBe(defaultHashConcurrency(4));
+  it('reads PASSWORD_HASH_CONCURRENCY, by default a core and a libuv thread short of the machine', () => {
+    expect(readConfig({ ...env, PASSWORD_HASH_CONCURRENCY: '3' }).passwordHashing.concurrency).toBe(3);
     expect(defaultHashConcurrency(1)).toBe(1);
-    expect(defaultHashConcurrency(64)).toBeGreaterThanOrEqual(1);
+    expect(defaultHashConcurrency(64)).toBe(Math.max(1, availableParallelism() - 1));
     expect(() => readConfig({ ...env, PASSWORD_HASH_CONCURRENCY: '0' })).toThrow('PASSWORD_HASH_CONCURRENCY');
   });
 });
