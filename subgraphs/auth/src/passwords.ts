@@ -14,12 +14,11 @@ export const HASH_OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2
 
 /**
  * How many hashes or verifications run at once by default: one core is left to the event loop
- * (which must still parse, check and answer every request, the storm's included), and one of
+ * (which must still parse, authorise and answer every request, the storm's included), and one of
  * libuv's threads (UV_THREADPOOL_SIZE, 4 by default) stays free: argon2 runs on that pool, and so
- * do the WebCrypto checks of service tokens and the DNS lookups that every other request needs.
- * With every thread hashing, a refresh waited behind the whole storm's queue. On the 2-core
- * machine the storm script measured 1 (no timeouts) better than 2 (the gateway's circuit to
- * auth opened): see docs/benchmarks.md.
+ * do the DNS lookups of new connections (to the user subgraph) that other requests need. On the
+ * 2-core machine the storm script measured 1 (no timeouts) better than 2 (the gateway's circuit
+ * to auth opened): see docs/login-storm.md.
  */
 export function defaultHashConcurrency(threadpoolSize = 4): number {
   return Math.max(1, Math.min(availableParallelism() - 1, threadpoolSize - 1));
