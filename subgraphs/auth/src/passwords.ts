@@ -8,7 +8,7 @@ import { RateLimitedError, Semaphore, SemaphoreBusyError } from '@wsb/kernel';
  * 2 iterations, 1 degree of parallelism (m=19456 KiB, t=2, p=1). One lane: a hash takes one
  * thread, so the concurrency limit below is also the number of threads hashing. Hashes made with
  * other parameters (before: the library's 64 MiB, t=3, p=4) still verify, and a successful login
- * stores a new hash (see needsNewHash).
+ * stores a new hash (see upgradedHash).
  */
 export const HASH_OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
 
@@ -102,7 +102,17 @@ export async function verifyPassword(passwordHash: string | undefined, password:
   return passwordHash !== undefined && matches;
 }
 
-/** True for a hash made with other parameters than HASH_OPTIONS: rehash it when the password is known. */
-export function needsNewHash(passwordHash: string): boolean {
-  return needsRehash(passwordHash, HASH_OPTIONS);
+/**
+ * A hash with the current parameters when `passwordHash` (just verified against `password`) was
+ * made with others; undefined when it is current, or when hashing is too busy right now (the
+ * login goes ahead with the old hash, and the next one replaces it).
+ */
+export async function upgradedHash(passwordHash: string, password: string): Promise<string | undefined> {
+  if (!needsRehash(passwordHash, HASH_OPTIONS)) return undefined;
+  try {
+    return await hashPassword(password);
+  } catch (err) {
+    if (err instanceof RateLimitedError) return undefined;
+    throw err;
+  }
 }

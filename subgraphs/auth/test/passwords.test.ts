@@ -3,12 +3,14 @@
  * PASSWORD_HASH_CONCURRENCY hashes run, and every caller still gets its own right answer.
  */
 import { availableParallelism } from 'node:os';
+import * as argon2 from 'argon2';
 import { readConfig } from '../src/config';
 import {
   DEFAULT_HASHING_LIMITS,
   defaultHashConcurrency,
   hashPassword,
   limitPasswordHashing,
+  upgradedHash,
   passwordHashingLoad,
   verifyPassword,
   type HashingLimits,
@@ -75,6 +77,18 @@ describe('password hashing under load', () => {
     const logins = Array.from({ length: 10 }, () => verifyPassword(known, 'known password').catch(() => 'refused'));
     expect(await hashPassword('a new member')).toMatch(/^\$argon2id\$/);
     expect((await Promise.all(logins)).filter((a) => a === 'refused')).toHaveLength(6);
+  });
+
+  it('upgrades an old-parameter hash when there is a turn for it, and leaves it for the next login when there is none', async () => {
+    const legacy = await argon2.hash('old password', { type: argon2.argon2id });
+    limit(1, { maxQueue: 0 });
+    const busy = hashPassword('someone registering'); // takes the only turn; nobody may queue
+    expect(await upgradedHash(legacy, 'old password')).toBeUndefined();
+    await busy;
+    const upgraded = await upgradedHash(legacy, 'old password');
+    expect(upgraded).toMatch(/^\$argon2id\$v=19\$m=19456,t=2,p=1\$/);
+    expect(await verifyPassword(upgraded, 'old password')).toBe(true);
+    expect(await upgradedHash(upgraded!, 'old password')).toBeUndefined();
   });
 
   it('reads the limits, PASSWORD_HASH_MAX_WAIT_MS by default well inside SERVICE_TIMEOUT_MS', () => {
