@@ -5,6 +5,8 @@ import { DEFAULT_PORTS, EnvReader, readPlatformConfig, type Env, type PlatformCo
 export interface GatewayConfig extends PlatformConfig {
   port: number;
   host: string;
+  /** Prometheus /metrics, on a port of its own (off the public API); 0 picks a free one. */
+  metricsPort: number;
   supergraphPath: string;
   /** Introspection and the Sandbox landing page: on in development, off in production unless enabled. */
   introspection: boolean;
@@ -25,9 +27,11 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
   const r = new EnvReader(env);
   const platform = readPlatformConfig(r);
   const development = platform.nodeEnv !== 'production';
+  const port = r.int('PORT', r.int('GATEWAY_PORT', DEFAULT_PORTS.gateway, { max: 65535 }), { max: 65535 });
   const config: GatewayConfig = {
     ...platform,
-    port: r.int('PORT', r.int('GATEWAY_PORT', DEFAULT_PORTS.gateway, { max: 65535 }), { max: 65535 }),
+    port,
+    metricsPort: r.int('GATEWAY_METRICS_PORT', port === 0 ? 0 : port + 1, { max: 65535 }),
     host: r.str('HOST', '0.0.0.0'),
     supergraphPath: r.str('SUPERGRAPH_PATH', resolve(__dirname, '../../schema/supergraph.graphql')),
     introspection: bool(r, 'GRAPHQL_INTROSPECTION', development),

@@ -1,5 +1,5 @@
 /**
- * npm run bench [-- --rounds 3 --seconds 8 --no-write]
+ * npm run bench [-- --rounds 3 --seconds 8 --no-write --only 'page30 ours,createBooking']
  *
  * Starts a platform of its own from the build (`./dev.sh start all` on ports 15000-16000, with its
  * own run dir, database names and broker prefix; PostgreSQL/Redis/RabbitMQ from DATABASE_URL,
@@ -16,12 +16,12 @@ import { bareInsertArm, BARE_TABLE, createBookingArm, pageArm, workspacesArm } f
 import type { LoadResult } from './load';
 import { usageOf, cpuBetween, selfCpuSeconds, type Usage } from './proc';
 import { writeReport, type ArmSummary, type Report } from './report';
-import { ADMIN, seed } from './seed';
+import { ADMIN, PAGE_BOOKINGS, seed } from './seed';
 import { signServiceToken } from '../../packages/kernel/src/identity';
 
 const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
 const BASE_PORT = 15000;
-const HIVE_PORT = BASE_PORT + 1001;
+const HIVE_PORT = BASE_PORT + 1002; // the gateway's metrics port is BASE_PORT + 1001
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -30,6 +30,8 @@ function arg(name: string, fallback: number): number {
 const ROUNDS = arg('rounds', 3);
 const SECONDS = arg('seconds', 8);
 const WRITE = !process.argv.includes('--no-write');
+/** --only 'page30 ours,createBooking' runs just those arms (for profiling one path). */
+const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -104,7 +106,10 @@ async function main() {
     hive = await startHive(platform);
     groups.hive = hive.pid!;
     console.log('seeding ...');
-    const data = await seed(platform.gatewayUrl);
+    const pages = !ONLY || ONLY.some((name) => name.startsWith('page'));
+    const data = await seed(platform.gatewayUrl, pages);
+    const seeded = pages ? data.readers.length * PAGE_BOOKINGS : 0;
+    await drained(platform, seeded); // the seed's own events stay out of the first arm
     await bareDb.query(BARE_TABLE);
     const serviceToken = { value: await signServiceToken({ caller: 'gateway', clientIp: '127.0.0.1' }, parseKeys(keys)), at: Date.now() };
     const direct = () => ({ authorization: `Bearer ${serviceToken.value}` });
@@ -125,12 +130,13 @@ async function main() {
       'workspaces direct': () => workspacesArm(platform.serviceUrl('workspace'), direct, ms),
       createBooking: async () => {
         const result = await createBookingArm(platform.gatewayUrl, data.bookers, ms, created);
-        await drained(platform, created.length + data.readers.length * 100);
+        await drained(platform, created.length + seeded);
         return result;
       },
       'bare insert': () => bareInsertArm(bareDb, 20, ms),
     };
 
+    if (ONLY) for (const name of Object.keys(arms)) if (!ONLY.includes(name)) delete arms[name];
     console.log('warming up ...');
     for (const run of Object.values(arms)) await run();
     const samples: Record<string, Sample[]> = Object.fromEntries(Object.keys(arms).map((k) => [k, []]));

@@ -8,6 +8,7 @@ import type { PlatformConfig, ServiceName } from './config';
 import { DependencyUnavailableError, DomainError, ERROR_CODES, type ErrorCode } from './errors';
 import { signServiceToken, type UserIdentity } from './identity';
 import type { Logger } from './logger';
+import { currentRequest } from './request-scope';
 
 export interface CallOptions {
   /** The end user the call acts for; omitted for the service acting on its own. */
@@ -57,7 +58,7 @@ async function send<T>(
   try {
     response = await fetch(`${config.serviceUrls[service]}/graphql`, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...requestIdHeader() },
       body: JSON.stringify({ query, variables }),
       signal: AbortSignal.timeout(options.timeoutMs ?? config.serviceTimeoutMs),
     });
@@ -81,6 +82,12 @@ async function send<T>(
   }
   log.debug('service call', { service, ms: Date.now() - started });
   return body.data;
+}
+
+/** The id of the request this call serves, so one client request has one id in every service's logs. */
+function requestIdHeader(): Record<string, string> {
+  const request = currentRequest();
+  return request ? { 'x-request-id': request.requestId } : {};
 }
 
 /** Loads entities of another subgraph by id through its `_entities` field, in the order given. */

@@ -7,8 +7,8 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { ApolloServer, type GraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServer, type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MigrationObject } from '@mikro-orm/core';
@@ -18,14 +18,17 @@ import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import type { IRules } from 'graphql-shield';
 import { readSubgraphConfig, type Env, type ServiceName, type SubgraphConfig } from './config';
+import { resolveEachEntityOnce } from './entities';
 import { formatClientError } from './errors';
 import { answerClientErrors, jsonErrorHandler } from './http-errors';
 import { bearer, verifyServiceToken, type Identity, type UserIdentity } from './identity';
 import { createLogger, type Logger } from './logger';
+import { countSqlStatements, countedServiceClient, createMetrics, type Metrics } from './metrics';
 import { createORM, prepareDatabase } from './orm';
 import { buildShield } from './permissions';
 import { DateTimeScalar } from './scalars';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
+import { currentRequest, requestIdFrom, runInRequestScope } from './request-scope';
 import { createServiceClient, type ServiceClient } from './service-client';
 import { rejectUnstorableText } from './text-input';
 
@@ -77,9 +80,10 @@ export interface SubgraphApp<Loaders = unknown, Config extends SubgraphConfig = 
   server: ApolloServer<SubgraphContext<Loaders, Config>>;
   services: ServiceClient;
   rateLimiter: RateLimiter;
+  metrics: Metrics;
   typeDefs: DocumentNode;
   /** A context for work outside a request (seeding, consumers), acting as this service. */
-  createContext(identity?: Identity): SubgraphContext<Loaders, Config>;
+  createContext(identity?: Identity, requestId?: string): SubgraphContext<Loaders, Config>;
   /** Runs one operation in-process as the given identity (tests, tools). */
   execute(query: string, variables?: Record<string, unknown>, identity?: Identity): ReturnType<ApolloServer['executeOperation']>;
 }
@@ -98,17 +102,17 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
   const log = createLogger({ service: def.name }, config.logLevel);
   const orm = await createORM({ databaseUrl: config.databaseUrl, entities: def.entities, migrations: def.migrations, log });
   await prepareDatabase(orm, log);
-  const services = options.services ?? createServiceClient(config, def.name, log);
+  const metrics = createMetrics(def.name);
+  countSqlStatements(orm, metrics);
+  const services = countedServiceClient(options.services ?? createServiceClient(config, def.name, log), metrics);
   const rateLimiter = createRateLimiter(config.rateLimits, log);
 
   const typeDefs = loadTypeDefs(def.schemaPath);
-  const schema = applyMiddleware(
-    buildSubgraphSchema([{ typeDefs, resolvers: { DateTime: DateTimeScalar, ...def.resolvers } as never }]),
-    buildShield(def.permissions),
-  );
+  const federated = buildSubgraphSchema([{ typeDefs, resolvers: { DateTime: DateTimeScalar, ...def.resolvers } as never }]);
+  resolveEachEntityOnce(federated);
+  const schema = applyMiddleware(federated, buildShield(def.permissions, federated));
 
-  const createContext = (identity: Identity = { caller: def.name }): SubgraphContext<L, C> => {
-    const requestId = randomUUID();
+  const createContext = (identity: Identity = { caller: def.name }, requestId: string = randomUUID()): SubgraphContext<L, C> => {
     const em = orm.em.fork();
     const base = { requestId, identity, user: identity.user, em, services, rateLimiter, log: log.child({ requestId }), config };
     return { ...base, loaders: def.loaders ? def.loaders(em, base) : ({} as L) };
@@ -119,8 +123,9 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
     includeStacktraceInErrorResponses: false,
     // A subgraph is reached only with a service identity, so its own introspection stays on.
     introspection: true,
-    // Inline traces feed Apollo Studio, which this platform does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), rejectUnstorableText()],
+    // Inline traces feed Apollo Studio, which this platform does not use. Cache-control hints are
+    // not used either, and that plugin alone made Apollo wrap every field resolver to watch it.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), rejectUnstorableText(), requestLog()],
     formatError: (formatted, error) =>
       formatClientError(formatted, error, (err, errorId) => log.error('internal error', { errorId, err })),
   });
@@ -134,6 +139,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
     server,
     services,
     rateLimiter,
+    metrics,
     typeDefs,
     createContext,
     execute: (query, variables, identity) =>
@@ -150,6 +156,10 @@ export function createHttpApp<L, C extends SubgraphConfig>(app: SubgraphApp<L, C
   web.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: app.config.service, uptimeSeconds: Math.round(process.uptime()) });
   });
+  // Off the public API: a subgraph's port is reached only inside the platform.
+  web.get('/metrics', async (_req, res) => {
+    res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
+  });
   web.get('/ready', async (_req, res) => {
     try {
       await app.orm.em.getConnection().execute('select 1');
@@ -162,17 +172,45 @@ export function createHttpApp<L, C extends SubgraphConfig>(app: SubgraphApp<L, C
   });
   web.use(
     '/graphql',
+    // Everything this request does, down to each SQL statement, is counted against its id.
+    (req, _res, next) => runInRequestScope({ requestId: requestIdFrom(req.headers['x-request-id']), sql: 0 }, next),
     express.json({ limit: '1mb' }),
     expressMiddleware(app.server, {
       context: async ({ req }) => {
         const identity = await verifyServiceToken(bearer(req.headers.authorization) ?? '', app.config.serviceKeys);
         if (!identity) throw serviceIdentityRequired();
-        return app.createContext(identity);
+        return app.createContext(identity, currentRequest()?.requestId);
       },
     }),
   );
   web.use(jsonErrorHandler(app.log));
   return web;
+}
+
+/**
+ * One info line per request: its id (the client request's, from the gateway), the operation, who
+ * called for whom, how long it took, how many SQL statements it sent, and its error codes.
+ */
+function requestLog(): ApolloServerPlugin<SubgraphContext<any, any>> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ request, response, errors }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const codes = (errors ?? body?.errors)?.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code);
+          contextValue.log.info('request', {
+            operation: request.operationName ?? null,
+            caller: contextValue.identity?.caller,
+            userId: contextValue.user?.id,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            sql: currentRequest()?.sql ?? 0,
+            ...(codes?.length ? { errors: codes } : {}),
+          });
+        },
+      };
+    },
+  };
 }
 
 function serviceIdentityRequired() {

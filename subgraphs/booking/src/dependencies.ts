@@ -91,6 +91,14 @@ export async function createPayment(caller: Caller, bookingId: string, userId: s
   return data._createPayment;
 }
 
+/** The booking's payment as the payment subgraph has it (null: none was ever created). */
+export async function paymentOf(caller: Caller, bookingId: string): Promise<PaymentRef | null> {
+  const [booking] = await call(caller, 'payment', () =>
+    fetchEntities<{ payment: PaymentRef | null }>(caller.services, 'payment', 'Booking', [bookingId], 'payment { id status }', { user: caller.user }),
+  );
+  return booking?.payment ?? null;
+}
+
 /** Refunds the booking's payment once (later calls return it unchanged); null when it has none. */
 export async function refundPayment(caller: Caller, bookingId: string): Promise<PaymentRef | null> {
   const data = await call(caller, 'payment', () =>

@@ -35,7 +35,14 @@ export function createWorld() {
     workspaces: new Map<string, WorkspaceInfo>(),
     user: (v: Vars): unknown => ({ _entities: v.r.map((r: { id: string }) => world.users.get(r.id) ?? null) }),
     workspace: (v: Vars): unknown => ({ _entities: v.r.map((r: { id: string }) => world.workspaces.get(r.id) ?? null) }),
-    createPayment: (_v: Vars): unknown => ({ _createPayment: { id: randomUUID(), status: 'CAPTURED' } }),
+    /** The payment subgraph's rows, by booking id: what `_entities` on Booking.payment answers. */
+    payments: new Map<string, { id: string; status: string }>(),
+    createPayment: (v: Vars): unknown => {
+      const payment = { id: randomUUID(), status: 'CAPTURED' };
+      world.payments.set(v.input.bookingId, payment);
+      return { _createPayment: payment };
+    },
+    paymentOf: (v: Vars): unknown => ({ _entities: v.r.map((r: { id: string }) => ({ payment: world.payments.get(r.id) ?? null })) }),
     refundPayment: (_v: Vars): unknown => ({ _refundPayment: { id: randomUUID(), status: 'REFUNDED' } }),
     notification: (_v: Vars): unknown => ({ _sendNotification: { id: randomUUID() } }),
     reporting: (_v: Vars): unknown => ({ _recordActivity: { id: randomUUID() } }),
@@ -52,7 +59,7 @@ export async function startBookingApp(config: Partial<BookingConfig> = {}, env: 
   const stubs = stubServices({
     user: (_q, v) => world.user(v),
     workspace: (_q, v) => world.workspace(v),
-    payment: (q, v) => (q.includes('_createPayment') ? world.createPayment(v) : world.refundPayment(v)),
+    payment: (q, v) => (q.includes('_createPayment') ? world.createPayment(v) : q.includes('_entities') ? world.paymentOf(v) : world.refundPayment(v)),
     notification: (_q, v) => world.notification(v),
     reporting: (_q, v) => world.reporting(v),
   });

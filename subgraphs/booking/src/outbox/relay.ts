@@ -9,7 +9,7 @@
  * retry came due, events another instance wrote, events left by a crash).
  */
 import { LockMode, type MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '@wsb/kernel';
+import { outsideRequest, type Logger } from '@wsb/kernel';
 import type { OutboxSettings } from '../config';
 import { OutboxEvent } from '../entities/outbox-event.entity';
 import type { EventPublisher } from './publisher';
@@ -62,7 +62,8 @@ export class OutboxRelay implements OutboxSignal {
       this.kickedWhileRunning = true;
       return;
     }
-    this.running = this.drain().finally(() => {
+    // The relay's work is its own, not the request's whose commit kicked it.
+    this.running = outsideRequest(() => this.drain()).finally(() => {
       this.running = undefined;
       if (this.kickedWhileRunning) {
         this.kickedWhileRunning = false;
