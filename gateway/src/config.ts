@@ -31,7 +31,8 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
   const config: GatewayConfig = {
     ...platform,
     port,
-    metricsPort: r.int('GATEWAY_METRICS_PORT', port === 0 ? 0 : port + 1, { max: 65535 }),
+    // 9464 is the customary Prometheus exporter port; a gateway on a random port (tests) gets a random one too.
+    metricsPort: r.int('GATEWAY_METRICS_PORT', port === 0 ? 0 : 9464, { max: 65535 }),
     host: r.str('HOST', '0.0.0.0'),
     supergraphPath: r.str('SUPERGRAPH_PATH', resolve(__dirname, '../../schema/supergraph.graphql')),
     introspection: bool(r, 'GRAPHQL_INTROSPECTION', development),

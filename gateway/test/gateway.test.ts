@@ -133,6 +133,29 @@ describe('a subgraph reached directly', () => {
     expect(res.status).toBe(200);
     expect(res.data._service.sdl).toContain('type Workspace');
   });
+
+  // JSON POSTs take the subgraph's fast path, everything else Express: both answer alike.
+  it.each([
+    ['broken JSON', 'application/json', '{"query": ', 400, 'The request body is not valid JSON.'],
+    ['JSON that is not an object', 'application/json', '42', 400, 'The request body must be a JSON object with a query.'],
+    ['a body over 1 MB', 'application/json', JSON.stringify({ query: `{ __typename } #${'x'.repeat(1_100_000)}` }), 413, 'The request body is too large.'],
+    ['broken JSON, charset given', 'application/json; charset=utf-8', '{', 400, 'The request body is not valid JSON.'],
+  ])('refuses %s with a JSON error', async (_what, contentType, body, status, message) => {
+    const res = await fetch(`${urlA}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+
+  it('answers a JSON POST on the fast path, query string and request id included', async () => {
+    const res = await fetch(`${urlA}/graphql?x=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'direct-1', ...bearer(await signServiceToken({ caller: 'gateway' }, keys)) },
+      body: JSON.stringify({ query: 'query Sdl { _service { sdl } }' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json/);
+    expect(((await res.json()) as any).data._service.sdl).toContain('type Workspace');
+  });
 });
 
 describe('query limits at the gateway', () => {

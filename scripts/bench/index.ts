@@ -21,7 +21,7 @@ import { signServiceToken } from '../../packages/kernel/src/identity';
 
 const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
 const BASE_PORT = 15000;
-const HIVE_PORT = BASE_PORT + 1002; // the gateway's metrics port is BASE_PORT + 1001
+const HIVE_PORT = BASE_PORT + 1002; // the gateway is BASE_PORT + 1000, its metrics BASE_PORT + 1050
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);

@@ -302,7 +302,7 @@ describe('the platform around the graph', () => {
     const port = Number(platform.env.GATEWAY_PORT) + 1;
     const second: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['gateway/src/index.ts'], {
       cwd: ROOT,
-      env: { ...platform.env, GATEWAY_PORT: String(port), LOG_LEVEL: 'error' },
+      env: { ...platform.env, GATEWAY_PORT: String(port), GATEWAY_METRICS_PORT: '0', LOG_LEVEL: 'error' },
       stdio: 'ignore',
     });
     try {

@@ -52,7 +52,7 @@ export function createWorld() {
 export type World = ReturnType<typeof createWorld>;
 
 /** Fast outbox timings so retries happen within a test. */
-export const FAST_OUTBOX: BookingConfig['outbox'] = { pollIntervalMs: 50, batchSize: 20, retryBaseMs: 50, retryMaxMs: 400 };
+export const FAST_OUTBOX: BookingConfig['outbox'] = { pollIntervalMs: 50, batchSize: 20, retryBaseMs: 50, retryMaxMs: 400, claimMs: 5000, retentionMs: 7 * 24 * 3_600_000 };
 
 export async function startBookingApp(config: Partial<BookingConfig> = {}, env: Record<string, string> = {}) {
   const world = createWorld();

@@ -91,12 +91,15 @@ async function keepCapturedPayment(ctx: Context, booking: Booking, request: Book
   const parties = { userEmail: user.email, userName: user.name, workspaceName: workspace.name, workspaceTimezone: workspace.timezone };
   const kept = await ctx.em.fork().transactional(async (tx) => {
     await lockWorkspaceSlots(tx, booking.workspaceId);
-    // The relay holds a claimed event's row until its round commits: a refund being sent now is
-    // waited for, and then found sent.
+    // Only a refund no relay has claimed is withdrawn: one being sent now may already be with
+    // payment, so the booking runs again instead and that refund completes.
     const [{ count }] = await tx.execute<{ count: string }[]>(
-      `with cancelled as (delete from outbox_event where type = ? and payload ->> 'bookingId' = ? and published_at is null returning 1)
+      `with cancelled as (
+         delete from outbox_event
+         where type = ? and payload ->> 'bookingId' = ? and published_at is null and (claimed_until is null or claimed_until < ?)
+         returning 1)
        select count(*) as count from cancelled`,
-      [BOOKING_PAYMENT_FAILED, booking.id],
+      [BOOKING_PAYMENT_FAILED, booking.id, now],
     );
     if (Number(count) === 0) return false;
     // Back into the overlap index: 23P01 (BOOKING_CONFLICT) when the slot was taken meanwhile,
