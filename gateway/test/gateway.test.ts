@@ -159,6 +159,35 @@ describe('a subgraph reached directly', () => {
 });
 
 describe('query limits at the gateway', () => {
+  it('refuses a query over its cost budget with COST_ESTIMATED_TOO_EXPENSIVE, the cost and the limit, and runs one within it', async () => {
+    const gw = await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', GRAPHQL_MAX_COST: '500' });
+    // workspaces (1) + 100 × (edge, node, hourlyRate, isAvailable) = 401 per page.
+    const page = (first: number | string) =>
+      `workspaces(first: ${first}) { edges { node { name hourlyRate { amount } isAvailable(startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T10:00:00Z") } } }`;
+    const send = async (query: string, variables = {}) => {
+      const res = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] } };
+    };
+    const refused = await send(`{ a: ${page(100)} b: ${page(100)} }`);
+    expect(refused).toEqual({
+      status: 400,
+      body: {
+        errors: [
+          {
+            message: "The query's estimated cost 802 is over the limit of 500: ask for fewer items (first) or fewer nested lists.",
+            extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: 802, limit: 500 },
+          },
+        ],
+      },
+    });
+    const twoPages = `query ($n: Int) { a: ${page('$n')} b: ${page('$n')} }`;
+    expect((await send(twoPages, { n: 100 })).body.errors?.[0].extensions).toEqual({ code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: 802, limit: 500 });
+    const within = await send(twoPages, { n: 50 }); // 2 × (1 + 50 × 4) = 402
+    expect(within.status).toBe(200);
+    expect(within.body).toEqual({ data: { a: { edges: [] }, b: { edges: [] } } });
+  });
+
+
   it('refuses alias bombs, deep queries, batches and oversized bodies with clear errors', async () => {
     const gw = await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000' });
     const aliases = `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: workspaces { totalCount }`).join(' ')} }`;

@@ -16,6 +16,7 @@ export * from './permissions';
 export * from './rate-limit';
 export * from './request-scope';
 export * from './scalars';
+export * from './semaphore';
 export * from './service-client';
 export * from './subgraph';
 export * from './text-input';
