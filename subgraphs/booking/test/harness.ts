@@ -25,6 +25,9 @@ export interface Call {
   variables: Vars;
 }
 
+/** An `_entities` answer as a subgraph gives it: typed, or null when there is no such entity. */
+const entity = <T extends object>(typename: string, value: T | undefined) => (value ? { __typename: typename, ...value } : null);
+
 export function createWorld() {
   const world = {
     users: new Map<string, UserProfile>([
@@ -33,8 +36,10 @@ export function createWorld() {
       [ADMIN, { id: ADMIN, email: 'admin@example.com', name: 'Admin' }],
     ]),
     workspaces: new Map<string, WorkspaceInfo>(),
-    user: (v: Vars): unknown => ({ _entities: v.r.map((r: { id: string }) => world.users.get(r.id) ?? null) }),
-    workspace: (v: Vars): unknown => ({ _entities: v.r.map((r: { id: string }) => world.workspaces.get(r.id) ?? null) }),
+    user: (v: Vars): unknown => ({ _entities: v.representations.map((r: { id: string }) => entity('User', world.users.get(r.id))) }),
+    workspace: (v: Vars): unknown => ({
+      _entities: v.representations.map((r: { id: string }) => entity('Workspace', world.workspaces.get(r.id))),
+    }),
     createPayment: (_v: Vars): unknown => ({ _createPayment: { id: randomUUID(), status: 'CAPTURED' } }),
     refundPayment: (_v: Vars): unknown => ({ _refundPayment: { id: randomUUID(), status: 'REFUNDED' } }),
     notification: (_v: Vars): unknown => ({ _sendNotification: { id: randomUUID() } }),
