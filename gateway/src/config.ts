@@ -6,6 +6,8 @@ export interface GatewayConfig extends PlatformConfig {
   port: number;
   host: string;
   supergraphPath: string;
+  /** The document Sandbox opens with (schema/operations/sandbox.graphql, checked by npm run schema:check). */
+  sandboxDocumentPath: string;
   /** Introspection and the Sandbox landing page: on in development, off in production unless enabled. */
   introspection: boolean;
   sandbox: boolean;
@@ -30,6 +32,7 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     port: r.int('PORT', r.int('GATEWAY_PORT', DEFAULT_PORTS.gateway, { max: 65535 }), { max: 65535 }),
     host: r.str('HOST', '0.0.0.0'),
     supergraphPath: r.str('SUPERGRAPH_PATH', resolve(__dirname, '../../schema/supergraph.graphql')),
+    sandboxDocumentPath: r.str('SANDBOX_DOCUMENT_PATH', resolve(__dirname, '../../schema/operations/sandbox.graphql')),
     introspection: bool(r, 'GRAPHQL_INTROSPECTION', development),
     sandbox: bool(r, 'GRAPHQL_SANDBOX', development),
     trustedProxies: r.optional('TRUSTED_PROXIES') ?? false,

@@ -67,7 +67,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       operationResolution(),
       rejectUnstorableText(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      config.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      config.sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: readFileSync(config.sandboxDocumentPath, 'utf8') })
+        : ApolloServerPluginLandingPageDisabled(),
     ],
     formatError: (formatted, error) =>
       toGatewayError(formatted) ??
