@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import type { CodegenConfig } from '@graphql-codegen/cli';
 import { internalSchemaSdl } from '../../scripts/schema-check/schemas';
 
@@ -10,11 +10,11 @@ type Outputs = CodegenConfig['generates'];
  * federation's reference types, the subgraph's Context, and its entities as the parents (mappers);
  * and, when it calls other subgraphs, typed documents for those calls.
  */
-export function subgraphCodegen(mappers: Record<string, string>): CodegenConfig {
+export function subgraphCodegen(dir: string, mappers: Record<string, string>): CodegenConfig {
   return {
     generates: {
-      './src/__generated__/resolvers-types.ts': {
-        schema: './schema.graphql',
+      [join(dir, 'src/__generated__/resolvers-types.ts')]: {
+        schema: join(dir, 'schema.graphql'),
         plugins: ['typescript', 'typescript-resolvers'],
         config: {
           federation: true,
@@ -25,7 +25,7 @@ export function subgraphCodegen(mappers: Record<string, string>): CodegenConfig 
           enumsAsTypes: true,
         },
       },
-      ...operationsCodegen(),
+      ...operationsCodegen(dir),
     },
   };
 }
@@ -36,13 +36,13 @@ export function subgraphCodegen(mappers: Record<string, string>): CodegenConfig 
  * supergraph with its internal (@inaccessible) fields and federation's `_entities`; values are as
  * they travel (DateTime is an ISO string).
  */
-export function operationsCodegen(): Outputs {
-  if (!existsSync('./src/operations')) return {};
+export function operationsCodegen(dir: string): Outputs {
+  if (!existsSync(join(dir, 'src/operations'))) return {};
   const supergraph = readFileSync(resolve(__dirname, '../../schema/supergraph.graphql'), 'utf8');
   return {
-    './src/__generated__/operations.ts': {
+    [join(dir, 'src/__generated__/operations.ts')]: {
       schema: internalSchemaSdl(supergraph),
-      documents: './src/operations/*.graphql',
+      documents: join(dir, 'src/operations/*.graphql'),
       plugins: ['typescript-operations', 'typed-document-node'],
       config: {
         onlyOperationTypes: true,
@@ -55,5 +55,5 @@ export function operationsCodegen(): Outputs {
 }
 
 /** The kernel's own calls (the admin audit log). */
-const config: CodegenConfig = { generates: operationsCodegen() };
+const config: CodegenConfig = { generates: operationsCodegen(__dirname) };
 export default config;
