@@ -17,10 +17,14 @@ export const CHANGELOG = 'schema/CHANGELOG.md';
 const CLIENT_OPERATIONS = 'schema/operations';
 
 export function readInputs(root: string, env: NodeJS.ProcessEnv = process.env): SchemaCheckInput {
+  return { ...readWorkingTree(root), base: readBase(root, env) };
+}
+
+/** Everything but the base revision. */
+export function readWorkingTree(root: string): Omit<SchemaCheckInput, 'base'> {
   return {
     subgraphs: readSubgraphSources(join(root, 'rover.yaml')),
     committedSupergraph: readOptional(join(root, SUPERGRAPH)),
-    base: readBase(root, env),
     changelog: readOptional(join(root, CHANGELOG)) ?? '',
     clientOperations: graphqlFiles(root, CLIENT_OPERATIONS),
     internalOperations: internalOperationFiles(root),
