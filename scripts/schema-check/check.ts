@@ -53,7 +53,7 @@ export async function checkSchema(input: SchemaCheckInput): Promise<SchemaCheckR
   const stale = supergraphStaleness(composed.supergraphSdl, input.committedSupergraph);
   sections.push({ id: 'b', title: 'Supergraph', ok: !stale, lines: [stale ? `✗ ${stale}` : '✓ composes, and schema/supergraph.graphql is up to date'] });
   const api = apiSchema(composed.supergraphSdl);
-  sections.push(await apiDiff(input, api));
+  sections.push(await apiDiff(input, api, composed.supergraphSdl));
   sections.push(clientOperations(input.clientOperations, api));
   sections.push(internalOperations(input, composed.supergraphSdl));
   return { ok: sections.every((s) => s.ok), sections, supergraphSdl: composed.supergraphSdl };
@@ -87,9 +87,9 @@ function perSubgraphComposition({ subgraphs, base }: SchemaCheckInput): Section 
   return section;
 }
 
-async function apiDiff(input: SchemaCheckInput, api: GraphQLSchema): Promise<Section> {
+async function apiDiff(input: SchemaCheckInput, api: GraphQLSchema, supergraphSdl: string): Promise<Section> {
   const section: Section = { id: 'c', title: 'API changes', ok: true, lines: [] };
-  const baseApi = input.base && baseApiSchema(input.base);
+  const baseApi = input.base && baseApiSchema(input.base, input.subgraphs, supergraphSdl);
   if (!input.base || !baseApi) {
     section.lines.push(input.base ? `the base revision (${input.base.label}) does not compose: nothing to compare with` : 'no base revision: nothing to compare with');
     return section;
@@ -112,10 +112,16 @@ async function apiDiff(input: SchemaCheckInput, api: GraphQLSchema): Promise<Sec
   return section;
 }
 
-function baseApiSchema(base: BaseRevision): GraphQLSchema | null {
-  if (base.supergraph) return apiSchema(base.supergraph);
+/**
+ * The base's API composed from the base's subgraph schemas, like the new one (its committed
+ * supergraph may have been stale); the committed one only when those do not compose.
+ */
+function baseApiSchema(base: BaseRevision, subgraphs: SubgraphSource[], supergraphSdl: string): GraphQLSchema | null {
+  const same = base.subgraphs.length === subgraphs.length && base.subgraphs.every((b, i) => b.name === subgraphs[i].name && b.sdl === subgraphs[i].sdl);
+  if (same) return apiSchema(supergraphSdl);
   const composed = composeSubgraphs(base.subgraphs);
-  return composed.ok ? apiSchema(composed.supergraphSdl) : null;
+  if (composed.ok) return apiSchema(composed.supergraphSdl);
+  return base.supergraph ? apiSchema(base.supergraph) : null;
 }
 
 function clientOperations(files: OperationFile[], api: GraphQLSchema): Section {
