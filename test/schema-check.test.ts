@@ -53,6 +53,9 @@ describe('schema:check', () => {
     // Only what was added since the base counts: an old line does not acknowledge a new break.
     const old = await checkSchema({ ...removed, changelog: tree.changelog + ACK, base: { ...base, changelog: tree.changelog + ACK } });
     expect(section(old, 'c').ok).toBe(false);
+    // An indented line is an example, not an acknowledgement.
+    const example = await checkSchema({ ...removed, changelog: tree.changelog + `\n    ${ACK.trim()}\n` });
+    expect(section(example, 'c').ok).toBe(false);
     // And a line without a reason acknowledges nothing.
     const bare = await checkSchema({ ...removed, changelog: tree.changelog + '\n- Breaking: `Workspace.description`\n' });
     expect(section(bare, 'c').ok).toBe(false);

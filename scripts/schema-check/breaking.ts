@@ -4,8 +4,9 @@
  *
  *   - Breaking: `Type.field` — why clients can live with it
  *
- * added since the base revision. It covers that coordinate and everything under it
- * (`Query.booking` covers a changed argument `Query.booking.id`).
+ * added since the base revision: a list item at the start of a line (an indented example is not
+ * one). It covers that coordinate and everything under it (`Query.booking` covers a changed
+ * argument `Query.booking.id`).
  */
 import { CriticalityLevel, diff, type Change } from '@graphql-inspector/core';
 import type { GraphQLSchema } from 'graphql';
@@ -28,7 +29,7 @@ export async function apiChanges(base: GraphQLSchema, next: GraphQLSchema): Prom
   return { breaking: by(CriticalityLevel.Breaking), dangerous: by(CriticalityLevel.Dangerous), safe: by(CriticalityLevel.NonBreaking) };
 }
 
-const ACK = /^\s*[-*]\s*Breaking:\s*`([^`]+)`\s*(?:[—–-]+\s*)?(.*)$/;
+const ACK = /^[-*]\s*Breaking:\s*`([^`]+)`\s*(?:[—–-]+\s*)?(.*)$/;
 
 /** The acknowledgements in `changelog` that `baseChangelog` did not have yet. */
 export function newAcknowledgements(changelog: string, baseChangelog: string | null): { acks: Acknowledgement[]; problems: string[] } {
