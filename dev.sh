@@ -277,7 +277,9 @@ cmd_test() {
   ensure_database
   # Stop the database again only if this run started it (a running 'start all' keeps its own).
   if [ "$PG_STARTED_HERE" = 1 ]; then trap 'stop_database' EXIT; fi
-  say "==> npm run compose -- --check"; npm run compose -- --check
+  # Composition per subgraph, stale supergraph, breaking API changes, client and internal
+  # operations, generated files (README "Changing the schema").
+  say "==> npm run schema:check"; npm run schema:check
   say "==> npm run typecheck"; npm run typecheck
   say "==> npx jest --runInBand${*:+ $*}"
   local results=$RUN_DIR/jest-results.json status=0

@@ -3,10 +3,11 @@
  * composition runs) and writes schema/supergraph.graphql.
  *   npm run compose            write the supergraph
  *   npm run compose -- --check fail when the committed supergraph is stale
+ * `npm run schema:check` runs the same staleness check among its others.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { dirname, resolve } from 'node:path';
-import { composeSupergraph } from './supergraph';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { resolve } from 'node:path';
+import { composeSupergraph, formatProblem, supergraphStaleness } from './supergraph';
 
 const root = resolve(__dirname, '..');
 const out = resolve(root, 'schema/supergraph.graphql');
@@ -14,17 +15,17 @@ const check = process.argv.includes('--check');
 
 const result = composeSupergraph(resolve(root, 'rover.yaml'));
 if (!result.ok) {
-  console.error('Composition failed:\n' + result.errors.map((e) => `  - ${e}`).join('\n'));
+  console.error('Composition failed:\n' + result.problems.map((p) => `  - ${formatProblem(p)}`).join('\n'));
   process.exit(1);
 }
 if (check) {
-  const committed = readFileSync(out, 'utf8');
-  if (committed !== result.supergraphSdl) {
-    console.error(`${out} is stale: run npm run compose and commit it.`);
+  const stale = supergraphStaleness(result.supergraphSdl, existsSync(out) ? readFileSync(out, 'utf8') : null);
+  if (stale) {
+    console.error(stale);
     process.exit(1);
   }
   console.log('schema/supergraph.graphql is up to date.');
 } else {
   writeFileSync(out, result.supergraphSdl);
-  console.log(`Wrote ${out} (${dirname(out)})`);
+  console.log(`Wrote ${out}`);
 }

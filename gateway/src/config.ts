@@ -8,6 +8,8 @@ export interface GatewayConfig extends PlatformConfig {
   /** Prometheus /metrics, on a port of its own (off the public API); 0 picks a free one. */
   metricsPort: number;
   supergraphPath: string;
+  /** The document Sandbox opens with (schema/operations/sandbox.graphql, checked by npm run schema:check). */
+  sandboxDocumentPath: string;
   /** Introspection and the Sandbox landing page: on in development, off in production unless enabled. */
   introspection: boolean;
   sandbox: boolean;
@@ -40,6 +42,7 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     metricsPort: r.int('GATEWAY_METRICS_PORT', port === 0 ? 0 : 9464, { max: 65535 }),
     host: r.str('HOST', '0.0.0.0'),
     supergraphPath: r.str('SUPERGRAPH_PATH', resolve(__dirname, '../../schema/supergraph.graphql')),
+    sandboxDocumentPath: r.str('SANDBOX_DOCUMENT_PATH', resolve(__dirname, '../../schema/operations/sandbox.graphql')),
     introspection: bool(r, 'GRAPHQL_INTROSPECTION', development),
     sandbox: bool(r, 'GRAPHQL_SANDBOX', development),
     trustedProxies: r.optional('TRUSTED_PROXIES') ?? false,

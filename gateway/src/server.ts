@@ -93,7 +93,9 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       requestLog(log),
       rejectUnstorableText(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
-      config.sandbox ? ApolloServerPluginLandingPageLocalDefault({ embed: true }) : ApolloServerPluginLandingPageDisabled(),
+      config.sandbox
+        ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: readFileSync(config.sandboxDocumentPath, 'utf8') })
+        : ApolloServerPluginLandingPageDisabled(),
     ],
     formatError: (formatted, error) =>
       toGatewayError(formatted) ??

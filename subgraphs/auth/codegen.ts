@@ -1,3 +1,3 @@
 import { subgraphCodegen } from '../../packages/kernel/codegen';
 
-export default subgraphCodegen({ User: '../profiles#Profile' });
+export default subgraphCodegen(__dirname, { User: '../profiles#Profile' });

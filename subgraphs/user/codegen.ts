@@ -1,3 +1,3 @@
 import { subgraphCodegen } from '../../packages/kernel/codegen';
 
-export default subgraphCodegen({ User: '../entities/user.entity#User as UserEntity' });
+export default subgraphCodegen(__dirname, { User: '../entities/user.entity#User as UserEntity' });

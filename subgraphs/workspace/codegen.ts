@@ -1,3 +1,3 @@
 import { subgraphCodegen } from '../../packages/kernel/codegen';
 
-export default subgraphCodegen({ Workspace: '../entities/workspace.entity#Workspace as WorkspaceEntity' });
+export default subgraphCodegen(__dirname, { Workspace: '../entities/workspace.entity#Workspace as WorkspaceEntity' });

@@ -2,10 +2,17 @@
  * GraphQL calls from one platform service to another subgraph, signed with the caller's service
  * identity. Every call has a timeout (5 s by default); a network failure, timeout or 5xx becomes
  * DEPENDENCY_UNAVAILABLE, and an error the other subgraph answered with keeps its code.
+ *
+ * Operations are typed documents generated from src/operations/<target>.graphql (npm run codegen),
+ * which `npm run schema:check` validates against the supergraph: a call never names a field the
+ * other subgraph no longer has.
  */
+import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
+import { print, type DocumentNode } from 'graphql';
 import { CircuitBreakers } from './circuit-breaker';
 import type { PlatformConfig, ServiceName } from './config';
 import { DependencyUnavailableError, DomainError, ERROR_CODES, type ErrorCode } from './errors';
+import { RecordAuditDocument } from './__generated__/operations';
 import { signServiceToken, type UserIdentity } from './identity';
 import { postText, type HttpAnswer } from './http-client';
 import type { Logger } from './logger';
@@ -18,14 +25,26 @@ export interface CallOptions {
 }
 
 export interface ServiceClient {
-  request<T = Record<string, unknown>>(
+  request<TResult, TVariables extends Record<string, unknown>>(
     service: ServiceName,
-    query: string,
-    variables?: Record<string, unknown>,
+    document: TypedDocumentNode<TResult, TVariables>,
+    variables: TVariables,
     options?: CallOptions,
-  ): Promise<T>;
+  ): Promise<TResult>;
   /** The circuit breaker's state for calls to `service`, where the client has one. */
   breakerState?(service: ServiceName): 'closed' | 'open' | 'half-open';
+}
+
+const printed = new WeakMap<DocumentNode, string>();
+
+/** A document's text, printed once per document (generated documents are module constants). */
+export function operationText(document: DocumentNode): string {
+  let text = printed.get(document);
+  if (text === undefined) {
+    text = print(document);
+    printed.set(document, text);
+  }
+  return text;
 }
 
 interface GraphQLResponse<T> {
@@ -36,8 +55,8 @@ interface GraphQLResponse<T> {
 export function createServiceClient(config: PlatformConfig, caller: string, log: Logger): ServiceClient {
   const breakers = new CircuitBreakers(config.circuitBreaker, log);
   return {
-    request<T>(service: ServiceName, query: string, variables: Record<string, unknown> = {}, options: CallOptions = {}) {
-      return breakers.run(service, () => send<T>(config, caller, log, service, query, variables, options));
+    request(service, document, variables, options = {}) {
+      return breakers.run(service, () => send(config, caller, log, service, operationText(document), variables, options));
     },
     breakerState: (service) => breakers.state(service),
   };
@@ -91,23 +110,28 @@ function requestIdHeader(): Record<string, string> {
   return request ? { 'x-request-id': request.requestId } : {};
 }
 
-/** Loads entities of another subgraph by id through its `_entities` field, in the order given. */
-export async function fetchEntities<T>(
+type EntityOf<TResult extends EntitiesResult> = NonNullable<TResult['_entities'][number]>;
+interface EntitiesResult {
+  _entities: readonly ({ __typename: string } | null)[];
+}
+
+/**
+ * Loads entities of another subgraph by id through its `_entities` field, in the order given. The
+ * document selects `__typename` and the fields of `typename`; what is not a `typename` is null.
+ */
+export async function fetchEntities<TResult extends EntitiesResult, TName extends EntityOf<TResult>['__typename']>(
   client: ServiceClient,
   service: ServiceName,
-  typename: string,
+  document: TypedDocumentNode<TResult, { representations: Record<string, unknown>[] }>,
+  typename: TName,
   ids: readonly string[],
-  selection: string,
   options?: CallOptions,
-): Promise<(T | null)[]> {
-  const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on ${typename} { ${selection} } } }`;
-  const data = await client.request<{ _entities: (T | null)[] }>(
-    service,
-    query,
-    { r: ids.map((id) => ({ __typename: typename, id })) },
-    options,
+): Promise<(Extract<EntityOf<TResult>, { __typename: TName }> | null)[]> {
+  const representations = ids.map((id) => ({ __typename: typename, id }));
+  const data = await client.request(service, document, { representations }, options);
+  return data._entities.map((entity) =>
+    entity?.__typename === typename ? (entity as Extract<EntityOf<TResult>, { __typename: TName }>) : null,
   );
-  return data._entities;
 }
 
 /**
@@ -121,12 +145,7 @@ export async function recordAdminAudit(
 ): Promise<void> {
   if (!ctx.user) return;
   try {
-    await ctx.services.request(
-      'admin',
-      'mutation ($input: RecordAuditInput!) { _recordAudit(input: $input) { id } }',
-      { input: { actorId: ctx.user.id, action, target } },
-      { user: ctx.user },
-    );
+    await ctx.services.request('admin', RecordAuditDocument, { input: { actorId: ctx.user.id, action, target } }, { user: ctx.user });
   } catch (err) {
     ctx.log.warn('admin audit not recorded', { action, target, err: (err as Error).message });
   }

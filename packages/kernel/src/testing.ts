@@ -7,7 +7,8 @@ import { MikroORM } from '@mikro-orm/postgresql';
 import { SignJWT } from 'jose';
 import type { ServiceKey, SubgraphConfig } from './config';
 import type { Identity, Role } from './identity';
-import type { CallOptions, ServiceClient } from './service-client';
+import type { DocumentNode } from 'graphql';
+import { operationText, type CallOptions, type ServiceClient } from './service-client';
 import { createSubgraph, type SubgraphApp, type SubgraphDefinition } from './subgraph';
 
 export interface TestApp<L, C extends SubgraphConfig> extends SubgraphApp<L, C> {
@@ -72,11 +73,15 @@ async function dropDatabase(serverUrl: string, dbName: string): Promise<void> {
   }
 }
 
-/** A ServiceClient stub: answers from handlers keyed by service, records every call. */
+/**
+ * A ServiceClient stub: answers from handlers keyed by service, records every call. Handlers get
+ * the operation as the other subgraph would (its text), so they can tell operations apart.
+ */
 export function stubServices(handlers: Partial<Record<string, (query: string, variables: Record<string, unknown>) => unknown>>) {
   const calls: { service: string; query: string; variables: Record<string, unknown>; options: CallOptions }[] = [];
   const client: ServiceClient = {
-    async request<T>(service: string, query: string, variables: Record<string, unknown> = {}, options: CallOptions = {}) {
+    async request<T>(service: string, document: DocumentNode, variables: Record<string, unknown>, options: CallOptions = {}) {
+      const query = operationText(document);
       calls.push({ service, query, variables, options });
       const handler = handlers[service];
       if (!handler) throw new Error(`no stub for service ${service}`);

@@ -24,7 +24,8 @@ export function stubUserSubgraph() {
         return { _createUserProfile: profile };
       }
       if (query.includes('_entities')) {
-        return { _entities: (variables.r as { id: string }[]).map((ref) => profiles.get(ref.id) ?? null) };
+        const found = (variables.representations as { id: string }[]).map((ref) => profiles.get(ref.id));
+        return { _entities: found.map((profile) => (profile ? { __typename: 'User', ...profile } : null)) };
       }
       throw new Error(`unexpected user query: ${query}`);
     },

@@ -13,31 +13,27 @@ import {
   type ServiceName,
   type UserIdentity,
 } from '@wsb/kernel';
+import {
+  BookedWorkspaceDocument,
+  BookerDocument,
+  CreatePaymentDocument,
+  PaymentOfBookingDocument,
+  RefundPaymentDocument,
+  type BookedWorkspaceQuery,
+  type BookerQuery,
+  type CreatePaymentMutation,
+} from './__generated__/operations';
 
 export interface Money {
   amount: number;
   currency: string;
 }
 
-export interface UserProfile {
-  id: string;
-  email: string;
-  name: string;
-}
-
-export interface WorkspaceInfo {
-  id: string;
-  name: string;
-  active: boolean;
-  capacity: number;
-  timezone: string;
-  hourlyRate: Money;
-}
-
-export interface PaymentRef {
-  id: string;
-  status: string;
-}
+/** What booking reads of the other subgraphs: the selections of src/operations/*.graphql. */
+type Entity<TResult extends { _entities: readonly unknown[] }, TName> = Extract<NonNullable<TResult['_entities'][number]>, { __typename: TName }>;
+export type UserProfile = Omit<Entity<BookerQuery, 'User'>, '__typename'>;
+export type WorkspaceInfo = Omit<Entity<BookedWorkspaceQuery, 'Workspace'>, '__typename'>;
+export type PaymentRef = CreatePaymentMutation['_createPayment'];
 
 interface Caller {
   services: ServiceClient;
@@ -56,9 +52,6 @@ async function call<T>(caller: Caller, service: ServiceName, work: () => Promise
   }
 }
 
-const USER_FIELDS = 'id email name';
-const WORKSPACE_FIELDS = 'id name active capacity timezone hourlyRate { amount currency }';
-
 /** The booker and the workspace, looked up in parallel: neither depends on the other. */
 export async function loadUserAndWorkspace(
   caller: Caller,
@@ -67,23 +60,18 @@ export async function loadUserAndWorkspace(
 ): Promise<[UserProfile | null, WorkspaceInfo | null]> {
   const options = { user: caller.user };
   const [[user], [workspace]] = await Promise.all([
-    call(caller, 'user', () => fetchEntities<UserProfile>(caller.services, 'user', 'User', [userId], USER_FIELDS, options)),
-    call(caller, 'workspace', () =>
-      fetchEntities<WorkspaceInfo>(caller.services, 'workspace', 'Workspace', [workspaceId], WORKSPACE_FIELDS, options),
-    ),
+    call(caller, 'user', () => fetchEntities(caller.services, 'user', BookerDocument, 'User', [userId], options)),
+    call(caller, 'workspace', () => fetchEntities(caller.services, 'workspace', BookedWorkspaceDocument, 'Workspace', [workspaceId], options)),
   ]);
   return [user ?? null, workspace ?? null];
 }
 
-const CREATE_PAYMENT = `mutation ($input: CreatePaymentInput!) { _createPayment(input: $input) { id status } }`;
-const REFUND_PAYMENT = `mutation ($id: ID!) { _refundPayment(bookingId: $id) { id status } }`;
-
 /** Charges the booking. Idempotent on bookingId on the payment side, so a retry never charges twice. */
 export async function createPayment(caller: Caller, bookingId: string, userId: string, amount: Money): Promise<PaymentRef> {
   const data = await call(caller, 'payment', () =>
-    caller.services.request<{ _createPayment: PaymentRef }>(
+    caller.services.request(
       'payment',
-      CREATE_PAYMENT,
+      CreatePaymentDocument,
       { input: { bookingId, userId, amount: { amount: amount.amount, currency: amount.currency } } },
       { user: caller.user },
     ),
@@ -94,7 +82,7 @@ export async function createPayment(caller: Caller, bookingId: string, userId: s
 /** The booking's payment as the payment subgraph has it (null: none was ever created). */
 export async function paymentOf(caller: Caller, bookingId: string): Promise<PaymentRef | null> {
   const [booking] = await call(caller, 'payment', () =>
-    fetchEntities<{ payment: PaymentRef | null }>(caller.services, 'payment', 'Booking', [bookingId], 'payment { id status }', { user: caller.user }),
+    fetchEntities(caller.services, 'payment', PaymentOfBookingDocument, 'Booking', [bookingId], { user: caller.user }),
   );
   return booking?.payment ?? null;
 }
@@ -102,7 +90,7 @@ export async function paymentOf(caller: Caller, bookingId: string): Promise<Paym
 /** Refunds the booking's payment once (later calls return it unchanged); null when it has none. */
 export async function refundPayment(caller: Caller, bookingId: string): Promise<PaymentRef | null> {
   const data = await call(caller, 'payment', () =>
-    caller.services.request<{ _refundPayment: PaymentRef | null }>('payment', REFUND_PAYMENT, { id: bookingId }, { user: caller.user }),
+    caller.services.request('payment', RefundPaymentDocument, { bookingId }, { user: caller.user }),
   );
   return data._refundPayment;
 }

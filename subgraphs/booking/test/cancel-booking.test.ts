@@ -18,7 +18,7 @@ async function book(): Promise<{ id: string; workspaceId: string; startsAt: Date
   expect(errors).toBeUndefined();
   return { id: data.createBooking.id, workspaceId, startsAt };
 }
-const refundsFor = (id: string) => h.callsTo('payment', '_refundPayment').filter((c) => c.variables.id === id);
+const refundsFor = (id: string) => h.callsTo('payment', '_refundPayment').filter((c) => c.variables.bookingId === id);
 const noticesFor = (id: string) => h.callsTo('notification', '_sendNotification').filter((c) => c.variables.input.dedupeKey === `BOOKING_CANCELLED:${id}`);
 
 describe('cancelBooking', () => {
@@ -27,7 +27,7 @@ describe('cancelBooking', () => {
     const { data, errors } = await h.app.run(CANCEL, { id }, alice);
     expect(errors).toBeUndefined();
     expect(data.cancelBooking).toMatchObject({ id, status: 'CANCELLED', cancelledAt: expect.any(String) });
-    expect(refundsFor(id).map((c) => c.variables)).toEqual([{ id }]);
+    expect(refundsFor(id).map((c) => c.variables)).toEqual([{ bookingId: id }]);
     const [row] = await h.sql('select status, cancellation_reason from booking where id = ?', [id]);
     expect(row).toEqual({ status: 'CANCELLED', cancellation_reason: 'CANCELLED_BY_USER' });
 

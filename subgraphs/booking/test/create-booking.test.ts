@@ -46,8 +46,8 @@ describe('createBooking', () => {
     });
 
     // User and workspace were checked, with the fields the rules need.
-    expect(h.callsTo('user', '_entities').at(-1)?.variables).toEqual({ r: [{ __typename: 'User', id: ALICE }] });
-    expect(h.callsTo('workspace', '_entities').at(-1)?.query).toContain('id name active capacity timezone hourlyRate { amount currency }');
+    expect(h.callsTo('user', '_entities').at(-1)?.variables).toEqual({ representations: [{ __typename: 'User', id: ALICE }] });
+    expect(h.callsTo('workspace', '_entities').at(-1)?.query.replace(/\s+/g, ' ')).toContain('id name active capacity timezone hourlyRate { amount currency }');
     // Charged exactly once, with the computed price.
     const payments = h.callsTo('payment', '_createPayment').filter((c) => c.variables.input.bookingId === booking.id);
     expect(payments.map((c) => c.variables)).toEqual([

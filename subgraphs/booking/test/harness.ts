@@ -25,6 +25,9 @@ export interface Call {
   variables: Vars;
 }
 
+/** An `_entities` answer as a subgraph gives it: typed, or null when there is no such entity. */
+const entity = <T extends object>(typename: string, value: T | undefined) => (value ? { __typename: typename, ...value } : null);
+
 export function createWorld() {
   const world = {
     users: new Map<string, UserProfile>([
@@ -33,8 +36,10 @@ export function createWorld() {
       [ADMIN, { id: ADMIN, email: 'admin@example.com', name: 'Admin' }],
     ]),
     workspaces: new Map<string, WorkspaceInfo>(),
-    user: (v: Vars): unknown => ({ _entities: v.r.map((r: { id: string }) => world.users.get(r.id) ?? null) }),
-    workspace: (v: Vars): unknown => ({ _entities: v.r.map((r: { id: string }) => world.workspaces.get(r.id) ?? null) }),
+    user: (v: Vars): unknown => ({ _entities: v.representations.map((r: { id: string }) => entity('User', world.users.get(r.id))) }),
+    workspace: (v: Vars): unknown => ({
+      _entities: v.representations.map((r: { id: string }) => entity('Workspace', world.workspaces.get(r.id))),
+    }),
     /** The payment subgraph's rows, by booking id: what `_entities` on Booking.payment answers. */
     payments: new Map<string, { id: string; status: string }>(),
     createPayment: (v: Vars): unknown => {
@@ -42,7 +47,9 @@ export function createWorld() {
       world.payments.set(v.input.bookingId, payment);
       return { _createPayment: payment };
     },
-    paymentOf: (v: Vars): unknown => ({ _entities: v.r.map((r: { id: string }) => ({ payment: world.payments.get(r.id) ?? null })) }),
+    paymentOf: (v: Vars): unknown => ({
+      _entities: v.representations.map((r: { id: string }) => ({ __typename: 'Booking', payment: world.payments.get(r.id) ?? null })),
+    }),
     refundPayment: (_v: Vars): unknown => ({ _refundPayment: { id: randomUUID(), status: 'REFUNDED' } }),
     notification: (_v: Vars): unknown => ({ _sendNotification: { id: randomUUID() } }),
     reporting: (_v: Vars): unknown => ({ _recordActivity: { id: randomUUID() } }),

@@ -148,8 +148,8 @@ describe('DirectPublisher', () => {
 
   it('looks up who to write to when the event was written without it', async () => {
     const stubs = stubServices({
-      user: () => ({ _entities: [{ id: ALICE, email: 'alice@example.com', name: 'Alice' }] }),
-      workspace: () => ({ _entities: [{ id: payload.workspaceId, name: 'Orion', timezone: 'Europe/Berlin' }] }),
+      user: () => ({ _entities: [{ __typename: 'User', id: ALICE, email: 'alice@example.com', name: 'Alice' }] }),
+      workspace: () => ({ _entities: [{ __typename: 'Workspace', id: payload.workspaceId, name: 'Orion', timezone: 'Europe/Berlin' }] }),
       notification: () => ({ _sendNotification: { id: 'n' } }),
       reporting: () => ({ _recordActivity: { id: 'a' } }),
     });
@@ -171,7 +171,7 @@ describe('DirectPublisher', () => {
     await publisher.publish({ id: 'e', type: 'booking.cancelled', payload });
     expect(stubs.calls.map((c) => c.service).sort()).toEqual(['reporting', 'user', 'workspace']);
     await publisher.publish({ id: 'f', type: 'booking.payment_failed', payload: { bookingId: payload.bookingId, userId: ALICE } });
-    expect(stubs.calls.at(-1)).toMatchObject({ service: 'payment', variables: { id: payload.bookingId } });
+    expect(stubs.calls.at(-1)).toMatchObject({ service: 'payment', variables: { bookingId: payload.bookingId } });
     await expect(publisher.publish({ id: 'g', type: 'booking.unknown', payload: {} })).rejects.toThrow('no consumer for event type booking.unknown');
     const charging = stubServices({ payment: () => ({ _refundPayment: { id: 'p1', status: 'PENDING' } }) });
     await expect(

@@ -1,3 +1,10 @@
+import {
+  ActiveBookingCountDocument,
+  RecentActivityDocument,
+  RevenueSinceDocument,
+  UserCountDocument,
+  WorkspaceCountDocument,
+} from '../__generated__/operations';
 import type { AdminDashboardResolvers } from '../__generated__/resolvers-types';
 import { checkServices } from '../dashboard';
 import { recentActivityLimit } from '../validation';
@@ -9,27 +16,22 @@ import { recentActivityLimit } from '../validation';
  */
 export const AdminDashboard: AdminDashboardResolvers = {
   async userCount(_root, _args, { services, user }) {
-    const data = await services.request<{ _userCount: number }>('user', '{ _userCount }', {}, { user });
+    const data = await services.request('user', UserCountDocument, {}, { user });
     return data._userCount;
   },
 
   async workspaceCount(_root, _args, { services, user }) {
-    const data = await services.request<{ _workspaceCount: number }>('workspace', '{ _workspaceCount }', {}, { user });
+    const data = await services.request('workspace', WorkspaceCountDocument, {}, { user });
     return data._workspaceCount;
   },
 
   async activeBookings(_root, _args, { services, user }) {
-    const data = await services.request<{ _activeBookingCount: number }>('booking', '{ _activeBookingCount }', {}, { user });
+    const data = await services.request('booking', ActiveBookingCountDocument, {}, { user });
     return data._activeBookingCount;
   },
 
   async revenueToday(root, _args, { services, user }) {
-    const data = await services.request<{ _revenueSince: { amount: number; currency: string } }>(
-      'payment',
-      'query ($since: DateTime!) { _revenueSince(since: $since) { amount currency } }',
-      { since: root.today.toISOString() },
-      { user },
-    );
+    const data = await services.request('payment', RevenueSinceDocument, { since: root.today.toISOString() }, { user });
     return data._revenueSince;
   },
 
@@ -38,12 +40,7 @@ export const AdminDashboard: AdminDashboardResolvers = {
   async recentActivity(_root, { first }, { services, user }) {
     const limit = recentActivityLimit(first);
     if (limit === 0) return [];
-    const data = await services.request<{ activity: { edges: { node: { id: string } }[] } }>(
-      'reporting',
-      'query ($first: Int) { activity(first: $first) { edges { node { id } } } }',
-      { first: limit },
-      { user },
-    );
+    const data = await services.request('reporting', RecentActivityDocument, { first: limit }, { user });
     // References only: the gateway fetches the fields a client selects from reporting.
     return data.activity.edges.map(({ node }) => ({ __typename: 'Activity' as const, id: node.id }));
   },

@@ -7,11 +7,8 @@
  */
 import { activityFor, notificationFor } from '@wsb/booking-events';
 import { fetchEntities, type ServiceClient } from '@wsb/kernel';
-import type { UserProfile, WorkspaceInfo } from '../dependencies';
+import { BookedWorkspaceDocument, BookerDocument, RecordActivityDocument, SendNotificationDocument } from '../__generated__/operations';
 import type { BookingCreatedPayload } from './events';
-
-const SEND_NOTIFICATION = `mutation ($input: SendNotificationInput!) { _sendNotification(input: $input) { id } }`;
-const RECORD_ACTIVITY = `mutation ($input: RecordActivityInput!) { _recordActivity(input: $input) { id } }`;
 
 /**
  * Fills in the user's address and the workspace's name and zone when the event was written without
@@ -21,8 +18,8 @@ const RECORD_ACTIVITY = `mutation ($input: RecordActivityInput!) { _recordActivi
 export async function completeParties<P extends BookingCreatedPayload>(services: ServiceClient, payload: P): Promise<P | null> {
   if (payload.userEmail && payload.workspaceName) return payload;
   const [[user], [workspace]] = await Promise.all([
-    payload.userEmail ? [null] : fetchEntities<UserProfile>(services, 'user', 'User', [payload.userId], 'id email name'),
-    payload.workspaceName ? [null] : fetchEntities<WorkspaceInfo>(services, 'workspace', 'Workspace', [payload.workspaceId], 'id name timezone'),
+    payload.userEmail ? [null] : fetchEntities(services, 'user', BookerDocument, 'User', [payload.userId]),
+    payload.workspaceName ? [null] : fetchEntities(services, 'workspace', BookedWorkspaceDocument, 'Workspace', [payload.workspaceId]),
   ]);
   const userEmail = payload.userEmail ?? user?.email ?? null;
   if (!userEmail) return null;
@@ -39,12 +36,12 @@ export async function completeParties<P extends BookingCreatedPayload>(services:
 export async function sendBookingEmail(services: ServiceClient, type: string, payload: BookingCreatedPayload): Promise<boolean> {
   const input = notificationFor(type, payload);
   if (!input) return false;
-  await services.request('notification', SEND_NOTIFICATION, { input });
+  await services.request('notification', SendNotificationDocument, { input });
   return true;
 }
 
 /** The event's activity-log entry through reporting's `_recordActivity`. */
 export async function recordBookingActivity(services: ServiceClient, type: string, payload: BookingCreatedPayload): Promise<void> {
   const input = activityFor(type, payload);
-  if (input) await services.request('reporting', RECORD_ACTIVITY, { input });
+  if (input) await services.request('reporting', RecordActivityDocument, { input });
 }
