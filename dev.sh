@@ -210,15 +210,18 @@ spawn() { # <service> <command...>: background, detached, logging to logs/<servi
   say $! >"$PID_DIR/$svc.pid"
 }
 
-# The node command line of a service. WSB_PROFILE=<dir>: a CPU profile per process, written on exit
-# (the flags must be on the command line: NODE_OPTIONS does not take --cpu-prof on Node 20).
+# The node command line of a service. --max-semi-space-size=4 (MiB) caps V8's young generation,
+# which otherwise grows to 2 x 16 MiB during start-up and stays there while idle: about 25 MiB per
+# process (the Dockerfile and docker-compose.yml use the same flag). WSB_NODE_FLAGS adds flags.
+# WSB_PROFILE=<dir>: a CPU profile per process, written when it stops (the flags must be on the
+# command line: NODE_OPTIONS does not take --cpu-prof on Node 20).
 node_command() { # <service> -> NODE_COMMAND
-  NODE_COMMAND=(node)
+  NODE_COMMAND=(node --max-semi-space-size=4)
   if [ -n "${WSB_PROFILE:-}" ]; then
     mkdir -p "$WSB_PROFILE"
     NODE_COMMAND+=(--cpu-prof "--cpu-prof-dir=$(cd "$WSB_PROFILE" && pwd)" "--cpu-prof-name=$1.$(date +%Y%m%d-%H%M%S).cpuprofile")
   fi
-  NODE_COMMAND+=("$(dist_of "$1")")
+  NODE_COMMAND+=(${WSB_NODE_FLAGS:-} "$(dist_of "$1")")
 }
 
 fail_with_log() { # <service> <message>
@@ -273,6 +276,10 @@ ensure_database() {
   [ -z "${DATABASE_URL:-}" ] || return 0
   if ! running_pid "$PG" >/dev/null; then
     kill_leftovers "$PG" # a postgres left by a killed launcher would hold the port and the data dir
+    # PostgreSQL refuses a data dir whose postmaster.pid names a pid that passes kill -0, which a
+    # killed postmaster nobody reaped (a zombie) does; a lock of a process that is gone is stale.
+    local lock=$RUN_DIR/postgres/postmaster.pid
+    if [ -f "$lock" ] && ! pid_alive "$(head -n 1 "$lock")"; then rm -f "$lock"; fi
     port_open "$PG_PORT" && die "port $PG_PORT is taken: set EMBEDDED_PG_PORT, or DATABASE_URL to use that server"
     rm -f "$PG_READY"
     spawn "$PG" node scripts/embedded-postgres.mjs --data-dir "$RUN_DIR/postgres" --port "$PG_PORT" --ready-file "$PG_READY"
