@@ -393,7 +393,7 @@ cmd_test() {
   ensure_database
   # Stop the database again only if this run started it (a running 'start all' keeps its own).
   if [ "$PG_STARTED_HERE" = 1 ]; then trap 'stop_database' EXIT; fi
-  say "==> npm run build"; ensure_build
+  say "==> npm run build (when a source is newer than the build)"; ensure_build
   say "==> npm run compose -- --check"; npm run compose -- --check
   say "==> npm run typecheck"; npm run typecheck
   say "==> npx jest --runInBand${*:+ $*}"
