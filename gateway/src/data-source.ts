@@ -1,7 +1,7 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
-import { CircuitBreakers, DependencyUnavailableError, DomainError, signServiceToken, type ServiceKey, type ServiceName } from '@wsb/kernel';
+import { CircuitBreakers, DependencyUnavailableError, DomainError, distinctRepresentations, signServiceToken, type ServiceKey, type ServiceName } from '@wsb/kernel';
 import type { GatewayContext } from './context';
 
 /**
@@ -16,15 +16,45 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly name: string,
     url: string,
     private readonly keys: ServiceKey[],
-    timeoutMs: number,
+    private readonly timeoutMs: number,
     /** Shared by all subgraphs' data sources: one breaker per subgraph inside. */
     private readonly breakers: CircuitBreakers,
   ) {
-    super({
-      url,
-      // The gateway's fetcher with a hard timeout on every subgraph call.
-      fetcher: ((input: string, init: RequestInit) => fetch(input, { ...init, signal: AbortSignal.timeout(timeoutMs) })) as never,
-    });
+    super({ url, fetcher: ((input: string, init: FetchInit) => this.fetchOnce(input, init)) as never });
+  }
+
+  /** Identical subgraph queries in flight at once, by everything that goes over the wire. */
+  private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
+
+  /**
+   * The gateway's fetcher: Node's fetch (keep-alive) with a hard timeout. A query identical to one
+   * already in flight, by URL, headers and body, waits for that one's answer instead of being sent
+   * again. The key is the request exactly as it goes out, so nothing can be added to it after the
+   * key is made, and the service token in its Authorization header carries the caller, the end
+   * user, the role and the client address: two users' queries never share an answer. Each waiter
+   * gets its own Response to parse, since the gateway merges into the objects it is given.
+   * Only a body recognisably holding a query is merged; mutations are always sent.
+   */
+  private async fetchOnce(url: string, init: FetchInit): Promise<Response> {
+    let answer: Promise<SubgraphAnswer>;
+    if (typeof init.body === 'string' && QUERY_BODY.test(init.body)) {
+      const key = `${url}\n${JSON.stringify(init.headers)}\n${init.body}`;
+      const pending = this.inFlight.get(key);
+      if (pending) answer = pending;
+      else {
+        answer = this.call(url, init).finally(() => this.inFlight.delete(key));
+        this.inFlight.set(key, answer);
+      }
+    } else {
+      answer = this.call(url, init);
+    }
+    const { status, statusText, headers, text } = await answer;
+    return new Response(text, { status, statusText, headers });
+  }
+
+  private async call(url: string, init: FetchInit): Promise<SubgraphAnswer> {
+    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
+    return { status: response.status, statusText: response.statusText, headers: [...response.headers], text: await response.text() };
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
@@ -32,8 +62,20 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     request.http?.headers.set('authorization', `Bearer ${token}`);
   }
 
-  /** A subgraph that is down, too slow or behind an open circuit fails only its part of the query, with a clear code. */
+  /**
+   * An entity fetch sends each distinct representation once (30 bookings by one member in one
+   * workspace ask the user subgraph for one user, not 30) and spreads the answers back.
+   */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    const representations = options.request.variables?.representations;
+    const distinct = Array.isArray(representations) ? distinctRepresentations(representations) : undefined;
+    if (!distinct) return this.guarded(options);
+    const request = { ...options.request, variables: { ...options.request.variables, representations: distinct.unique } };
+    return spreadEntities(await this.guarded({ ...options, request }), distinct.slots);
+  }
+
+  /** A subgraph that is down, too slow or behind an open circuit fails only its part of the query, with a clear code. */
+  private async guarded(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     try {
       return await this.breakers.run(this.name as ServiceName, () => this.send(options));
     } catch (err) {
@@ -56,3 +98,45 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 }
+
+/**
+ * The answer to the distinct representations, as if every original one had been sent: `_entities`
+ * in the original order (a repeated entity is a copy, since the gateway merges into what it gets),
+ * and an error at `_entities.<i>` repeated at every original position of representation i.
+ */
+export function spreadEntities(response: GatewayGraphQLResponse, slots: number[]): GatewayGraphQLResponse {
+  const entities = (response.data as { _entities?: unknown[] } | null | undefined)?._entities;
+  const seen = new Set<number>();
+  const data = Array.isArray(entities)
+    ? {
+        ...response.data,
+        _entities: slots.map((slot) => {
+          const entity = entities[slot];
+          if (!seen.has(slot) || entity === null || typeof entity !== 'object') return (seen.add(slot), entity);
+          return structuredClone(entity);
+        }),
+      }
+    : response.data;
+  const errors = response.errors?.flatMap((error) => {
+    const [head, slot, ...rest] = error.path ?? [];
+    if (head !== '_entities' || typeof slot !== 'number') return [error];
+    return slots.flatMap((s, original) => (s === slot ? [{ ...error, path: [head, original, ...rest] }] : []));
+  });
+  return { ...response, data, ...(errors ? { errors } : {}) };
+}
+
+interface FetchInit {
+  method: string;
+  headers: Record<string, string>;
+  body: string;
+}
+
+interface SubgraphAnswer {
+  status: number;
+  statusText: string;
+  headers: [string, string][];
+  text: string;
+}
+
+/** The body RemoteGraphQLDataSource sends for a query: `{"query":"query …` or `{"query":"{ …`. */
+const QUERY_BODY = /^\{"query":"(query\b|\{)/;

@@ -31,7 +31,18 @@ export interface Seed {
   bookers: Member[];
 }
 
-async function must(result: Promise<{ data?: any; errors?: unknown[] }>, what: string): Promise<any> {
+type Answer = { data?: any; errors?: { extensions?: Record<string, any> }[] };
+
+/** Seeding is not measured: an answer to retry ("please try again shortly") is retried. */
+async function retried(send: () => Promise<Answer>): Promise<Answer> {
+  for (let attempt = 1; ; attempt++) {
+    const answer = await send();
+    if (answer.errors?.[0]?.extensions?.code !== 'DEPENDENCY_UNAVAILABLE' || attempt === 10) return answer;
+    await new Promise((r) => setTimeout(r, 500 * attempt));
+  }
+}
+
+async function must(result: Promise<Answer>, what: string): Promise<any> {
   const { data, errors } = await result;
   if (errors?.length || !data) throw new Error(`${what}: ${JSON.stringify(errors)}`);
   return data;
@@ -39,11 +50,11 @@ async function must(result: Promise<{ data?: any; errors?: unknown[] }>, what: s
 
 async function member(url: string, adminToken: string, email: string, name: string): Promise<Member> {
   const signUp = (op: 'register' | 'login') =>
-    gql(
+    retried(() => gql(
       url,
       `mutation ($i: ${op === 'register' ? 'RegisterInput' : 'LoginInput'}!) { ${op}(input: $i) { accessToken } }`,
       { i: op === 'register' ? { email, password: PASSWORD, name } : { email, password: PASSWORD } },
-    );
+    ));
   // Registered by an earlier run against the same database: log in instead.
   let auth = await signUp('register');
   if (auth.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT') auth = await signUp('login');
@@ -84,7 +95,7 @@ export async function seed(url: string): Promise<Seed> {
     const reader = readers[n % READERS];
     const k = Math.floor(n / READERS);
     const data = await must(
-      gql(url, CREATE_BOOKING, { i: { workspaceId: reader.workspace.id, ...slot(k), idempotencyKey: `bench-seed-${k}` } }, bearer(reader.token)),
+      retried(() => gql(url, CREATE_BOOKING, { i: { workspaceId: reader.workspace.id, ...slot(k), idempotencyKey: `bench-seed-${k}` } }, bearer(reader.token))),
       'seed booking',
     );
     if (data.createBooking.status !== 'CONFIRMED') throw new Error(`seed booking ${n}: ${data.createBooking.status}`);

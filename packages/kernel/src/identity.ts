@@ -27,6 +27,47 @@ const USER_ISSUER = 'wsb-auth';
 const USER_AUDIENCE = 'wsb';
 const SERVICE_AUDIENCE = 'wsb-subgraph';
 const SERVICE_TOKEN_TTL_SECONDS = 60;
+/** A signed service token is reused for the same identity while at least half its life is left. */
+const SERVICE_TOKEN_REUSE_MS = (SERVICE_TOKEN_TTL_SECONDS * 1000) / 2;
+const MAX_CACHED_TOKENS = 10_000;
+
+/**
+ * A per-process memo of token work, keyed by the exact token (or identity) string: signing and
+ * verifying HS256 is cheap, but it was done for every subgraph fetch of every request. An entry
+ * lives until the moment the token would stop verifying, so a cached answer is always the one a
+ * fresh check would give; the map is cleared when it grows past MAX_CACHED_TOKENS.
+ */
+class TokenMemo<T> {
+  private readonly entries = new Map<string, { value: T; until: number }>();
+  get(key: string): T | undefined {
+    const entry = this.entries.get(key);
+    if (!entry) return undefined;
+    if (Date.now() < entry.until) return entry.value;
+    this.entries.delete(key);
+    return undefined;
+  }
+  set(key: string, value: T, until: number): void {
+    if (this.entries.size >= MAX_CACHED_TOKENS) this.entries.clear();
+    this.entries.set(key, { value, until });
+  }
+}
+
+/** One memo per key set (each process has one), so tokens of another key set never meet it. */
+function memoFor<K extends object, T>(memos: WeakMap<K, TokenMemo<T>>, keys: K): TokenMemo<T> {
+  let memo = memos.get(keys);
+  if (!memo) memos.set(keys, (memo = new TokenMemo<T>()));
+  return memo;
+}
+const signed = new WeakMap<ServiceKey[], TokenMemo<string>>();
+const verifiedServices = new WeakMap<ServiceKey[], TokenMemo<Identity>>();
+const verifiedUsers = new WeakMap<Uint8Array, TokenMemo<UserIdentity>>();
+
+/** When a verified token stops being valid: its expiry, or `maxAgeSeconds` after it was issued. */
+function validUntil(payload: JWTPayload, maxAgeSeconds?: number): number {
+  const exp = typeof payload.exp === 'number' ? payload.exp * 1000 : Date.now();
+  if (maxAgeSeconds === undefined || typeof payload.iat !== 'number') return exp;
+  return Math.min(exp, (payload.iat + maxAgeSeconds) * 1000);
+}
 
 export async function signAccessToken(user: UserIdentity, secret: Uint8Array, ttlSeconds: number): Promise<{ token: string; expiresAt: Date }> {
   const expiresAt = new Date(Date.now() + ttlSeconds * 1000);
@@ -43,9 +84,14 @@ export async function signAccessToken(user: UserIdentity, secret: Uint8Array, tt
 
 /** Returns the user of a valid access token, or undefined for any invalid or expired one. */
 export async function verifyAccessToken(token: string, secret: Uint8Array): Promise<UserIdentity | undefined> {
+  const memo = memoFor(verifiedUsers, secret);
+  const known = memo.get(token);
+  if (known) return known;
   try {
     const { payload } = await jwtVerify(token, secret, { issuer: USER_ISSUER, audience: USER_AUDIENCE, algorithms: ['HS256'] });
-    return toUser(payload.sub, payload.role);
+    const user = toUser(payload.sub, payload.role);
+    if (user) memo.set(token, Object.freeze(user), validUntil(payload));
+    return user;
   } catch (err) {
     if (err instanceof joseErrors.JOSEError) return undefined;
     throw err;
@@ -58,6 +104,16 @@ function toUser(id: unknown, role: unknown): UserIdentity | undefined {
 }
 
 export async function signServiceToken(identity: Identity, keys: ServiceKey[]): Promise<string> {
+  const memo = memoFor(signed, keys);
+  const id = `${identity.caller}\n${identity.user?.id ?? ''}\n${identity.user?.role ?? ''}\n${identity.clientIp ?? ''}`;
+  const known = memo.get(id);
+  if (known) return known;
+  const token = await sign(identity, keys);
+  memo.set(id, token, Date.now() + SERVICE_TOKEN_REUSE_MS);
+  return token;
+}
+
+async function sign(identity: Identity, keys: ServiceKey[]): Promise<string> {
   const [key] = keys;
   const claims: JWTPayload = identity.user ? { usr: identity.user.id, rol: identity.user.role } : {};
   if (identity.clientIp) claims.ip = identity.clientIp;
@@ -73,6 +129,9 @@ export async function signServiceToken(identity: Identity, keys: ServiceKey[]): 
 
 /** Verifies a service token against every configured key; undefined when it is not valid. */
 export async function verifyServiceToken(token: string, keys: ServiceKey[]): Promise<Identity | undefined> {
+  const memo = memoFor(verifiedServices, keys);
+  const known = memo.get(token);
+  if (known) return known;
   try {
     const { payload } = await jwtVerify(
       token,
@@ -87,7 +146,10 @@ export async function verifyServiceToken(token: string, keys: ServiceKey[]): Pro
     const user = payload.usr === undefined ? undefined : toUser(payload.usr, payload.rol);
     if (payload.usr !== undefined && !user) return undefined;
     const clientIp = typeof payload.ip === 'string' ? payload.ip : undefined;
-    return { caller: payload.sub, user, clientIp };
+    // Frozen: the same object answers every request that carries this token.
+    const identity: Identity = Object.freeze({ caller: payload.sub, user: user && Object.freeze(user), clientIp });
+    memo.set(token, identity, validUntil(payload, SERVICE_TOKEN_TTL_SECONDS * 2));
+    return identity;
   } catch (err) {
     if (err instanceof joseErrors.JOSEError) return undefined;
     throw err;

@@ -1,6 +1,7 @@
 export * from './amqp';
 export * from './circuit-breaker';
 export * from './config';
+export * from './entities';
 export * from './errors';
 export * from './http-errors';
 export * from './identity';

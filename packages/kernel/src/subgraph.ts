@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { ApolloServer, type GraphQLRequest } from '@apollo/server';
-import { ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
+import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
 import type { MigrationObject } from '@mikro-orm/core';
@@ -18,6 +18,7 @@ import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import type { IRules } from 'graphql-shield';
 import { readSubgraphConfig, type Env, type ServiceName, type SubgraphConfig } from './config';
+import { resolveEachEntityOnce } from './entities';
 import { formatClientError } from './errors';
 import { answerClientErrors, jsonErrorHandler } from './http-errors';
 import { bearer, verifyServiceToken, type Identity, type UserIdentity } from './identity';
@@ -102,10 +103,9 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
   const rateLimiter = createRateLimiter(config.rateLimits, log);
 
   const typeDefs = loadTypeDefs(def.schemaPath);
-  const schema = applyMiddleware(
-    buildSubgraphSchema([{ typeDefs, resolvers: { DateTime: DateTimeScalar, ...def.resolvers } as never }]),
-    buildShield(def.permissions),
-  );
+  const federated = buildSubgraphSchema([{ typeDefs, resolvers: { DateTime: DateTimeScalar, ...def.resolvers } as never }]);
+  resolveEachEntityOnce(federated);
+  const schema = applyMiddleware(federated, buildShield(def.permissions, federated));
 
   const createContext = (identity: Identity = { caller: def.name }): SubgraphContext<L, C> => {
     const requestId = randomUUID();
@@ -119,8 +119,9 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
     includeStacktraceInErrorResponses: false,
     // A subgraph is reached only with a service identity, so its own introspection stays on.
     introspection: true,
-    // Inline traces feed Apollo Studio, which this platform does not use.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), rejectUnstorableText()],
+    // Inline traces feed Apollo Studio, which this platform does not use. Cache-control hints are
+    // not used either, and that plugin alone made Apollo wrap every field resolver to watch it.
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), rejectUnstorableText()],
     formatError: (formatted, error) =>
       formatClientError(formatted, error, (err, errorId) => log.error('internal error', { errorId, err })),
   });

@@ -29,7 +29,17 @@ export function findUnstorableText(variables: Record<string, unknown> | undefine
   return undefined;
 }
 
+/** Per parsed document: Apollo parses each distinct query once and hands out the same document. */
+const literalChecks = new WeakMap<DocumentNode, number | undefined>();
+
 function findUnstorableLiteral(document: DocumentNode): number | undefined {
+  if (literalChecks.has(document)) return literalChecks.get(document);
+  const line = firstUnstorableLiteral(document);
+  literalChecks.set(document, line);
+  return line;
+}
+
+function firstUnstorableLiteral(document: DocumentNode): number | undefined {
   let line: number | undefined;
   visit(document, {
     StringValue(node) {

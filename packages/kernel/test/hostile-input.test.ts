@@ -124,9 +124,10 @@ describe('requests refused before GraphQL', () => {
 });
 
 describe('ownerOrAdmin', () => {
+  const plain = buildSchema('type Query { note: Note } type Note { text: String }');
   const schema = applyMiddleware(
-    buildSchema('type Query { note: Note } type Note { text: String }'),
-    buildShield({ Query: { note: ownerOrAdmin(() => 'owner') }, Note: ownerOrAdmin((note: { ownerId: string }) => note.ownerId) } as never),
+    plain,
+    buildShield({ Query: { note: ownerOrAdmin(() => 'owner') }, Note: ownerOrAdmin((note: { ownerId: string }) => note.ownerId) } as never, plain),
   );
   const run = async (identity: Identity) => {
     const result = await execute({

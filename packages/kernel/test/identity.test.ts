@@ -54,3 +54,48 @@ describe('user access tokens', () => {
     expect(await verifyAccessToken(expired, secret)).toBeUndefined();
   });
 });
+
+describe('token memo', () => {
+  // Only the clock is faked (Date for us and for jose); timers and promises stay real.
+  beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask', 'clearTimeout', 'clearInterval'] }));
+  afterEach(() => jest.useRealTimers());
+  const at = (ms: number) => jest.setSystemTime(ms);
+
+  it('reuses a service token for the same identity for half its life, and signs a new one after', async () => {
+    const start = Date.now();
+    const ada = { caller: 'gateway', user: { id: 'ada', role: 'MEMBER' as const }, clientIp: '203.0.113.7' };
+    const first = await signServiceToken(ada, current);
+    at(start + 29_000);
+    expect(await signServiceToken({ ...ada, user: { ...ada.user } }, current)).toBe(first);
+    // Any difference in the identity is another token.
+    expect(await signServiceToken({ ...ada, clientIp: '203.0.113.8' }, current)).not.toBe(first);
+    expect(await signServiceToken({ ...ada, user: { id: 'ada', role: 'ADMIN' } }, current)).not.toBe(first);
+    expect(await signServiceToken({ ...ada, user: { id: 'bob', role: 'MEMBER' } }, current)).not.toBe(first);
+    at(start + 31_000);
+    const renewed = await signServiceToken(ada, current);
+    expect(renewed).not.toBe(first);
+    expect(await verifyServiceToken(renewed, current)).toEqual(ada);
+  });
+
+  it('never answers from memory for a token that has expired since it was verified', async () => {
+    const start = Date.now();
+    const token = await signServiceToken({ caller: 'payment-test' }, previous);
+    expect(await verifyServiceToken(token, previous)).toEqual({ caller: 'payment-test', user: undefined, clientIp: undefined });
+    at(start + 59_000);
+    expect(await verifyServiceToken(token, previous)).toMatchObject({ caller: 'payment-test' });
+    at(start + 61_500);
+    expect(await verifyServiceToken(token, previous)).toBeUndefined();
+    // Verified under one key set, the token means nothing to another.
+    at(start);
+    expect(await verifyServiceToken(token, current)).toBeUndefined();
+  });
+
+  it('forgets an access token when it expires', async () => {
+    const secret = new TextEncoder().encode('memo-secret-that-is-long-enough-0123456789');
+    const start = Date.now();
+    const { token } = await signAccessToken({ id: 'u1', role: 'MEMBER' }, secret, 60);
+    expect(await verifyAccessToken(token, secret)).toEqual({ id: 'u1', role: 'MEMBER' });
+    at(start + 61_000);
+    expect(await verifyAccessToken(token, secret)).toBeUndefined();
+  });
+});

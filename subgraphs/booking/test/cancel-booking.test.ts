@@ -38,7 +38,11 @@ describe('cancelBooking', () => {
       kind: 'BOOKING_CANCELLED',
       channel: 'EMAIL',
     });
-    expect(noticesFor(id)[0].variables.input.subject).toMatch(/^Booking cancelled: Vega, \w{3}, \d{1,2} \w{3} \d{4}, \d\d:\d\d–\d\d:\d\d GMT-[45]$/);
+    // One day (…, 10:00–11:00 GMT-5), or two when the hour crosses midnight in New York (…, 23:00 GMT-5 – …, 00:00 GMT-5).
+    const day = String.raw`\w{3}, \d{1,2} \w{3} \d{4}`;
+    expect(noticesFor(id)[0].variables.input.subject).toMatch(
+      new RegExp(String.raw`^Booking cancelled: Vega, ${day}, \d\d:\d\d(–|\sGMT-[45]\s–\s${day}, )\d\d:\d\d GMT-[45]$`),
+    );
     const activity = h.callsTo('reporting', '_recordActivity').filter((c) => c.variables.input.bookingId === id).map((c) => c.variables.input.kind);
     expect(activity).toEqual(['BOOKING_CREATED', 'BOOKING_CANCELLED']);
 
