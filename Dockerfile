@@ -1,6 +1,6 @@
 # One image for all nine services, each one plain `node` process running its build;
 # docker-compose.yml picks the service with `command`:
-#   node --max-semi-space-size=4 subgraphs/<name>/dist/index.js   or   ... gateway/dist/index.js
+#   node --max-semi-space-size=8 subgraphs/<name>/dist/index.js   or   ... gateway/dist/index.js
 # Run from the repository root (the build context).
 #
 # Stages: manifests (package files only, so the npm ci layers are rebuilt only when dependencies
@@ -39,4 +39,4 @@ USER node
 EXPOSE 3000 3001 3002 3003 3004 3005 3006 3007 4000
 # /health of whichever service this container runs (scripts/healthcheck.mjs finds its port).
 HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
-CMD ["node", "--max-semi-space-size=4", "gateway/dist/index.js"]
+CMD ["node", "--max-semi-space-size=8", "gateway/dist/index.js"]
