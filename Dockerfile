@@ -1,9 +1,12 @@
-# One image for all nine processes; docker-compose.yml picks the process with `command`:
-#   node_modules/.bin/tsx subgraphs/<name>/src/index.ts   or   node_modules/.bin/tsx gateway/src/index.ts
+# One image for all nine services, each one plain `node` process running its build;
+# docker-compose.yml picks the service with `command`:
+#   node --max-semi-space-size=8 subgraphs/<name>/dist/index.js   or   ... gateway/dist/index.js
 # Run from the repository root (the build context).
+#
+# Stages: manifests (package files only, so the npm ci layers are rebuilt only when dependencies
+# change) -> build (all dependencies, `npm run build`) and prod-deps (`npm ci --omit=dev`) ->
+# runtime: production dependencies and the compiled output, nothing else, as the non-root user.
 
-# Stage 1: only the package manifests, with their paths, so the npm ci layer below is rebuilt only
-# when dependencies change, and new workspaces need no edit here.
 FROM node:20-bookworm-slim AS manifests
 WORKDIR /src
 COPY . .
@@ -11,14 +14,29 @@ RUN mkdir /manifests && \
     find . -name node_modules -prune -o \( -name package.json -o -name package-lock.json \) -print0 \
       | tar --null -cf - -T - | tar -xf - -C /manifests
 
-FROM node:20-bookworm-slim
+FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY --from=manifests /manifests/ ./
-# Dev dependencies included: the services run TypeScript with tsx.
-RUN npm ci --no-audit --no-fund && npm cache clean --force
+RUN npm ci --no-audit --no-fund
 COPY . .
+# The bundles, and the files the services read at run time from beside them.
+RUN npm run build && mkdir /out && \
+    tar -cf - packages/*/dist subgraphs/*/dist gateway/dist subgraphs/*/schema.graphql \
+      schema/supergraph.graphql scripts/healthcheck.mjs | tar -xf - -C /out
+
+FROM node:20-bookworm-slim AS prod-deps
+WORKDIR /app
+COPY --from=manifests /manifests/ ./
+RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
+
+FROM node:20-bookworm-slim AS runtime
 ENV NODE_ENV=production
-# PostgreSQL, Redis and RabbitMQ are separate containers; nothing here needs root.
+WORKDIR /app
+COPY --from=prod-deps /app/ ./
+COPY --from=build /out/ ./
+# PostgreSQL, Redis and RabbitMQ are separate containers; nothing here needs root or writes here.
 USER node
 EXPOSE 3000 3001 3002 3003 3004 3005 3006 3007 4000
-CMD ["node_modules/.bin/tsx", "gateway/src/index.ts"]
+# /health of whichever service this container runs (scripts/healthcheck.mjs finds its port).
+HEALTHCHECK --interval=10s --timeout=5s --start-period=30s --retries=3 CMD ["node", "scripts/healthcheck.mjs"]
+CMD ["node", "--max-semi-space-size=8", "gateway/dist/index.js"]

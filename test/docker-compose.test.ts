@@ -1,9 +1,10 @@
 /**
- * docker-compose.yml is for users' machines (there is no Docker engine in CI), so this test is
- * its safety net: every process is declared, on its port, health-checked, and wired to the
- * services it calls.
+ * docker-compose.yml and the Dockerfile are for users' machines (there is no Docker engine in CI),
+ * so this test is their safety net: every process is declared, on its port, runs its build as one
+ * plain node process, is health-checked, and is wired to the services it calls; the image is
+ * multi-stage, holds only production dependencies and compiled output, and runs as non-root.
  */
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
 
@@ -51,12 +52,19 @@ describe('docker-compose.yml', () => {
     }
   });
 
-  it.each(Object.entries(APP_PORTS))('%s publishes port %i and runs its own entry point', (name, port) => {
+  it.each(Object.entries(APP_PORTS))('%s publishes port %i and runs its own build with plain node', (name, port) => {
     const svc = services[name];
     expect(svc.ports).toContain(`${port}:${port}`);
     expect(svc.build ?? svc.image).toBeDefined();
-    const entry = name === 'gateway' ? 'gateway/src/index.ts' : `subgraphs/${name}/src/index.ts`;
-    expect([svc.command].flat().join(' ')).toContain(entry);
+    const dir = name === 'gateway' ? 'gateway' : `subgraphs/${name}`;
+    // One node process: node [flags] <dir>/dist/index.js (what npm run build writes from <dir>/src/index.ts).
+    expect(Array.isArray(svc.command)).toBe(true);
+    const command = svc.command as string[];
+    expect(command[0]).toBe('node');
+    expect(command.at(-1)).toBe(`${dir}/dist/index.js`);
+    expect(command.slice(1, -1).every((arg) => arg.startsWith('--'))).toBe(true);
+    expect(command.join(' ')).not.toMatch(/tsx|ts-node|npm/);
+    expect(existsSync(resolve(__dirname, '..', dir, 'src/index.ts'))).toBe(true);
     // Its readiness check asks its own port.
     expect([svc.healthcheck?.test].flat().join(' ')).toContain(`:${port}/ready`);
   });
@@ -98,5 +106,82 @@ describe('docker-compose.yml', () => {
       }
     }
     expect(Object.keys(services.auth.depends_on ?? {})).toEqual(expect.arrayContaining(INFRA));
+  });
+});
+
+/** The Dockerfile's stages: name and instructions (continuation lines joined, comments dropped). */
+function dockerStages(): { name: string; from: string; instructions: string[] }[] {
+  const text = readFileSync(resolve(__dirname, '..', 'Dockerfile'), 'utf8').replace(/\\\n/g, ' ');
+  const stages: { name: string; from: string; instructions: string[] }[] = [];
+  for (const raw of text.split('\n')) {
+    const line = raw.trim();
+    if (!line || line.startsWith('#')) continue;
+    const from = /^FROM\s+(\S+)(?:\s+AS\s+(\S+))?/i.exec(line);
+    if (from) stages.push({ from: from[1], name: from[2] ?? `stage${stages.length}`, instructions: [] });
+    else stages.at(-1)?.instructions.push(line.replace(/\s+/g, ' '));
+  }
+  return stages;
+}
+
+describe('Dockerfile', () => {
+  const stages = dockerStages();
+  const runtime = stages.at(-1)!;
+  const named = (name: string) => stages.find((s) => s.name === name);
+  const copiesFrom = (stage: { instructions: string[] }) =>
+    stage.instructions.flatMap((i) => /^COPY\s+--from=(\S+)/i.exec(i)?.[1] ?? []);
+
+  it('is multi-stage: a build stage with dev dependencies runs npm run build', () => {
+    expect(stages.length).toBeGreaterThanOrEqual(2);
+    const builders = stages.filter((s) => s.instructions.some((i) => /^RUN .*npm run build/.test(i)));
+    expect(builders.length).toBe(1);
+    const builder = builders[0];
+    expect(builder).not.toBe(runtime);
+    // All dependencies there (the build needs esbuild): npm ci without --omit=dev.
+    expect(builder.instructions.some((i) => /^RUN .*npm ci(?!.*--omit=dev)/.test(i))).toBe(true);
+    expect(copiesFrom(runtime)).toContain(builder.name);
+  });
+
+  it('runtime image: only production dependencies and compiled output', () => {
+    // COPY --from=<stage> <path> <dest>: the copies that bring a node_modules (a stage's whole
+    // work dir, or node_modules itself) must come from stages that installed with --omit=dev.
+    const copies = runtime.instructions.flatMap((i) => {
+      const m = /^COPY\s+(?:--chown=\S+\s+)?--from=(\S+)\s+(?:--chown=\S+\s+)?(\S+)\s+(\S+)$/i.exec(i);
+      return m ? [{ stage: named(m[1])!, path: m[2] }] : [];
+    });
+    const withModules = copies.filter(({ stage, path }) => {
+      const workdir = stage.instructions.filter((i) => /^WORKDIR /.test(i)).map((i) => i.split(' ')[1]).at(-1) ?? '/';
+      return /node_modules/.test(path) || path.replace(/\/+$/, '') === workdir.replace(/\/+$/, '');
+    });
+    expect(withModules.length).toBeGreaterThan(0);
+    for (const { stage } of withModules) {
+      const installs = stage.instructions.filter((i) => /npm (ci|install)/.test(i));
+      expect({ stage: stage.name, installs }).toEqual({ stage: stage.name, installs: [expect.stringMatching(/npm ci .*--omit=dev/)] });
+    }
+    // No sources copied in: nothing from the build context, only from other stages.
+    expect(runtime.instructions.filter((i) => /^(COPY|ADD)\b/i.test(i) && !/--from=/.test(i))).toEqual([]);
+    expect(runtime.instructions.join('\n')).not.toMatch(/tsx/);
+    expect(runtime.instructions).toContain('ENV NODE_ENV=production');
+  });
+
+  it('runs as a non-root user, starts one node process from the build, and has a HEALTHCHECK on /health', () => {
+    const users = runtime.instructions.filter((i) => /^USER /.test(i)).map((i) => i.split(' ')[1]);
+    expect(users.length).toBeGreaterThan(0);
+    expect(users.at(-1)).not.toMatch(/^(root|0)(:|$)/);
+    const userAt = runtime.instructions.findIndex((i) => /^USER /.test(i));
+    const cmdAt = runtime.instructions.findIndex((i) => /^CMD /.test(i));
+    expect(userAt).toBeGreaterThanOrEqual(0);
+    expect(userAt).toBeLessThan(cmdAt);
+    const cmd = JSON.parse(runtime.instructions[cmdAt].slice(4)) as string[];
+    expect(cmd[0]).toBe('node');
+    expect(cmd.at(-1)).toBe('gateway/dist/index.js');
+
+    const healthcheck = runtime.instructions.find((i) => /^HEALTHCHECK /.test(i));
+    expect(healthcheck).toBeDefined();
+    const script = /CMD \["node", "([^"]+)"/.exec(healthcheck!)?.[1];
+    expect(script).toBeDefined();
+    // The script it runs is in the image (copied from the build stage) and asks /health.
+    expect(readFileSync(resolve(__dirname, '..', script!), 'utf8')).toContain('/health');
+    const builder = stages.find((s) => s.instructions.some((i) => /^RUN .*npm run build/.test(i)))!;
+    expect(builder.instructions.join('\n')).toContain(script!);
   });
 });

@@ -58,7 +58,7 @@ async function createWorkspace(name: string): Promise<string> {
 const tally = (codes: string[]) => codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
 const kill = (pid: number | undefined, signal: NodeJS.Signals) => {
   if (!pid) throw new Error('no pid');
-  process.kill(-pid, signal); // the whole process group: tsx and the node it runs
+  process.kill(pid, signal); // the service is one node process (test/e2e/supervision.test.ts)
 };
 
 beforeAll(async () => {

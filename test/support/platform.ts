@@ -24,7 +24,9 @@ export interface Platform {
   serverUrl: string;
   /** Names of this platform's RabbitMQ exchange and queues start with this (when AMQP_URL is set). */
   amqpPrefix: string;
-  /** The process id dev.sh recorded for a service (its process group leader), if it runs. */
+  /** dev.sh's run directory (WSB_RUN_DIR) of this platform: pids/, logs/. */
+  runDir: string;
+  /** The process id dev.sh recorded for a service (its node process, leader of its own session), if it runs. */
   pidOf(service: Service | 'gateway'): number | undefined;
   gatewayUrl: string;
   serviceUrl(service: Service): string;
@@ -80,6 +82,7 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
   };
   return {
     env,
+    runDir,
     serverUrl,
     amqpPrefix: env.AMQP_PREFIX ?? '',
     pidOf(service) {

@@ -15,7 +15,7 @@
  * Delivery is at least once (a crash between commit and ack redelivers), so handlers must be
  * idempotent; the platform's are (notification dedupe key, reporting (kind, bookingId)).
  */
-import amqp, { type ChannelModel, type ConfirmChannel, type ConsumeMessage, type Options } from 'amqplib';
+import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { EnvReader } from './config';
 import type { Logger } from './logger';
 
@@ -47,6 +47,11 @@ export function readAmqpConfig(r: EnvReader): AmqpConfig {
     maxAttempts: r.int('AMQP_MAX_ATTEMPTS', 10, { min: 1, max: 1000 }),
     publishTimeoutMs: r.int('AMQP_PUBLISH_TIMEOUT_MS', 5000, { min: 100, max: 60_000 }),
   };
+}
+
+/** amqplib is loaded by the first connection: a process without AMQP_URL never pays its memory. */
+function loadAmqplib(): typeof import('amqplib') {
+  return require('amqplib');
 }
 
 /** A queue bound to a topic exchange, with its retry and dead-letter companions. */
@@ -226,7 +231,7 @@ export class Broker {
       let model: ChannelModel | undefined;
       try {
         // A socket timeout too, so an unreachable (blackholed) broker never holds a connect attempt for long.
-        model = await amqp.connect(this.config.url, { timeout: 5000, clientProperties: { connection_name: this.connectionName } });
+        model = await loadAmqplib().connect(this.config.url, { timeout: 5000, clientProperties: { connection_name: this.connectionName } });
         model.on('error', (err: Error) => this.log.warn('broker connection error', { err: err.message }));
         model.on('close', () => this.lost(model!));
         const channel = await model.createConfirmChannel();

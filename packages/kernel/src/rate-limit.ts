@@ -5,7 +5,7 @@
  * limits beats refusing every request while Redis is down. Without REDIS_URL (the zero-setup
  * start) the per-process limiter is the only one.
  */
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { EnvReader } from './config';
 import { RateLimitedError } from './errors';
@@ -48,9 +48,14 @@ export interface RateLimiter {
   close(): Promise<void>;
 }
 
+/** ioredis is loaded only with REDIS_URL set: without it a process never pays its memory. */
+function loadIoredis(): typeof Redis {
+  return (require('ioredis') as typeof import('ioredis')).default;
+}
+
 export function createRateLimiter(config: RateLimitConfig, log: Logger): RateLimiter {
   const redis = config.redisUrl
-    ? new Redis(config.redisUrl, {
+    ? new (loadIoredis())(config.redisUrl, {
         // Fail fast instead of queueing while Redis is down, so the insurance limiter takes over.
         enableOfflineQueue: false,
         maxRetriesPerRequest: 1,

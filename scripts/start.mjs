@@ -1,0 +1,31 @@
+#!/usr/bin/env node
+/**
+ * `npm start -- <service>`: runs one service from the build (`npm run build`) in this very process,
+ * so the service is this one plain `node` process: no launcher, no child.
+ *
+ *   npm run build && npm start -- booking        (or booking-service, or gateway)
+ *
+ * Configuration comes from the environment only (see the README's Environment table);
+ * `./dev.sh start` is the way to run the whole platform with generated secrets.
+ */
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const SUBGRAPHS = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
+const name = (process.argv[2] ?? '').replace(/-service$/, '');
+
+if (!name || (name !== 'gateway' && !SUBGRAPHS.includes(name))) {
+  console.error(`usage: npm start -- <service>   (one of: ${[...SUBGRAPHS, 'gateway'].join(', ')})`);
+  process.exit(2);
+}
+const entry = join(ROOT, name === 'gateway' ? 'gateway' : `subgraphs/${name}`, 'dist/index.js');
+if (!existsSync(entry)) {
+  console.error(`${entry} does not exist: run npm run build first`);
+  process.exit(1);
+}
+// The service reads its arguments from nowhere but the environment; drop ours.
+process.argv.splice(2);
+createRequire(import.meta.url)(entry);
