@@ -1,5 +1,12 @@
 import { ApolloArmor } from '@escape.tech/graphql-armor';
 import type { EnvReader } from '@wsb/kernel';
+import { costLimit } from './cost';
+
+/**
+ * The default budget of cost.ts's estimate: every documented example at the largest page
+ * (the README's federated page at first: 100 costs 601) fits; two of those, or a page of pages, do not.
+ */
+export const DEFAULT_MAX_COST = 1000;
 
 export interface QueryLimits {
   maxDepth: number;
@@ -18,14 +25,14 @@ export function readQueryLimits(r: EnvReader, production: boolean): QueryLimits 
     maxAliases: r.int('GRAPHQL_MAX_ALIASES', 15, { min: 0, max: 1000 }),
     maxDirectives: r.int('GRAPHQL_MAX_DIRECTIVES', 20, { min: 0, max: 1000 }),
     maxTokens: r.int('GRAPHQL_MAX_TOKENS', 2000, { min: 10, max: 1_000_000 }),
-    maxCost: r.int('GRAPHQL_MAX_COST', 5000, { min: 1, max: 10_000_000 }),
+    maxCost: r.int('GRAPHQL_MAX_COST', DEFAULT_MAX_COST, { min: 1, max: 10_000_000 }),
     maskSuggestions: production,
     maxBodyBytes: r.int('GRAPHQL_MAX_BODY_BYTES', 100_000, { min: 1000, max: 10_000_000 }),
   };
 }
 
 /**
- * graphql-armor's plugins and validation rules; limits are exposed in messages so clients can adapt.
+ * graphql-armor's plugins and validation rules, and our cost limit; limits are exposed in messages so clients can adapt.
  * The token limit is graphql-js's own `maxTokens` parse option (parseOptions): armor's token plugin
  * re-parses the query in a hook, so every syntax error, not only an over-long query, became a 500.
  * Every alias counts, `__typename` ones included (armor exempts them by default).
@@ -36,8 +43,9 @@ export function queryProtection(limits: QueryLimits) {
     maxAliases: { n: limits.maxAliases, exposeLimits: true, allowList: [] },
     maxDirectives: { n: limits.maxDirectives, exposeLimits: true },
     maxTokens: { enabled: false },
-    costLimit: { maxCost: limits.maxCost, ignoreIntrospection: true, exposeLimits: true },
+    // Our own estimate (cost.ts) counts list sizes; armor's counted a fixed weight per field.
+    costLimit: { enabled: false },
     blockFieldSuggestion: { enabled: limits.maskSuggestions },
   }).protect();
-  return { ...armor, parseOptions: { maxTokens: limits.maxTokens } };
+  return { ...armor, plugins: [...armor.plugins, costLimit(limits.maxCost)], parseOptions: { maxTokens: limits.maxTokens } };
 }

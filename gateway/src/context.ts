@@ -3,7 +3,10 @@ import { GraphQLError } from 'graphql';
 import type { IncomingMessage } from 'node:http';
 
 export interface GatewayContext {
+  /** The client's `x-request-id` when it is a safe token, else a new UUID; forwarded to every subgraph. */
   requestId: string;
+  /** Subgraph fetches this request made (each merged or sent). */
+  fetches?: number;
   user?: UserIdentity;
   clientIp?: string;
 }

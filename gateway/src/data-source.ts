@@ -1,7 +1,8 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
-import { CircuitBreakers, DependencyUnavailableError, DomainError, distinctRepresentations, signServiceToken, type ServiceKey, type ServiceName } from '@wsb/kernel';
+import { CircuitBreakers, DependencyUnavailableError, DomainError, distinctRepresentations, postText, signServiceToken, type HttpAnswer, type ServiceKey, type ServiceName } from '@wsb/kernel';
+import type { Counter } from 'prom-client';
 import type { GatewayContext } from './context';
 
 /**
@@ -19,6 +20,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly timeoutMs: number,
     /** Shared by all subgraphs' data sources: one breaker per subgraph inside. */
     private readonly breakers: CircuitBreakers,
+    private readonly fetches?: Counter<'subgraph' | 'outcome'>,
   ) {
     super({ url, fetcher: ((input: string, init: FetchInit) => this.fetchOnce(input, init)) as never });
   }
@@ -27,7 +29,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
 
   /**
-   * The gateway's fetcher: Node's fetch (keep-alive) with a hard timeout. A query identical to one
+   * The gateway's fetcher: the kernel's keep-alive HTTP client with a hard timeout. A query identical to one
    * already in flight, by URL, headers and body, waits for that one's answer instead of being sent
    * again. The key is the request exactly as it goes out, so nothing can be added to it after the
    * key is made, and the service token in its Authorization header carries the caller, the end
@@ -38,9 +40,12 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private async fetchOnce(url: string, init: FetchInit): Promise<Response> {
     let answer: Promise<SubgraphAnswer>;
     if (typeof init.body === 'string' && QUERY_BODY.test(init.body)) {
-      const key = `${url}\n${JSON.stringify(init.headers)}\n${init.body}`;
+      const key = `${url}\n${answerHeaders(init.headers)}\n${init.body}`;
       const pending = this.inFlight.get(key);
-      if (pending) answer = pending;
+      if (pending) {
+        answer = pending;
+        this.fetches?.inc({ subgraph: this.name, outcome: 'merged' });
+      }
       else {
         answer = this.call(url, init).finally(() => this.inFlight.delete(key));
         this.inFlight.set(key, answer);
@@ -53,13 +58,20 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   private async call(url: string, init: FetchInit): Promise<SubgraphAnswer> {
-    const response = await fetch(url, { ...init, signal: AbortSignal.timeout(this.timeoutMs) });
-    return { status: response.status, statusText: response.statusText, headers: [...response.headers], text: await response.text() };
+    try {
+      const answer = await postText(url, init.headers, init.body, this.timeoutMs);
+      this.fetches?.inc({ subgraph: this.name, outcome: answer.status >= 200 && answer.status < 300 ? 'ok' : 'error' });
+      return answer;
+    } catch (err) {
+      this.fetches?.inc({ subgraph: this.name, outcome: 'error' });
+      throw err;
+    }
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
     const token = await signServiceToken({ caller: 'gateway', user: context?.user, clientIp: context?.clientIp }, this.keys);
     request.http?.headers.set('authorization', `Bearer ${token}`);
+    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
   }
 
   /**
@@ -67,6 +79,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * workspace ask the user subgraph for one user, not 30) and spreads the answers back.
    */
   override async process(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+    if (options.context) options.context.fetches = (options.context.fetches ?? 0) + 1;
     const representations = options.request.variables?.representations;
     const distinct = Array.isArray(representations) ? distinctRepresentations(representations) : undefined;
     if (!distinct) return this.guarded(options);
@@ -131,11 +144,14 @@ interface FetchInit {
   body: string;
 }
 
-interface SubgraphAnswer {
-  status: number;
-  statusText: string;
-  headers: [string, string][];
-  text: string;
+type SubgraphAnswer = HttpAnswer;
+
+/** Headers that only correlate logs and traces; they never change an answer, so they are not part of the in-flight key. */
+const CORRELATION_HEADERS = new Set(['x-request-id', 'traceparent', 'tracestate']);
+
+/** Every header that can change the subgraph's answer (all but the correlation ones), in a stable order. */
+function answerHeaders(headers: Record<string, string>): string {
+  return JSON.stringify(Object.entries(headers).filter(([name]) => !CORRELATION_HEADERS.has(name.toLowerCase())).sort(([a], [b]) => (a < b ? -1 : 1)));
 }
 
 /** The body RemoteGraphQLDataSource sends for a query: `{"query":"query …` or `{"query":"{ …`. */

@@ -3,11 +3,10 @@
  * (schema/supergraph.graphql, written by `npm run compose`) and routes each subgraph to the URL
  * from its *_SERVICE_URL setting.
  */
-import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer } from '@apollo/server';
+import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -17,13 +16,17 @@ import {
   SERVICE_NAMES,
   answerClientErrors,
   createLogger,
+  createMetrics,
+  requestIdFrom,
   formatClientError,
   jsonErrorHandler,
   rejectUnstorableText,
   type Logger,
   type ServiceName,
 } from '@wsb/kernel';
+import cors from 'cors';
 import express from 'express';
+import { Counter } from 'prom-client';
 import { queryProtection } from './armor';
 import type { GatewayConfig } from './config';
 import { userFromRequest, type GatewayContext } from './context';
@@ -36,20 +39,42 @@ export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   log: Logger;
   url: string;
+  metricsUrl: string;
   close(): Promise<void>;
 }
 
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const log = createLogger({ service: 'gateway' }, config.logLevel);
   const breakers = new CircuitBreakers(config.circuitBreaker, log);
+  const metrics = createMetrics('gateway');
+  const fetches = new Counter({
+    name: 'wsb_subgraph_fetches_total',
+    help: 'Fetches from the gateway to a subgraph, by subgraph and outcome (ok, error, merged into an identical one in flight).',
+    labelNames: ['subgraph', 'outcome'] as const,
+    registers: [metrics.registry],
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     buildService: ({ name }) =>
-      new SignedDataSource(name, `${config.serviceUrls[name as ServiceName]}/graphql`, config.serviceKeys, config.serviceTimeoutMs, breakers),
+      new SignedDataSource(name, `${config.serviceUrls[name as ServiceName]}/graphql`, config.serviceKeys, config.serviceTimeoutMs, breakers, fetches),
+  });
+  const metricsServer = http.createServer(async (req, res) => {
+    if (req.method !== 'GET' || req.url !== '/metrics') return void res.writeHead(404).end();
+    res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
   });
   const web = express();
   web.disable('x-powered-by');
   web.set('trust proxy', config.trustedProxies);
+  // CORS by allow-list: a listed origin gets the headers a browser needs; any other gets none.
+  const allowedOrigins = new Set(config.corsOrigins);
+  web.use(
+    cors({
+      origin: (origin, callback) => callback(null, origin !== undefined && allowedOrigins.has(origin)),
+      allowedHeaders: ['content-type', 'authorization', 'x-request-id', 'apollo-require-preflight'],
+      exposedHeaders: ['x-request-id'],
+      maxAge: 600,
+    }),
+  );
   const httpServer = http.createServer(web);
   answerClientErrors(httpServer);
   const armor = queryProtection(config.queryLimits);
@@ -65,6 +90,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     plugins: [
       ...armor.plugins,
       operationResolution(),
+      requestLog(log),
       rejectUnstorableText(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.sandbox
@@ -80,33 +106,72 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   web.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway', uptimeSeconds: Math.round(process.uptime()) });
   });
-  web.get('/ready', async (_req, res) => {
-    const subgraphs = await subgraphReadiness(config);
-    const ready = Object.values(subgraphs).every((s) => s === 'ready');
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'unavailable', service: 'gateway', subgraphs });
+  // Readiness means "can serve": the supergraph is loaded (it is, once this route exists) and the
+  // gateway is not shutting down. A subgraph that is down fails only its part of a query, so it
+  // must not take the whole API out of rotation; /status shows each one for people and dashboards.
+  let stopping = false;
+  web.get('/ready', (_req, res) => {
+    res.status(stopping ? 503 : 200).json({ status: stopping ? 'stopping' : 'ready', service: 'gateway' });
+  });
+  web.get('/status', async (_req, res) => {
+    const readiness = await subgraphReadiness(config);
+    const subgraphs = Object.fromEntries(
+      Object.entries(readiness).map(([name, state]) => [name, { state, circuit: breakers.state(name as ServiceName) }]),
+    );
+    const degraded = Object.values(readiness).some((state) => state !== 'ready');
+    res.json({ status: degraded ? 'degraded' : 'ok', service: 'gateway', subgraphs });
   });
   const graphql = expressMiddleware(apollo, {
-    context: async ({ req }) => ({
-      requestId: randomUUID(),
-      user: await userFromRequest(req, config.jwtSecret),
-      clientIp: req.ip,
-    }),
+    context: async ({ req, res }) => {
+      const requestId = requestIdFrom(req.headers['x-request-id']);
+      res.setHeader('x-request-id', requestId);
+      return { requestId, user: await userFromRequest(req, config.jwtSecret), clientIp: req.ip, fetches: 0 };
+    },
   });
   // Sandbox at `/` (it posts its operations there too) and GraphQL at `/graphql`.
   web.all(['/', '/graphql'], express.json({ limit: config.queryLimits.maxBodyBytes }), graphql);
   web.use(jsonErrorHandler(log));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
+  await new Promise<void>((resolve) => metricsServer.listen(config.metricsPort, config.host, resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  log.info('gateway ready', { port });
+  const metricsAddress = metricsServer.address();
+  const metricsPort = typeof metricsAddress === 'object' && metricsAddress ? metricsAddress.port : config.metricsPort;
+  log.info('gateway ready', { port, metricsPort });
   return {
     httpServer,
     apollo,
     log,
     url: `http://localhost:${port}`,
+    metricsUrl: `http://localhost:${metricsPort}/metrics`,
     close: async () => {
+      stopping = true;
       await apollo.stop();
+      await new Promise((resolve) => metricsServer.close(resolve));
+    },
+  };
+}
+
+/** One info line per client request: its id, operation, user, duration, subgraph fetches and error codes. */
+function requestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ request, response, errors }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const codes = (errors ?? body?.errors)?.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code);
+          log.info('request', {
+            requestId: contextValue.requestId,
+            operation: request.operationName ?? null,
+            userId: contextValue.user?.id,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            fetches: contextValue.fetches ?? 0,
+            ...(codes?.length ? { errors: codes } : {}),
+          });
+        },
+      };
     },
   };
 }

@@ -135,9 +135,61 @@ describe('a subgraph reached directly', () => {
     expect(res.status).toBe(200);
     expect(res.data._service.sdl).toContain('type Workspace');
   });
+
+  // JSON POSTs take the subgraph's fast path, everything else Express: both answer alike.
+  it.each([
+    ['broken JSON', 'application/json', '{"query": ', 400, 'The request body is not valid JSON.'],
+    ['JSON that is not an object', 'application/json', '42', 400, 'The request body must be a JSON object with a query.'],
+    ['a body over 1 MB', 'application/json', JSON.stringify({ query: `{ __typename } #${'x'.repeat(1_100_000)}` }), 413, 'The request body is too large.'],
+    ['broken JSON, charset given', 'application/json; charset=utf-8', '{', 400, 'The request body is not valid JSON.'],
+  ])('refuses %s with a JSON error', async (_what, contentType, body, status, message) => {
+    const res = await fetch(`${urlA}/graphql`, { method: 'POST', headers: { 'content-type': contentType }, body });
+    expect(res.status).toBe(status);
+    expect(await res.json()).toEqual({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+  });
+
+  it('answers a JSON POST on the fast path, query string and request id included', async () => {
+    const res = await fetch(`${urlA}/graphql?x=1`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-request-id': 'direct-1', ...bearer(await signServiceToken({ caller: 'gateway' }, keys)) },
+      body: JSON.stringify({ query: 'query Sdl { _service { sdl } }' }),
+    });
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toMatch(/^application\/(graphql-response\+)?json/);
+    expect(((await res.json()) as any).data._service.sdl).toContain('type Workspace');
+  });
 });
 
 describe('query limits at the gateway', () => {
+  it('refuses a query over its cost budget with COST_ESTIMATED_TOO_EXPENSIVE, the cost and the limit, and runs one within it', async () => {
+    const gw = await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', GRAPHQL_MAX_COST: '500' });
+    // workspaces (1) + 100 × (edge, node, hourlyRate, isAvailable) = 401 per page.
+    const page = (first: number | string) =>
+      `workspaces(first: ${first}) { edges { node { name hourlyRate { amount } isAvailable(startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T10:00:00Z") } } }`;
+    const send = async (query: string, variables = {}) => {
+      const res = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] } };
+    };
+    const refused = await send(`{ a: ${page(100)} b: ${page(100)} }`);
+    expect(refused).toEqual({
+      status: 400,
+      body: {
+        errors: [
+          {
+            message: "The query's estimated cost 802 is over the limit of 500: ask for fewer items (first) or fewer nested lists.",
+            extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: 802, limit: 500 },
+          },
+        ],
+      },
+    });
+    const twoPages = `query ($n: Int) { a: ${page('$n')} b: ${page('$n')} }`;
+    expect((await send(twoPages, { n: 100 })).body.errors?.[0].extensions).toEqual({ code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: 802, limit: 500 });
+    const within = await send(twoPages, { n: 50 }); // 2 × (1 + 50 × 4) = 402
+    expect(within.status).toBe(200);
+    expect(within.body).toEqual({ data: { a: { edges: [] }, b: { edges: [] } } });
+  });
+
+
   it('refuses alias bombs, deep queries, batches and oversized bodies with clear errors', async () => {
     const gw = await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000' });
     const aliases = `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: workspaces { totalCount }`).join(' ')} }`;
@@ -168,5 +220,51 @@ describe('Apollo Sandbox', () => {
     expect(JSON.parse(embedded![1]).initialState.document).toBe(document);
     const off = await html(await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', GRAPHQL_SANDBOX: 'false' }));
     expect(off).not.toContain('embeddedSandboxConfig');
+  });
+});
+
+describe('health for orchestrators', () => {
+  it('is ready while a subgraph is down, and /status shows which one, with its circuit', async () => {
+    const gw = await gateway(urlA, { USER_SERVICE_URL: 'http://127.0.0.1:1', PAYMENT_SERVICE_URL: 'http://127.0.0.1:1' });
+    const ready = await fetch(`${gw.url}/ready`);
+    expect(ready.status).toBe(200);
+    expect(await ready.json()).toEqual({ status: 'ready', service: 'gateway' });
+    const status = (await (await fetch(`${gw.url}/status`)).json()) as any;
+    expect(status.status).toBe('degraded');
+    expect(status.subgraphs.workspace).toEqual({ state: 'ready', circuit: 'closed' });
+    expect(status.subgraphs.user).toEqual({ state: 'unavailable', circuit: 'closed' });
+    expect(status.subgraphs.payment.state).toBe('unavailable');
+  });
+});
+
+describe('CORS', () => {
+  it('answers a preflight from an allowed origin, and gives a refused origin no CORS headers', async () => {
+    const gw = await gateway(urlA, { CORS_ORIGINS: 'https://studio.apollographql.com, https://app.example.com' });
+    const preflight = (origin: string) =>
+      fetch(`${gw.url}/graphql`, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type,authorization' },
+      });
+    const allowed = await preflight('https://app.example.com');
+    expect(allowed.status).toBe(204);
+    expect(allowed.headers.get('access-control-allow-origin')).toBe('https://app.example.com');
+    expect(allowed.headers.get('access-control-allow-headers')).toContain('authorization');
+    const refused = await preflight('https://evil.example.net');
+    expect(refused.headers.get('access-control-allow-origin')).toBeNull();
+    expect(refused.headers.get('access-control-allow-headers')).toBeNull();
+    // A simple request from an allowed origin can read the answer and its request id.
+    const post = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { origin: 'https://studio.apollographql.com', 'content-type': 'application/json' },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+    expect(post.headers.get('access-control-allow-origin')).toBe('https://studio.apollographql.com');
+    expect(post.headers.get('access-control-expose-headers')).toBe('x-request-id');
+  });
+
+  it('admits the hosted Sandbox by default in development, and nothing by default in production', async () => {
+    const { readGatewayConfig: read } = await import('../src/config');
+    expect(read({ ...env, NODE_ENV: 'development' }).corsOrigins).toEqual(['https://studio.apollographql.com']);
+    expect(read({ ...env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SERVICE_JWT_KEYS: `k1:${'y'.repeat(40)}` }).corsOrigins).toEqual([]);
   });
 });

@@ -16,12 +16,12 @@ import { bareInsertArm, BARE_TABLE, createBookingArm, pageArm, workspacesArm } f
 import type { LoadResult } from './load';
 import { usageOf, cpuBetween, selfCpuSeconds, type Usage } from './proc';
 import { writeReport, type ArmSummary, type Report } from './report';
-import { ADMIN, seed } from './seed';
+import { ADMIN, PAGE_BOOKINGS, seed } from './seed';
 import { signServiceToken } from '../../packages/kernel/src/identity';
 
 const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
 const BASE_PORT = 15000;
-const HIVE_PORT = BASE_PORT + 1001;
+const HIVE_PORT = BASE_PORT + 1002; // the gateway is BASE_PORT + 1000, its metrics BASE_PORT + 1050
 
 function arg(name: string, fallback: number): number {
   const i = process.argv.indexOf(`--${name}`);
@@ -106,8 +106,10 @@ async function main() {
     hive = await startHive(platform);
     groups.hive = hive.pid!;
     console.log('seeding ...');
-    const data = await seed(platform.gatewayUrl);
-    await drained(platform, data.readers.length * 100); // the seed's own events stay out of the first arm
+    const pages = !ONLY || ONLY.some((name) => name.startsWith('page'));
+    const data = await seed(platform.gatewayUrl, pages);
+    const seeded = pages ? data.readers.length * PAGE_BOOKINGS : 0;
+    await drained(platform, seeded); // the seed's own events stay out of the first arm
     await bareDb.query(BARE_TABLE);
     const serviceToken = { value: await signServiceToken({ caller: 'gateway', clientIp: '127.0.0.1' }, parseKeys(keys)), at: Date.now() };
     const direct = () => ({ authorization: `Bearer ${serviceToken.value}` });
@@ -128,7 +130,7 @@ async function main() {
       'workspaces direct': () => workspacesArm(platform.serviceUrl('workspace'), direct, ms),
       createBooking: async () => {
         const result = await createBookingArm(platform.gatewayUrl, data.bookers, ms, created);
-        await drained(platform, created.length + data.readers.length * 100);
+        await drained(platform, created.length + seeded);
         return result;
       },
       'bare insert': () => bareInsertArm(bareDb, 20, ms),

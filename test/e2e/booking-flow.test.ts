@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseServiceKeys, signServiceToken } from '@wsb/kernel';
 import { expiredServiceToken } from '@wsb/kernel/src/testing';
@@ -188,6 +189,37 @@ describe('the booking flow through the gateway', () => {
   });
 });
 
+describe('query cost through the gateway', () => {
+  // The README's own federated example (booking, user, workspace, payment), at the largest page.
+  const readmePage = readFileSync(join(ROOT, 'README.md'), 'utf8')
+    .match(/query \{ myBookings\(first: \d+\)[^\n]*\n[^\n]*/)![0]
+    .replace(/first: \d+/, 'first: 100');
+
+  it('answers the README example at first: 100', async () => {
+    const res = await gql(url, readmePage, {}, bearer(bob.token));
+    expect(res.status).toBe(200);
+    expect(res.errors).toBeUndefined();
+    const nodes = res.data.myBookings.edges.map((e: any) => e.node);
+    expect(nodes.length).toBeGreaterThanOrEqual(1);
+    for (const node of nodes) {
+      expect(node).toMatchObject({ status: 'CONFIRMED', user: { name: 'Bob', email: 'bob@example.com' }, workspace: { name: 'Orion' }, payment: { status: 'CAPTURED' } });
+    }
+  });
+
+  it('refuses it twice over, aliased, as too expensive, with the cost and the limit', async () => {
+    const once = readmePage.slice('query {'.length, readmePage.lastIndexOf('}'));
+    const res = await gql(url, `query { a: ${once.trim()} b: ${once.trim()} }`, {}, bearer(bob.token));
+    expect(res.status).toBe(400);
+    expect(res.data).toBeUndefined();
+    expect(res.errors).toEqual([
+      {
+        message: "The query's estimated cost 1202 is over the limit of 1000: ask for fewer items (first) or fewer nested lists.",
+        extensions: { code: 'COST_ESTIMATED_TOO_EXPENSIVE', cost: 1202, limit: 1000 },
+      },
+    ]);
+  });
+});
+
 describe('bad input through the gateway', () => {
   const book = (input: Record<string, unknown>, token = alice.token) => gql(url, CREATE_BOOKING, { input }, bearer(token));
   const codeAndMessage = (res: Awaited<ReturnType<typeof gql>>) => [res.errors?.[0].extensions?.code, res.errors?.[0].message];
@@ -270,7 +302,7 @@ describe('the platform around the graph', () => {
     const port = Number(platform.env.GATEWAY_PORT) + 1;
     const second: ChildProcess = spawn(join(ROOT, 'node_modules/.bin/tsx'), ['gateway/src/index.ts'], {
       cwd: ROOT,
-      env: { ...platform.env, GATEWAY_PORT: String(port), LOG_LEVEL: 'error' },
+      env: { ...platform.env, GATEWAY_PORT: String(port), GATEWAY_METRICS_PORT: '0', LOG_LEVEL: 'error' },
       stdio: 'ignore',
     });
     try {

@@ -18,7 +18,7 @@ const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 
 const ADMIN = { email: 'hostile-admin@example.com', password: 'hostile-admin-password-1' };
 const PASSWORD = 'correct-horse-1';
 /** The codes a client may see (API.md); a hostile request must never cause the last two. */
-const CLIENT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'BOOKING_CONFLICT', 'RATE_LIMITED'];
+const CLIENT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'BOOKING_CONFLICT', 'RATE_LIMITED', 'COST_ESTIMATED_TOO_EXPENSIVE'];
 /** Where a category can only be refused one way, anything else is wrong too. */
 const CATEGORY_CODES: Record<string, string[]> = {
   'malformed JSON': ['BAD_USER_INPUT'],
@@ -27,6 +27,7 @@ const CATEGORY_CODES: Record<string, string[]> = {
   'missing required args': ['BAD_USER_INPUT'],
   'deep queries': ['BAD_USER_INPUT'],
   'alias bombs': ['BAD_USER_INPUT'],
+  'cost bombs': ['COST_ESTIMATED_TOO_EXPENSIVE'],
   'directive floods': ['BAD_USER_INPUT'],
   'token floods': ['BAD_USER_INPUT'],
   'invalid dates': ['BAD_USER_INPUT'],
@@ -307,6 +308,14 @@ function corpus(): Attack[] {
   add(gqlAttack('alias bombs', 'aliases spread through fragments', `{ ...F ...F2 } fragment F on Query { ${Array.from({ length: 10 }, (_, i) => `f${i}: me { id }`).join(' ')} } fragment F2 on Query { ${Array.from({ length: 10 }, (_, i) => `g${i}: me { id }`).join(' ')} }`, () => ({})));
   add(gqlAttack('alias bombs', 'nested aliases', `{ ${Array.from({ length: 4 }, (_, i) => `w${i}: workspaces { ${Array.from({ length: 4 }, (_, j) => `e${j}: edges { cursor }`).join(' ')} }`).join(' ')} }`, () => ({})));
   add(gqlAttack('alias bombs', 'aliased mutations', `mutation { ${Array.from({ length: 20 }, (_, i) => `m${i}: login(input: { email: "x${i}@example.com", password: "wrong-password" }) { accessToken }`).join(' ')} }`, () => ({})));
+
+  // 6b. Cost bombs: within depth and alias limits, over GRAPHQL_MAX_COST (1000) by list sizes
+  const page = (first: string) => `myBookings(first: ${first}) { edges { node { id user { name } workspace { name } payment { status } } } }`;
+  add(gqlAttack('cost bombs', 'a page of pages', '{ users(first: 100) { edges { node { bookings(first: 100) { edges { node { id } } } } } } }', () => ({}), asAdmin));
+  add(gqlAttack('cost bombs', 'pages through entities at default sizes', '{ me { bookings { edges { node { user { bookings { edges { node { workspace { name } } } } } } } } } }', () => ({}), asMember));
+  add(gqlAttack('cost bombs', '15 aliased pages', `{ ${Array.from({ length: 15 }, (_, i) => `p${i}: ${page('100')}`).join(' ')} }`, () => ({}), asMember));
+  add(gqlAttack('cost bombs', 'aliased pages sized by a variable', `query ($n: Int) { a: ${page('$n')} b: ${page('$n')} c: ${page('$n')} }`, () => ({ n: 100 }), asMember));
+  add(gqlAttack('cost bombs', 'pages spread through fragments', `{ ...A ...B } fragment A on Query { a: ${page('100')} } fragment B on Query { b: ${page('100')} c: workspaces(first: 100) { edges { node { name } } } }`, () => ({}), asMember));
 
   // 7. Directive floods (GRAPHQL_MAX_DIRECTIVES is 20)
   add(gqlAttack('directive floods', '21 @include on one field', `{ me ${'@include(if: true) '.repeat(21)}{ id } }`, () => ({})));

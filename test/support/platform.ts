@@ -49,6 +49,7 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
     // With AMQP_URL set (CI sets it), this platform's exchange and queues are its own.
     AMQP_PREFIX: prefix,
     GATEWAY_PORT: String(basePort + 1000),
+    GATEWAY_METRICS_PORT: String(basePort + 1050),
     EMBEDDED_PG_PORT: String(basePort + 900),
     LOG_LEVEL: 'info',
     NODE_ENV: 'development',

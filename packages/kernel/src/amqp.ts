@@ -94,6 +94,7 @@ export class Broker {
   private readonly consumers: Consumer[] = [];
   private readonly inflight = new Set<Promise<void>>();
   private waiters: (() => void)[] = [];
+  private readonly connectedListeners: (() => void)[] = [];
   private wake?: () => void;
 
   constructor(
@@ -112,6 +113,11 @@ export class Broker {
   start(): this {
     this.ensureConnecting();
     return this;
+  }
+
+  /** Calls `listener` after every connection, the first and each reconnection (e.g. to resume publishing). */
+  onConnected(listener: () => void): void {
+    this.connectedListeners.push(listener);
   }
 
   get connected(): boolean {
@@ -243,6 +249,13 @@ export class Broker {
         const waiters = this.waiters;
         this.waiters = [];
         waiters.forEach((resolve) => resolve());
+        for (const listener of this.connectedListeners) {
+          try {
+            listener();
+          } catch (err) {
+            this.log.error('broker connected listener failed', { err });
+          }
+        }
         return;
       } catch (err) {
         if (this.model === model) this.model = undefined;

@@ -20,6 +20,8 @@ export const ERROR_CODES = [
   'RATE_LIMITED',
   'DEPENDENCY_UNAVAILABLE',
   'INTERNAL_SERVER_ERROR',
+  // The gateway's refusal of a query whose estimated cost is over GRAPHQL_MAX_COST (named as Apollo Router names it).
+  'COST_ESTIMATED_TOO_EXPENSIVE',
 ] as const;
 export type ErrorCode = (typeof ERROR_CODES)[number];
 

@@ -23,10 +23,31 @@ interface Keyed {
   createdAt: Date;
 }
 
-export function pageSize(first: number | null | undefined): number {
-  if (first === null || first === undefined) return DEFAULT_PAGE_SIZE;
-  if (!Number.isInteger(first) || first < 0 || first > MAX_PAGE_SIZE) {
-    throw new BadUserInputError(`first must be between 0 and ${MAX_PAGE_SIZE}.`, 'first');
+export interface PageBounds {
+  /** Items when `first` is absent or null. */
+  default: number;
+  /** The largest `first` accepted. */
+  max: number;
+}
+
+/**
+ * Every list field's `first` bounds, in one place: the resolvers enforce them and the gateway's
+ * cost estimate reads them. Keyed by schema coordinate (`Type.field`); any other field taking a
+ * `first` is a page of DEFAULT_PAGE_SIZE, at most MAX_PAGE_SIZE.
+ */
+const LIST_BOUNDS: Readonly<Record<string, PageBounds>> = {
+  'AdminDashboard.recentActivity': { default: 10, max: 50 },
+};
+const PAGE: PageBounds = { default: DEFAULT_PAGE_SIZE, max: MAX_PAGE_SIZE };
+
+export function listBounds(coordinate: string): PageBounds {
+  return LIST_BOUNDS[coordinate] ?? PAGE;
+}
+
+export function pageSize(first: number | null | undefined, bounds: PageBounds = PAGE): number {
+  if (first === null || first === undefined) return bounds.default;
+  if (!Number.isInteger(first) || first < 0 || first > bounds.max) {
+    throw new BadUserInputError(`first must be between 0 and ${bounds.max}.`, 'first');
   }
   return first;
 }

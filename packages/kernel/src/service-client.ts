@@ -14,7 +14,9 @@ import type { PlatformConfig, ServiceName } from './config';
 import { DependencyUnavailableError, DomainError, ERROR_CODES, type ErrorCode } from './errors';
 import { RecordAuditDocument } from './__generated__/operations';
 import { signServiceToken, type UserIdentity } from './identity';
+import { postText, type HttpAnswer } from './http-client';
 import type { Logger } from './logger';
+import { currentRequest } from './request-scope';
 
 export interface CallOptions {
   /** The end user the call acts for; omitted for the service acting on its own. */
@@ -71,16 +73,16 @@ async function send<T>(
 ): Promise<T> {
   const started = Date.now();
   const token = await signServiceToken({ caller, user: options.user }, config.serviceKeys);
-  let response: Response;
+  let response: HttpAnswer;
   let body: GraphQLResponse<T>;
   try {
-    response = await fetch(`${config.serviceUrls[service]}/graphql`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
-      body: JSON.stringify({ query, variables }),
-      signal: AbortSignal.timeout(options.timeoutMs ?? config.serviceTimeoutMs),
-    });
-    body = (await response.json()) as GraphQLResponse<T>;
+    response = await postText(
+      `${config.serviceUrls[service]}/graphql`,
+      { 'content-type': 'application/json', authorization: `Bearer ${token}`, ...requestIdHeader() },
+      JSON.stringify({ query, variables }),
+      options.timeoutMs ?? config.serviceTimeoutMs,
+    );
+    body = JSON.parse(response.text) as GraphQLResponse<T>;
   } catch (err) {
     log.warn('service call failed', { service, ms: Date.now() - started, err: (err as Error).message });
     throw new DependencyUnavailableError(service);
@@ -94,12 +96,18 @@ async function send<T>(
     log.warn('service call answered with an error', { service, status: response.status, error: first.message });
     throw new DependencyUnavailableError(service);
   }
-  if (!response.ok || !body.data) {
+  if (response.status < 200 || response.status >= 300 || !body.data) {
     log.warn('service call answered without data', { service, status: response.status });
     throw new DependencyUnavailableError(service);
   }
   log.debug('service call', { service, ms: Date.now() - started });
   return body.data;
+}
+
+/** The id of the request this call serves, so one client request has one id in every service's logs. */
+function requestIdHeader(): Record<string, string> {
+  const request = currentRequest();
+  return request ? { 'x-request-id': request.requestId } : {};
 }
 
 type EntityOf<TResult extends EntitiesResult> = NonNullable<TResult['_entities'][number]>;

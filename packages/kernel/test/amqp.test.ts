@@ -186,3 +186,16 @@ describe('consuming', () => {
     expect(received).toEqual(['before', 'after']);
   });
 });
+
+describe('reconnection listeners', () => {
+  it('calls onConnected after the first connection and after every reconnection', async () => {
+    const b = broker();
+    let calls = 0;
+    b.onConnected(() => (calls += 1));
+    await b.whenConnected();
+    await waitFor(() => calls === 1);
+    b.dropConnection();
+    await waitFor(() => calls === 2, 10_000);
+    expect(b.connected).toBe(true);
+  });
+});

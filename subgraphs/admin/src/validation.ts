@@ -1,9 +1,6 @@
-import { BadUserInputError, requireUuid } from '@wsb/kernel';
+import { BadUserInputError, listBounds, pageSize, requireUuid } from '@wsb/kernel';
 import type { RecordAuditInput } from './__generated__/resolvers-types';
 import { ACTION_MAX, TARGET_MAX } from './entities/admin-audit-entry.entity';
-
-export const RECENT_ACTIVITY_DEFAULT = 10;
-export const RECENT_ACTIVITY_MAX = 50;
 
 function bounded(value: string, field: string, max: number): string {
   const trimmed = value.trim();
@@ -21,9 +18,5 @@ export function validAudit(input: RecordAuditInput) {
 }
 
 export function recentActivityLimit(first: number | null | undefined): number {
-  const limit = first ?? RECENT_ACTIVITY_DEFAULT;
-  if (!Number.isInteger(limit) || limit < 0 || limit > RECENT_ACTIVITY_MAX) {
-    throw new BadUserInputError(`first must be between 0 and ${RECENT_ACTIVITY_MAX}.`, 'first');
-  }
-  return limit;
+  return pageSize(first, listBounds('AdminDashboard.recentActivity'));
 }

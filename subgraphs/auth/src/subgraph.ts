@@ -7,7 +7,7 @@ import { CredentialSchema } from './entities/credential.entity';
 import { LoginAttemptSchema } from './entities/login-attempt.entity';
 import { RefreshTokenSchema } from './entities/refresh-token.entity';
 import { migrations } from './migrations';
-import { prepareDummyHash } from './passwords';
+import { limitPasswordHashing, prepareDummyHash } from './passwords';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
 
@@ -23,6 +23,7 @@ export function createAuthSubgraph(): SubgraphDefinition<Loaders, AuthConfig> {
     migrations,
     config: readConfig,
     async onStart(app) {
+      limitPasswordHashing(app.config.passwordHashing);
       await prepareDummyHash();
       bootstrap.start(app);
     },

@@ -1,3 +1,4 @@
+import * as argon2 from 'argon2';
 import { verifyAccessToken } from '@wsb/kernel';
 import { initTestApp, type TestApp } from '@wsb/kernel/src/testing';
 import type { AuthConfig } from '../src/config';
@@ -115,6 +116,35 @@ describe('login', () => {
       { email: 'guess@example.com', succeeded: false },
       { email: 'nobody@example.com', succeeded: false },
     ]);
+  });
+});
+
+describe('password hashes', () => {
+  const current = /^\$argon2id\$v=19\$m=19456,t=2,p=1\$/; // OWASP: 19 MiB, 2 iterations, 1 lane
+
+  it('stores new passwords with the current parameters', async () => {
+    await register('params@example.com', 'params password');
+    const [{ password_hash }] = await sql('select password_hash from credential where email = ?', ['params@example.com']);
+    expect(password_hash).toMatch(current);
+  });
+
+  it('still verifies a hash made with the old parameters, and replaces it on a successful login only', async () => {
+    await register('legacy@example.com', 'legacy password');
+    // The library's defaults, which every hash had before: 64 MiB, 3 iterations, 4 lanes.
+    const legacy = await argon2.hash('legacy password', { type: argon2.argon2id });
+    expect(legacy).toMatch(/^\$argon2id\$v=19\$m=65536,t=3,p=4\$/);
+    await sql('update credential set password_hash = ? where email = ?', [legacy, 'legacy@example.com']);
+    const stored = async () => (await sql('select password_hash from credential where email = ?', ['legacy@example.com']))[0].password_hash;
+
+    expect((await login('legacy@example.com', 'wrong password')).errors?.[0].extensions?.code).toBe('UNAUTHENTICATED');
+    expect(await stored()).toBe(legacy);
+    const first = await login('legacy@example.com', 'legacy password');
+    expect(first.errors).toBeUndefined();
+    const rehashed = await stored();
+    expect(rehashed).toMatch(current);
+    expect(await argon2.verify(rehashed, 'legacy password')).toBe(true);
+    expect((await login('legacy@example.com', 'legacy password')).errors).toBeUndefined();
+    expect(await stored()).toBe(rehashed); // a current hash is left alone
   });
 });
 

@@ -8,6 +8,10 @@ export interface OutboxSettings {
   /** First retry delay; doubles with every failed attempt up to retryMaxMs. */
   retryBaseMs: number;
   retryMaxMs: number;
+  /** How long a claimed event is the claiming relay's to deliver; after that another relay may. */
+  claimMs: number;
+  /** Published events older than this are deleted (booking.created of a live booking is kept: cancellation reads it). */
+  retentionMs: number;
 }
 
 export interface BookingConfig extends SubgraphConfig {
@@ -29,6 +33,8 @@ export function readConfig(env: Env): BookingConfig {
       batchSize: r.int('OUTBOX_BATCH_SIZE', 20, { min: 1, max: 500 }),
       retryBaseMs: r.int('OUTBOX_RETRY_BASE_MS', 1000, { min: 1, max: 60_000 }),
       retryMaxMs: r.int('OUTBOX_RETRY_MAX_MS', 60_000, { min: 1, max: 3_600_000 }),
+      claimMs: r.int('OUTBOX_CLAIM_MS', 60_000, { min: 1000, max: 3_600_000 }),
+      retentionMs: r.int('OUTBOX_RETENTION_HOURS', 168, { min: 1, max: 24 * 365 }) * 3_600_000,
     },
     pendingTimeoutMs: r.int('BOOKING_PENDING_TIMEOUT_MS', 120_000, { min: 30_000, max: 3_600_000 }),
   };

@@ -17,6 +17,7 @@ import {
   BookedWorkspaceDocument,
   BookerDocument,
   CreatePaymentDocument,
+  PaymentOfBookingDocument,
   RefundPaymentDocument,
   type BookedWorkspaceQuery,
   type BookerQuery,
@@ -76,6 +77,14 @@ export async function createPayment(caller: Caller, bookingId: string, userId: s
     ),
   );
   return data._createPayment;
+}
+
+/** The booking's payment as the payment subgraph has it (null: none was ever created). */
+export async function paymentOf(caller: Caller, bookingId: string): Promise<PaymentRef | null> {
+  const [booking] = await call(caller, 'payment', () =>
+    fetchEntities(caller.services, 'payment', PaymentOfBookingDocument, 'Booking', [bookingId], { user: caller.user }),
+  );
+  return booking?.payment ?? null;
 }
 
 /** Refunds the booking's payment once (later calls return it unchanged); null when it has none. */

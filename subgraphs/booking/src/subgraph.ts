@@ -46,6 +46,8 @@ export function createBookingSubgraph(options: BookingSubgraphOptions = {}): Sub
       }
       app.log.info('outbox relay started', { mode: broker ? 'rabbitmq' : 'direct' });
       relay = new OutboxRelay(app.orm, publisher, log, app.config.outbox);
+      // Events that waited while the broker was away go out as soon as it is back, not at the next poll.
+      broker?.onConnected(() => relay?.kick());
       sweeper = new PendingSweeper(app.orm, app.config.pendingTimeoutMs, app.log.child({ component: 'pending-sweeper' }));
       relay.start();
       sweeper.start();

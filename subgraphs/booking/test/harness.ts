@@ -40,7 +40,16 @@ export function createWorld() {
     workspace: (v: Vars): unknown => ({
       _entities: v.representations.map((r: { id: string }) => entity('Workspace', world.workspaces.get(r.id))),
     }),
-    createPayment: (_v: Vars): unknown => ({ _createPayment: { id: randomUUID(), status: 'CAPTURED' } }),
+    /** The payment subgraph's rows, by booking id: what `_entities` on Booking.payment answers. */
+    payments: new Map<string, { id: string; status: string }>(),
+    createPayment: (v: Vars): unknown => {
+      const payment = { id: randomUUID(), status: 'CAPTURED' };
+      world.payments.set(v.input.bookingId, payment);
+      return { _createPayment: payment };
+    },
+    paymentOf: (v: Vars): unknown => ({
+      _entities: v.representations.map((r: { id: string }) => entity('Booking', { payment: world.payments.get(r.id) ?? null })),
+    }),
     refundPayment: (_v: Vars): unknown => ({ _refundPayment: { id: randomUUID(), status: 'REFUNDED' } }),
     notification: (_v: Vars): unknown => ({ _sendNotification: { id: randomUUID() } }),
     reporting: (_v: Vars): unknown => ({ _recordActivity: { id: randomUUID() } }),
@@ -50,14 +59,14 @@ export function createWorld() {
 export type World = ReturnType<typeof createWorld>;
 
 /** Fast outbox timings so retries happen within a test. */
-export const FAST_OUTBOX: BookingConfig['outbox'] = { pollIntervalMs: 50, batchSize: 20, retryBaseMs: 50, retryMaxMs: 400 };
+export const FAST_OUTBOX: BookingConfig['outbox'] = { pollIntervalMs: 50, batchSize: 20, retryBaseMs: 50, retryMaxMs: 400, claimMs: 5000, retentionMs: 7 * 24 * 3_600_000 };
 
 export async function startBookingApp(config: Partial<BookingConfig> = {}, env: Record<string, string> = {}) {
   const world = createWorld();
   const stubs = stubServices({
     user: (_q, v) => world.user(v),
     workspace: (_q, v) => world.workspace(v),
-    payment: (q, v) => (q.includes('_createPayment') ? world.createPayment(v) : world.refundPayment(v)),
+    payment: (q, v) => (q.includes('_createPayment') ? world.createPayment(v) : q.includes('_entities') ? world.paymentOf(v) : world.refundPayment(v)),
     notification: (_q, v) => world.notification(v),
     reporting: (_q, v) => world.reporting(v),
   });

@@ -226,3 +226,79 @@ describe('recovery and several relays (the app relay stopped)', () => {
     expect(new Set(delivered).size).toBe(40);
   });
 });
+
+describe('outbox housekeeping', () => {
+  const settings = { ...FAST_OUTBOX, claimMs: 60_000 };
+  async function due(type = 'test.event', payload: Record<string, unknown> = {}) {
+    const em = h.app.orm.em.fork();
+    const event = em.create(OutboxEvent, { type, payload });
+    await em.flush();
+    return event.id;
+  }
+
+  it('holds no transaction and no row lock while it delivers', async () => {
+    await h.sql('update outbox_event set published_at = now() where published_at is null');
+    const id = await due();
+    const seen: { locked: boolean; idleInTransaction: number }[] = [];
+    const probe: EventPublisher = {
+      async publish(event) {
+        if (event.id !== id) return;
+        // From another connection, while the event is being delivered.
+        let locked = false;
+        try {
+          await h.sql('select id from outbox_event where id = ? for update nowait', [id]);
+        } catch {
+          locked = true;
+        }
+        const [{ n }] = await h.sql(`select count(*)::int as n from pg_stat_activity where datname = current_database() and state like 'idle in transaction%'`);
+        seen.push({ locked, idleInTransaction: n });
+      },
+    };
+    await new OutboxRelay(h.app.orm, probe, log, settings).deliverBatch();
+    expect(seen).toEqual([{ locked: false, idleInTransaction: 0 }]);
+    expect((await h.sql('select published_at, claimed_until from outbox_event where id = ?', [id]))[0]).toMatchObject({ claimed_until: null });
+    expect((await h.sql('select published_at from outbox_event where id = ?', [id]))[0].published_at).not.toBeNull();
+  });
+
+  it('leaves an event claimed by another relay alone until its lease runs out, then delivers it', async () => {
+    await h.sql('update outbox_event set published_at = now() where published_at is null');
+    const id = await due();
+    await h.sql(`update outbox_event set claimed_until = now() + interval '1 minute' where id = ?`, [id]);
+    const delivered: string[] = [];
+    const relay = new OutboxRelay(h.app.orm, { publish: async (e) => void delivered.push(e.id) }, log, settings);
+    expect(await relay.deliverBatch()).toBe(0);
+    // The claiming relay died: its lease ran out.
+    await h.sql(`update outbox_event set claimed_until = now() - interval '1 second' where id = ?`, [id]);
+    expect(await relay.deliverBatch()).toBe(1);
+    expect(delivered).toEqual([id]);
+  });
+
+  it('prunes published events past the retention, keeping what cancellation still needs and everything undelivered', async () => {
+    await h.sql('update outbox_event set published_at = now() where published_at is null');
+    const confirmed = (await book(400)).data.createBooking.id;
+    const cancelled = (await book(402)).data.createBooking.id;
+    expect((await h.app.run('mutation ($id: ID!) { cancelBooking(id: $id) { status } }', { id: cancelled }, alice)).data.cancelBooking.status).toBe('CANCELLED');
+    const oldPublished = await due();
+    const oldUndelivered = await due();
+    const recentPublished = await due();
+    const old = new Date(Date.now() - 8 * 24 * 3_600_000);
+    // Delivered a week ago (the relay of this app may be stopped by an earlier test: set directly).
+    await h.sql(`update outbox_event set published_at = ?, created_at = ? where payload ->> 'bookingId' in (?, ?) or id in (?)`, [old, old, confirmed, cancelled, oldPublished]);
+    await h.sql(`update outbox_event set created_at = ?, next_attempt_at = now() + interval '1 hour' where id = ?`, [old, oldUndelivered]);
+    await h.sql(`update outbox_event set published_at = now() where id = ?`, [recentPublished]);
+
+    const relay = new OutboxRelay(h.app.orm, { publish: async () => undefined }, log, settings);
+    expect(await relay.prune()).toBeGreaterThanOrEqual(3);
+    const left = async (where: string, params: unknown[]) => (await h.sql(`select type from outbox_event where ${where} order by type`, params)).map((r: any) => r.type);
+    // The live booking's booking.created stays (cancelling it reads its parties); the cancelled one's events go.
+    expect(await left(`payload ->> 'bookingId' = ?`, [confirmed])).toEqual(['booking.created']);
+    expect(await left(`payload ->> 'bookingId' = ?`, [cancelled])).toEqual([]);
+    expect(await left('id in (?)', [[oldPublished]])).toEqual([]);
+    expect(await left('id in (?)', [[oldUndelivered, recentPublished]])).toEqual(['test.event', 'test.event']);
+    // And the live booking can still be cancelled with its parties.
+    const cancel = await h.app.run('mutation ($id: ID!) { cancelBooking(id: $id) { status } }', { id: confirmed }, alice);
+    expect(cancel.data.cancelBooking.status).toBe('CANCELLED');
+    const [event] = await h.sql(`select payload from outbox_event where type = 'booking.cancelled' and payload ->> 'bookingId' = ?`, [confirmed]);
+    expect(event.payload.userEmail).toBe('alice@example.com');
+  });
+});

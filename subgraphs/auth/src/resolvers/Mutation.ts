@@ -3,7 +3,7 @@ import { BadUserInputError, DependencyUnavailableError, UnauthenticatedError } f
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 import { Credential } from '../entities/credential.entity';
 import { LoginAttempt } from '../entities/login-attempt.entity';
-import { hashPassword, verifyPassword } from '../passwords';
+import { hashPassword, upgradedHash, verifyPassword } from '../passwords';
 import { createUserProfile, findProfile, type Profile } from '../profiles';
 import { claimRefreshToken, findRefreshToken, isUsable, issueTokens, revokeFamily } from '../tokens';
 import { EMAIL_MAX, normalizeEmail, validEmail, validName, validPassword } from '../validation';
@@ -41,6 +41,9 @@ export const Mutation: MutationResolvers = {
     const email = normalizeEmail(input.email);
     const credential = await ctx.em.findOne(Credential, { email });
     const succeeded = await verifyPassword(credential?.passwordHash, input.password);
+    // A hash from before the current parameters is replaced while the password is at hand.
+    const upgraded = credential && succeeded ? await upgradedHash(credential.passwordHash, input.password) : undefined;
+    if (credential && upgraded) credential.passwordHash = upgraded;
     ctx.em.create(LoginAttempt, { email: email.slice(0, EMAIL_MAX), succeeded });
     await ctx.em.flush();
     if (!credential || !succeeded) throw loginRefused();

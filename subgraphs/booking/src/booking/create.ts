@@ -8,10 +8,10 @@ import { BadUserInputError, DependencyUnavailableError, NotFoundError, Unauthent
 import { DeadlockException, type EntityManager } from '@mikro-orm/postgresql';
 import type { CreateBookingInput } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
-import { createPayment, loadUserAndWorkspace, type Money, type UserProfile, type WorkspaceInfo } from '../dependencies';
+import { createPayment, loadUserAndWorkspace, paymentOf, type Money, type UserProfile, type WorkspaceInfo } from '../dependencies';
 import { Booking } from '../entities/booking.entity';
-import { BOOKING_CREATED, bookingPayload, enqueue } from '../outbox/events';
-import { findByKey, replay, requestHash } from './idempotency';
+import { BOOKING_CREATED, BOOKING_PAYMENT_FAILED, bookingPayload, enqueue } from '../outbox/events';
+import { findByKey, requestHash, settleRetry, StillInProgressError } from './idempotency';
 import { priceFor } from './price';
 import { lockWorkspaceSlots } from './slot-lock';
 import { paymentOutcomeUnknown, releasePending } from './recovery';
@@ -29,10 +29,20 @@ export async function createBooking(ctx: Context, input: CreateBookingInput): Pr
   const hash = requestHash(request);
 
   // A retry is answered with what its key made, before any rule that time may have changed
-  // (a start that was in the future when the key was first used).
+  // (a start that was in the future when the key was first used), unless that attempt ended
+  // without a booking: then it runs again, taking the key over from the cancelled attempt.
+  let retired: Booking | undefined;
   if (request.idempotencyKey) {
     const existing = await findByKey(ctx.em, userId, request.idempotencyKey);
-    if (existing) return replay(ctx.em, existing, hash);
+    if (existing) {
+      const decision = await settleRetry(ctx.em, existing, hash);
+      if (decision.kind === 'answer') return decision.booking;
+      if (decision.kind === 'reconcile') {
+        const kept = await keepCapturedPayment(ctx, decision.booking, request);
+        if (kept) return kept;
+      }
+      retired = decision.booking;
+    }
   }
 
   checkBookingWindow(request, new Date());
@@ -42,18 +52,69 @@ export async function createBooking(ctx: Context, input: CreateBookingInput): Pr
 
   let booking: Booking;
   try {
-    booking = await holdSlot(ctx.em, userId, request, hash, price);
+    booking = await holdSlot(ctx.em, userId, request, hash, price, retired);
   } catch (err) {
     // Concurrent requests with one key all pass the look-up above; the losers hit the unique key
-    // (or the overlap constraint, whichever PostgreSQL checks first) and answer with the winner's.
+    // (or the overlap constraint, whichever PostgreSQL checks first, or found the key taken over
+    // by another retry) and answer with the winner's booking.
     const winner = request.idempotencyKey ? await findByKey(ctx.em, userId, request.idempotencyKey) : null;
-    if (winner) return replay(ctx.em, winner, hash);
+    if (winner && winner.id !== retired?.id) {
+      const decision = await settleRetry(ctx.em, winner, hash);
+      if (decision.kind === 'answer') return decision.booking;
+      throw new StillInProgressError();
+    }
     // The driver's own error, unwrapped: the kernel maps SQLSTATE 23P01 to BOOKING_CONFLICT.
     throw err;
   }
 
   await pay(ctx, booking);
   await confirm(ctx, booking, user, workspace);
+  ctx.loaders.outbox.kick();
+  return booking;
+}
+
+/**
+ * The first attempt's payment timed out, so whether money was taken was unknown, and a refund was
+ * scheduled for later. Payment is idempotent per booking, so it is asked, not charged again:
+ * - captured, and the refund has not gone out: that booking is confirmed after all, with its one
+ *   charge, if the slot is still free (else BOOKING_CONFLICT, and the refund goes ahead);
+ * - still being charged: a retryable error;
+ * - anything else (nothing taken, failed, already refunded): undefined, and the booking runs
+ *   again as a new attempt (any late capture of the old one is refunded by the scheduled refund).
+ */
+async function keepCapturedPayment(ctx: Context, booking: Booking, request: BookingRequest): Promise<Booking | undefined> {
+  const payment = await paymentOf(ctx, booking.id);
+  if (payment?.status === 'PENDING') throw new StillInProgressError();
+  if (payment?.status !== 'CAPTURED') return undefined;
+  const { user, workspace } = await loadParties(ctx, booking.userId, request);
+  const now = new Date();
+  const parties = { userEmail: user.email, userName: user.name, workspaceName: workspace.name, workspaceTimezone: workspace.timezone };
+  const kept = await ctx.em.fork().transactional(async (tx) => {
+    await lockWorkspaceSlots(tx, booking.workspaceId);
+    // Only a refund no relay has claimed is withdrawn: one being sent now may already be with
+    // payment, so the booking runs again instead and that refund completes.
+    const [{ count }] = await tx.execute<{ count: string }[]>(
+      `with cancelled as (
+         delete from outbox_event
+         where type = ? and payload ->> 'bookingId' = ? and published_at is null and (claimed_until is null or claimed_until < ?)
+         returning 1)
+       select count(*) as count from cancelled`,
+      [BOOKING_PAYMENT_FAILED, booking.id, now],
+    );
+    if (Number(count) === 0) return false;
+    // Back into the overlap index: 23P01 (BOOKING_CONFLICT) when the slot was taken meanwhile,
+    // and the rollback puts the refund back.
+    const revived = await tx.nativeUpdate(
+      Booking,
+      { id: booking.id, status: 'CANCELLED', cancellationReason: 'PAYMENT_TIMEOUT' },
+      { status: 'CONFIRMED', cancellationReason: null, cancelledAt: null, updatedAt: now },
+    );
+    if (!revived) throw new StillInProgressError();
+    Object.assign(booking, { status: 'CONFIRMED', cancellationReason: null, cancelledAt: null, updatedAt: now });
+    enqueue(tx, BOOKING_CREATED, bookingPayload(booking, parties, now));
+    return true;
+  });
+  if (!kept) return undefined;
   ctx.loaders.outbox.kick();
   return booking;
 }
@@ -77,10 +138,17 @@ async function loadParties(ctx: Context, userId: string, request: BookingRequest
  * the slot is visibly held. Behind the workspace's slot lock a conflict is a plain 23P01; a
  * deadlock (40P01) can still come from the idempotency key's unique index, and is retried.
  */
-async function holdSlot(em: EntityManager, userId: string, request: BookingRequest, hash: string, price: Money): Promise<Booking> {
+async function holdSlot(
+  em: EntityManager,
+  userId: string,
+  request: BookingRequest,
+  hash: string,
+  price: Money,
+  retired?: Booking,
+): Promise<Booking> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await insertPending(em, userId, request, hash, price);
+      return await insertPending(em, userId, request, hash, price, retired);
     } catch (err) {
       if (!(err instanceof DeadlockException) || attempt >= MAX_HOLD_ATTEMPTS) throw err;
       // Jittered, so the deadlocked requests do not collide again in lockstep.
@@ -89,9 +157,22 @@ async function holdSlot(em: EntityManager, userId: string, request: BookingReque
   }
 }
 
-async function insertPending(em: EntityManager, userId: string, request: BookingRequest, hash: string, price: Money): Promise<Booking> {
+async function insertPending(
+  em: EntityManager,
+  userId: string,
+  request: BookingRequest,
+  hash: string,
+  price: Money,
+  retired?: Booking,
+): Promise<Booking> {
   return em.fork().transactional(async (tx) => {
     await lockWorkspaceSlots(tx, request.workspaceId);
+    if (retired) {
+      // The new attempt takes the key over from the cancelled one, in the same transaction as
+      // its insert: of two concurrent retries only one finds the key still there.
+      const moved = await tx.nativeUpdate(Booking, { id: retired.id, idempotencyKey: request.idempotencyKey }, { idempotencyKey: null });
+      if (!moved) throw new StillInProgressError();
+    }
     // Flushed (and checked by the constraints) when the transaction commits.
     return tx.create(Booking, {
       userId,
@@ -115,8 +196,12 @@ async function pay(ctx: Context, booking: Booking): Promise<void> {
   } catch (err) {
     try {
       const now = new Date();
-      if (await releasePending(ctx.em, booking, 'PAYMENT_FAILED', { refund: paymentOutcomeUnknown(err), now })) {
-        Object.assign(booking, { status: 'CANCELLED', cancellationReason: 'PAYMENT_FAILED', cancelledAt: now, updatedAt: now });
+      // Nothing was charged (PAYMENT_FAILED): a retry books again. Unknown (PAYMENT_TIMEOUT): a
+      // refund is scheduled, and a retry first asks payment what happened.
+      const unknown = paymentOutcomeUnknown(err);
+      const reason = unknown ? 'PAYMENT_TIMEOUT' : 'PAYMENT_FAILED';
+      if (await releasePending(ctx.em, booking, reason, { refund: unknown, now })) {
+        Object.assign(booking, { status: 'CANCELLED', cancellationReason: reason, cancelledAt: now, updatedAt: now });
       }
     } catch (releaseErr) {
       ctx.log.error('booking not released after a failed payment; the pending sweeper will', { bookingId: booking.id, err: releaseErr });

@@ -5,7 +5,7 @@
  * that reuses a key.
  */
 import { createHash } from 'node:crypto';
-import { BadUserInputError } from '@wsb/kernel';
+import { BadUserInputError, DependencyUnavailableError } from '@wsb/kernel';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { Booking } from '../entities/booking.entity';
 import type { BookingRequest } from './validation';
@@ -29,11 +29,26 @@ export async function findByKey(em: EntityManager, userId: string, key: string):
   return em.fork().findOne(Booking, { userId, idempotencyKey: key });
 }
 
+/** The first attempt is still running after the wait: the client should retry shortly. */
+export class StillInProgressError extends DependencyUnavailableError {
+  constructor() {
+    super('booking', 'The first request with this idempotencyKey is still being processed; please retry shortly.');
+  }
+}
+
 /**
- * Answers a retry with the booking its key made. While the first request is still paying
- * (PENDING), waits briefly for the outcome; after that the booking is returned as it is.
+ * What a retry with a known key should do, once the first attempt has settled:
+ * - `answer`: return that booking (CONFIRMED, or cancelled by its owner or an admin);
+ * - `rebook`: its payment failed and nothing was charged, so the booking runs again;
+ * - `reconcile`: the payment's outcome was unknown (a timeout): ask payment before anything else.
  */
-export async function replay(em: EntityManager, existing: Booking, hash: string): Promise<Booking> {
+export type RetryDecision = { kind: 'answer' | 'rebook' | 'reconcile'; booking: Booking };
+
+/**
+ * Checks that the retry is the same booking, waits briefly while the first attempt is still
+ * paying (PENDING), and says what to do. Still PENDING after the wait is a retryable error.
+ */
+export async function settleRetry(em: EntityManager, existing: Booking, hash: string): Promise<RetryDecision> {
   if (existing.requestHash !== hash) {
     throw new BadUserInputError('idempotencyKey was already used for a different booking.', 'idempotencyKey');
   }
@@ -44,5 +59,8 @@ export async function replay(em: EntityManager, existing: Booking, hash: string)
     // A fresh fork each time: the identity map would otherwise answer with the stale row.
     booking = (await em.fork().findOne(Booking, existing.id)) ?? booking;
   }
-  return booking;
+  if (booking.status === 'PENDING') throw new StillInProgressError();
+  if (booking.status === 'CANCELLED' && booking.cancellationReason === 'PAYMENT_FAILED') return { kind: 'rebook', booking };
+  if (booking.status === 'CANCELLED' && booking.cancellationReason === 'PAYMENT_TIMEOUT') return { kind: 'reconcile', booking };
+  return { kind: 'answer', booking };
 }

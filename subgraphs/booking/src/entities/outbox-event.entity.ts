@@ -18,6 +18,8 @@ export class OutboxEvent {
   /** Not delivered before this time (backoff after a failure). */
   nextAttemptAt: Date = new Date();
   lastError?: string | null;
+  /** A relay is delivering it until then; after that, another may take it over. */
+  claimedUntil?: Date | null;
 }
 
 export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
@@ -32,5 +34,6 @@ export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
     attempts: { type: 'integer' },
     nextAttemptAt: { type: 'datetime', length: 3 },
     lastError: { type: 'text', nullable: true },
+    claimedUntil: { type: 'datetime', length: 3, nullable: true },
   },
 });

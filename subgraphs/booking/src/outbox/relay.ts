@@ -1,17 +1,19 @@
 /**
- * Delivers outbox events at least once. Each round claims due rows with
- * `select ... for update skip locked limit N` inside a transaction, so several instances of this
- * subgraph share the work without delivering one row twice at the same time; hands each to the
- * EventPublisher; and in the same transaction marks it published, or records the failure and
- * schedules a retry with exponential backoff. A crash mid-round rolls back and the rows stay due.
+ * Delivers outbox events at least once. Each round claims due rows in one statement
+ * (`update … set claimed_until = <lease> where id in (select … for update skip locked limit N)`),
+ * so several instances of this subgraph share the work without delivering one row twice at the
+ * same time, and no transaction stays open while the EventPublisher delivers them. Delivered rows
+ * are then marked published; a failure is recorded with a retry after exponential backoff. A
+ * crash mid-round leaves the leases to run out (OUTBOX_CLAIM_MS) and the rows are delivered again.
+ * Published rows are deleted after OUTBOX_RETENTION_HOURS (see prune()).
  *
  * It runs when kicked (right after a commit that wrote an event) and on a timer (events whose
  * retry came due, events another instance wrote, events left by a crash).
  */
-import { LockMode, type MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '@wsb/kernel';
+import type { MikroORM } from '@mikro-orm/postgresql';
+import { BOOKING_CREATED } from '@wsb/booking-events';
+import { outsideRequest, type Logger } from '@wsb/kernel';
 import type { OutboxSettings } from '../config';
-import { OutboxEvent } from '../entities/outbox-event.entity';
 import type { EventPublisher } from './publisher';
 
 export interface OutboxSignal {
@@ -26,8 +28,12 @@ export function retryDelayMs(attempts: number, settings: Pick<OutboxSettings, 'r
   return Math.round(exponential * (1 - Math.random() * 0.1));
 }
 
+/** How often published events past their retention are deleted. */
+const PRUNE_EVERY_MS = 15 * 60_000;
+
 export class OutboxRelay implements OutboxSignal {
   private timer?: NodeJS.Timeout;
+  private pruneTimer?: NodeJS.Timeout;
   private running?: Promise<void>;
   private kickedWhileRunning = false;
   private stopped = true;
@@ -45,6 +51,8 @@ export class OutboxRelay implements OutboxSignal {
     this.timer = setInterval(() => this.kick(), this.settings.pollIntervalMs);
     // The HTTP server keeps the process alive; the relay alone should not.
     this.timer.unref();
+    this.pruneTimer = setInterval(() => void this.prune().catch((err) => this.log.error('outbox pruning failed', { err })), PRUNE_EVERY_MS);
+    this.pruneTimer.unref();
     this.kick();
   }
 
@@ -52,6 +60,7 @@ export class OutboxRelay implements OutboxSignal {
   async stop(): Promise<void> {
     this.stopped = true;
     clearInterval(this.timer);
+    clearInterval(this.pruneTimer);
     await this.running;
   }
 
@@ -62,7 +71,8 @@ export class OutboxRelay implements OutboxSignal {
       this.kickedWhileRunning = true;
       return;
     }
-    this.running = this.drain().finally(() => {
+    // The relay's work is its own, not the request's whose commit kicked it.
+    this.running = outsideRequest(() => this.drain()).finally(() => {
       this.running = undefined;
       if (this.kickedWhileRunning) {
         this.kickedWhileRunning = false;
@@ -81,33 +91,86 @@ export class OutboxRelay implements OutboxSignal {
     }
   }
 
-  /** One round in one transaction; returns how many events it claimed. */
+  /**
+   * One round; returns how many events it claimed. The claim is one statement (its own short
+   * transaction): due, unclaimed events get a lease, and no transaction or row lock is held while
+   * they are delivered over the network. Delivered events are marked published in one statement;
+   * a failed one gets its backoff. A relay that dies mid-round leaves its leases to run out, and
+   * the events go out again (consumers are idempotent).
+   */
   async deliverBatch(): Promise<number> {
-    return this.orm.em.fork().transactional(async (em) => {
-      const due = await em.find(
-        OutboxEvent,
-        { publishedAt: null, nextAttemptAt: { $lte: new Date() } },
-        { orderBy: { nextAttemptAt: 'asc', createdAt: 'asc' }, limit: this.settings.batchSize, lockMode: LockMode.PESSIMISTIC_PARTIAL_WRITE },
-      );
-      // One by one, oldest first; consumers are idempotent, so a retried event may arrive late.
-      for (const event of due) {
-        try {
-          await this.publisher.publish(event);
-          event.publishedAt = new Date();
-        } catch (err) {
-          event.attempts += 1;
-          event.lastError = ((err as Error)?.message ?? String(err)).slice(0, 2000);
-          event.nextAttemptAt = new Date(Date.now() + retryDelayMs(event.attempts, this.settings));
-          this.log.warn('outbox event not delivered; will retry', {
-            eventId: event.id,
-            type: event.type,
-            attempts: event.attempts,
-            retryAt: event.nextAttemptAt.toISOString(),
-            err: event.lastError,
-          });
-        }
+    const connection = this.orm.em.getConnection();
+    const now = new Date();
+    const claimed = await connection.execute<ClaimedRow[]>(
+      `update outbox_event set claimed_until = ?
+       where id in (
+         select id from outbox_event
+         where published_at is null and next_attempt_at <= ? and (claimed_until is null or claimed_until < ?)
+         order by next_attempt_at, created_at
+         limit ? for update skip locked)
+       returning id, type, payload, attempts, next_attempt_at, created_at`,
+      [new Date(now.getTime() + this.settings.claimMs), now, now, this.settings.batchSize],
+    );
+    // Oldest first (RETURNING keeps no order); consumers are idempotent, so a retried event may arrive late.
+    claimed.sort((a, b) => +new Date(a.next_attempt_at) - +new Date(b.next_attempt_at) || +new Date(a.created_at) - +new Date(b.created_at));
+    const delivered: string[] = [];
+    for (const event of claimed) {
+      try {
+        await this.publisher.publish(event);
+        delivered.push(event.id);
+      } catch (err) {
+        const attempts = event.attempts + 1;
+        const lastError = ((err as Error)?.message ?? String(err)).slice(0, 2000);
+        const retryAt = new Date(Date.now() + retryDelayMs(attempts, this.settings));
+        await connection.execute(
+          'update outbox_event set attempts = ?, last_error = ?, next_attempt_at = ?, claimed_until = null where id = ?',
+          [attempts, lastError, retryAt, event.id],
+        );
+        this.log.warn('outbox event not delivered; will retry', { eventId: event.id, type: event.type, attempts, retryAt: retryAt.toISOString(), err: lastError });
       }
-      return due.length;
-    });
+    }
+    if (delivered.length) {
+      await connection.execute('update outbox_event set published_at = ?, claimed_until = null where id in (?)', [new Date(), delivered]);
+    }
+    return claimed.length;
   }
+
+  /**
+   * Deletes published events older than the retention, in batches, except booking.created of a
+   * booking that is not cancelled: cancelling it later reads who it was for from that event.
+   * Returns how many were deleted.
+   */
+  async prune(now = new Date()): Promise<number> {
+    const connection = this.orm.em.getConnection();
+    const before = new Date(now.getTime() - this.settings.retentionMs);
+    let total = 0;
+    for (;;) {
+      const rows = await connection.execute<{ id: string }[]>(
+        `delete from outbox_event where id in (
+           select e.id from outbox_event e
+           where e.published_at is not null and e.published_at < ?
+             and not (e.type = ? and exists (
+               select 1 from booking b where b.id::text = e.payload ->> 'bookingId' and b.status <> 'CANCELLED'))
+           limit ?)
+         returning id`,
+        [before, BOOKING_CREATED, PRUNE_BATCH],
+      );
+      total += rows.length;
+      if (rows.length < PRUNE_BATCH) break;
+    }
+    if (total) this.log.info('outbox pruned', { deleted: total, publishedBefore: before.toISOString() });
+    return total;
+  }
+}
+
+/** Rows deleted per pruning statement, so no delete holds locks for long. */
+const PRUNE_BATCH = 1000;
+
+interface ClaimedRow {
+  id: string;
+  type: string;
+  payload: Record<string, unknown>;
+  attempts: number;
+  next_attempt_at: Date;
+  created_at: Date;
 }

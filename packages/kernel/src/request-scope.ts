@@ -1,0 +1,34 @@
+/**
+ * What one request has done so far, wherever in the process the work happens: its id (from the
+ * gateway's `x-request-id`, so one client request has one id in every service's logs) and how
+ * many SQL statements it sent. Node's AsyncLocalStorage carries it through every await.
+ */
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { randomUUID } from 'node:crypto';
+
+export interface RequestScope {
+  requestId: string;
+  /** SQL statements sent while serving this request. */
+  sql: number;
+}
+
+const scopes = new AsyncLocalStorage<RequestScope>();
+
+/** Request ids are echoed into logs and headers: a short token of safe characters, or a new UUID. */
+export function requestIdFrom(header: string | string[] | undefined): string {
+  const value = Array.isArray(header) ? header[0] : header;
+  return value && /^[A-Za-z0-9._:-]{1,100}$/.test(value) ? value : randomUUID();
+}
+
+export function runInRequestScope<T>(scope: RequestScope, fn: () => T): T {
+  return scopes.run(scope, fn);
+}
+
+export function currentRequest(): RequestScope | undefined {
+  return scopes.getStore();
+}
+
+/** Work a request starts but does not wait for (the outbox relay, say) is not counted as the request's. */
+export function outsideRequest<T>(fn: () => T): T {
+  return scopes.exit(fn);
+}

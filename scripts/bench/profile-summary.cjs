@@ -1,0 +1,82 @@
+/**
+ * Summarises a V8 CPU profile (node --cpu-prof, or WSB_PROFILE=<dir> with ./dev.sh and npm run bench):
+ *   node scripts/bench/profile-summary.cjs <file.cpuprofile> [windowSeconds] [skipEndSeconds] [top]
+ * prints busy time by package, the top functions by self time and by inclusive time, for the
+ * window of `windowSeconds` ending `skipEndSeconds` before the profile ends (0 = whole profile).
+ * ANALYZE_CALLERS=<regex> [DEPTH=n] also prints the call stacks leading to matching functions.
+ *
+ * The profiler samples wall time: on a loaded machine a process descheduled inside a syscall
+ * (writev, say) is charged for the wait, so read I/O frames with care.
+ */
+const fs = require('node:fs');
+
+const [file, windowArg = '0', skipArg = '0', topArg = '40'] = process.argv.slice(2);
+if (!file) {
+  console.error('usage: node scripts/bench/profile-summary.cjs <file.cpuprofile> [windowSeconds] [skipEndSeconds] [top]');
+  process.exit(2);
+}
+const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+const top = Number(topArg);
+const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
+const parentOf = new Map();
+for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
+
+const windowEnd = profile.endTime - Number(skipArg) * 1e6;
+const windowStart = Number(windowArg) > 0 ? windowEnd - Number(windowArg) * 1e6 : -Infinity;
+
+const name = (n) => {
+  const { functionName, url, lineNumber } = n.callFrame;
+  return `${functionName || '(anonymous)'} ${url.replace(/^file:\/\//, '').split('/').slice(-2).join('/')}:${lineNumber}`;
+};
+const packageOf = (n) => {
+  const { url, functionName } = n.callFrame;
+  const match = url.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
+  if (match) return match[1];
+  if (!url) return functionName;
+  if (url.startsWith('node:')) return 'node (internal)';
+  return `own: ${url.split('/').slice(-3).join('/')}`;
+};
+const add = (map, key, value) => map.set(key, (map.get(key) ?? 0) + value);
+
+const self = new Map();
+const inclusive = new Map();
+const packages = new Map();
+const callers = new Map();
+const callersPattern = process.env.ANALYZE_CALLERS ? new RegExp(process.env.ANALYZE_CALLERS) : undefined;
+let busy = 0;
+let idle = 0;
+let time = profile.startTime;
+profile.samples.forEach((id, i) => {
+  const delta = profile.timeDeltas[i];
+  time += delta;
+  if (time < windowStart || time > windowEnd) return;
+  const node = nodes.get(id);
+  if (node.callFrame.functionName === '(idle)') return void (idle += delta);
+  busy += delta;
+  add(self, name(node), delta);
+  add(packages, packageOf(node), delta);
+  const seen = new Set();
+  for (let at = node.id; at !== undefined; at = parentOf.get(at)) {
+    const key = name(nodes.get(at));
+    if (!seen.has(key)) add(inclusive, key, delta);
+    seen.add(key);
+  }
+  if (callersPattern?.test(name(node))) {
+    const frames = [];
+    for (let at = parentOf.get(node.id); at !== undefined && frames.length < Number(process.env.DEPTH ?? 6); at = parentOf.get(at)) frames.push(name(nodes.get(at)));
+    add(callers, frames.join(' < '), delta);
+  }
+});
+
+const table = (map, limit = top) =>
+  [...map]
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, limit)
+    .map(([key, us]) => `${(us / 1000).toFixed(0).padStart(7)} ms ${((100 * us) / busy).toFixed(1).padStart(5)}%  ${key}`)
+    .join('\n');
+
+console.log(`busy ${(busy / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0)} ms`);
+console.log(`--- by package\n${table(packages)}`);
+console.log(`--- self time\n${table(self)}`);
+console.log(`--- inclusive time\n${table(inclusive)}`);
+if (callersPattern) console.log(`--- callers of ${callersPattern}\n${table(callers, 8)}`);

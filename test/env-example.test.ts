@@ -1,0 +1,57 @@
+/**
+ * `.env.example` lists every setting any process reads. The settings are found by running each
+ * process's own config reader (the gateway's and each subgraph's) over an environment that records
+ * every name asked for, so a new setting fails this test until it is documented.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { readSubgraphConfig, type SubgraphDefinition } from '@wsb/kernel';
+import { readGatewayConfig } from '../gateway/src/config';
+import { ROOT } from './support/platform';
+
+const SUBGRAPHS = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const;
+
+function recordingEnv(read: Set<string>, values: Record<string, string> = {}): NodeJS.ProcessEnv {
+  return new Proxy({} as NodeJS.ProcessEnv, {
+    get: (_target, name) => {
+      if (typeof name === 'string') read.add(name);
+      return typeof name === 'string' ? values[name] : undefined;
+    },
+    has: (_target, name) => typeof name === 'string' && name in values,
+  });
+}
+
+function settingsRead(): string[] {
+  const read = new Set<string>();
+  // Development and production take different defaults (and production requires secrets): both.
+  for (const nodeEnv of ['development', 'production']) {
+    const values = { NODE_ENV: nodeEnv, AMQP_URL: 'amqp://localhost', SMTP_URL: 'smtp://localhost' };
+    const attempt = (readConfig: () => unknown) => {
+      try {
+        readConfig();
+      } catch {
+        // Production refuses missing secrets after reading every name: the names are what counts.
+      }
+    };
+    attempt(() => readGatewayConfig(recordingEnv(read, values)));
+    for (const name of SUBGRAPHS) {
+      const module = require(join(ROOT, 'subgraphs', name, 'src', 'subgraph.ts'));
+      const definition = Object.values(module).find((v): v is SubgraphDefinition<any, any> => typeof v === 'object' && v !== null && (v as any).name === name);
+      if (!definition) throw new Error(`no subgraph definition exported by subgraphs/${name}/src/subgraph.ts`);
+      attempt(() => (definition.config ?? ((env) => readSubgraphConfig(name, env)))(recordingEnv(read, values)));
+    }
+  }
+  return [...read].filter((name) => /^[A-Z][A-Z0-9_]*$/.test(name)).sort();
+}
+
+it('lists every setting the processes read, with a default or an example', () => {
+  const documented = new Set(
+    readFileSync(join(ROOT, '.env.example'), 'utf8')
+      .split('\n')
+      .map((line) => /^#?\s*([A-Z][A-Z0-9_]*)=/.exec(line)?.[1])
+      .filter(Boolean),
+  );
+  const read = settingsRead();
+  expect(read.length).toBeGreaterThan(40);
+  expect(read.filter((name) => !documented.has(name))).toEqual([]);
+});
