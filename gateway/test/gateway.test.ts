@@ -211,18 +211,6 @@ describe('query limits at the gateway', () => {
   });
 });
 
-describe('Apollo Sandbox', () => {
-  it('opens with schema/operations/sandbox.graphql, and is off when GRAPHQL_SANDBOX is false', async () => {
-    const html = async (gw: Gateway) => (await fetch(`${gw.url}/`, { headers: { accept: 'text/html' } })).text();
-    const page = await html(await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000' }));
-    const document = readFileSync(resolve(__dirname, '../../schema/operations/sandbox.graphql'), 'utf8');
-    const embedded = /embeddedSandboxConfig = (\{.*\});\s*$/m.exec(page);
-    expect(JSON.parse(embedded![1]).initialState.document).toBe(document);
-    const off = await html(await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', GRAPHQL_SANDBOX: 'false' }));
-    expect(off).not.toContain('embeddedSandboxConfig');
-  });
-});
-
 describe('health for orchestrators', () => {
   it('is ready while a subgraph is down, and /status shows which one, with its circuit', async () => {
     const gw = await gateway(urlA, { USER_SERVICE_URL: 'http://127.0.0.1:1', PAYMENT_SERVICE_URL: 'http://127.0.0.1:1' });
@@ -266,5 +254,17 @@ describe('CORS', () => {
     const { readGatewayConfig: read } = await import('../src/config');
     expect(read({ ...env, NODE_ENV: 'development' }).corsOrigins).toEqual(['https://studio.apollographql.com']);
     expect(read({ ...env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SERVICE_JWT_KEYS: `k1:${'y'.repeat(40)}` }).corsOrigins).toEqual([]);
+  });
+});
+
+describe('Apollo Sandbox', () => {
+  it('opens with schema/operations/sandbox.graphql, and is off when GRAPHQL_SANDBOX is false', async () => {
+    const html = async (gw: Gateway) => (await fetch(`${gw.url}/`, { headers: { accept: 'text/html' } })).text();
+    const page = await html(await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000' }));
+    const document = readFileSync(resolve(__dirname, '../../schema/operations/sandbox.graphql'), 'utf8');
+    const embedded = /embeddedSandboxConfig = (\{.*\});\s*$/m.exec(page);
+    expect(JSON.parse(embedded![1]).initialState.document).toBe(document);
+    const off = await html(await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', GRAPHQL_SANDBOX: 'false' }));
+    expect(off).not.toContain('embeddedSandboxConfig');
   });
 });

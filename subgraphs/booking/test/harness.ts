@@ -48,7 +48,7 @@ export function createWorld() {
       return { _createPayment: payment };
     },
     paymentOf: (v: Vars): unknown => ({
-      _entities: v.representations.map((r: { id: string }) => entity('Booking', { payment: world.payments.get(r.id) ?? null })),
+      _entities: v.representations.map((r: { id: string }) => ({ __typename: 'Booking', payment: world.payments.get(r.id) ?? null })),
     }),
     refundPayment: (_v: Vars): unknown => ({ _refundPayment: { id: randomUUID(), status: 'REFUNDED' } }),
     notification: (_v: Vars): unknown => ({ _sendNotification: { id: randomUUID() } }),
