@@ -1,6 +1,13 @@
-/** A small JSON-lines logger: one object per line on stdout, readable by any log shipper. */
-const LEVELS = { debug: 10, info: 20, warn: 30, error: 40 } as const;
-export type LogLevel = keyof typeof LEVELS;
+/**
+ * JSON-lines logs through pino: one object per line on stdout, readable by any log shipper, with
+ * `time` (ISO), `level` (a name), the logger's fields (`service`, `requestId`...), the line's own
+ * fields and `msg`. Secrets and tokens are redacted wherever they appear in a line's fields (at the
+ * top level or one object down), so a careless `log.info('x', { input })` cannot leak a password.
+ */
+import pino, { type DestinationStream } from 'pino';
+
+const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
+export type LogLevel = (typeof LEVELS)[number];
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -10,23 +17,50 @@ export interface Logger {
   child(fields: Record<string, unknown>): Logger;
 }
 
-export function createLogger(base: Record<string, unknown>, level: LogLevel = 'info'): Logger {
-  const min = LEVELS[level];
-  const write = (lvl: LogLevel, msg: string, fields?: Record<string, unknown>) => {
-    if (LEVELS[lvl] < min) return;
-    const line = JSON.stringify({ time: new Date().toISOString(), level: lvl, ...base, msg, ...fields }, errorReplacer);
-    (lvl === 'error' || lvl === 'warn' ? process.stderr : process.stdout).write(line + '\n');
-  };
+/** Keys whose values never reach a log line. */
+export const REDACTED_KEYS = [
+  'password',
+  'newPassword',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'authorization',
+  'cookie',
+  'secret',
+  'jwtSecret',
+  'serviceKeys',
+  'SERVICE_JWT_KEYS',
+  'JWT_SECRET',
+  'smtpUrl',
+  'SMTP_URL',
+] as const;
+
+const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `headers.${key}`, `*.headers.${key}`]);
+
+function wrap(logger: pino.Logger): Logger {
   return {
-    debug: (m, f) => write('debug', m, f),
-    info: (m, f) => write('info', m, f),
-    warn: (m, f) => write('warn', m, f),
-    error: (m, f) => write('error', m, f),
-    child: (fields) => createLogger({ ...base, ...fields }, level),
+    debug: (msg, fields) => logger.debug(fields ?? {}, msg),
+    info: (msg, fields) => logger.info(fields ?? {}, msg),
+    warn: (msg, fields) => logger.warn(fields ?? {}, msg),
+    error: (msg, fields) => logger.error(fields ?? {}, msg),
+    child: (fields) => wrap(logger.child(fields)),
   };
 }
 
-function errorReplacer(_key: string, value: unknown) {
-  if (value instanceof Error) return { name: value.name, message: value.message, stack: value.stack };
-  return value;
+/** `destination` is for tests; processes log to stdout. */
+export function createLogger(base: Record<string, unknown>, level: LogLevel = 'info', destination?: DestinationStream): Logger {
+  const logger = pino(
+    {
+      level,
+      base,
+      messageKey: 'msg',
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      // An error anywhere in a line's fields keeps its name, message and stack.
+      serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+    },
+    destination ?? pino.destination({ dest: 1, sync: true }),
+  );
+  return wrap(logger);
 }
