@@ -60,7 +60,8 @@ export function createLogger(base: Record<string, unknown>, level: LogLevel = 'i
       // An error anywhere in a line's fields keeps its name, message and stack.
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
     },
-    destination ?? pino.destination({ dest: 1, sync: true }),
+    // process.stdout (synchronous for files and pipes), so whatever captures stdout sees the lines.
+    destination ?? process.stdout,
   );
   return wrap(logger);
 }
