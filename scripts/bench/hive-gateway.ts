@@ -8,6 +8,7 @@
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+import { parseServiceKeys } from '../../packages/kernel/src/config';
 import { bearer, signServiceToken, verifyAccessToken, type UserIdentity } from '../../packages/kernel/src/identity';
 
 // Loaded untyped: its type declarations pull the DOM library into the whole program's types.
@@ -18,10 +19,7 @@ const { createGatewayRuntime } = require('@graphql-hive/gateway-runtime') as {
 
 const port = Number(process.argv[2]);
 const env = process.env;
-const keys = env.SERVICE_JWT_KEYS!.split(',').map((pair) => {
-  const [kid, secret] = pair.split(':');
-  return { kid, secret: new TextEncoder().encode(secret) };
-});
+const keys = parseServiceKeys(env.SERVICE_JWT_KEYS!, []);
 const jwtSecret = new TextEncoder().encode(env.JWT_SECRET!);
 
 // The committed supergraph names localhost:3000..3007; point each subgraph at the benchmark's URL.

@@ -17,6 +17,7 @@ import type { LoadResult } from './load';
 import { usageOf, cpuBetween, selfCpuSeconds, type Usage } from './proc';
 import { writeReport, type ArmSummary, type Report } from './report';
 import { ADMIN, PAGE_BOOKINGS, seed } from './seed';
+import { parseServiceKeys } from '../../packages/kernel/src/config';
 import { signServiceToken } from '../../packages/kernel/src/identity';
 
 const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
@@ -111,11 +112,12 @@ async function main() {
     const seeded = pages ? data.readers.length * PAGE_BOOKINGS : 0;
     await drained(platform, seeded); // the seed's own events stay out of the first arm
     await bareDb.query(BARE_TABLE);
-    const serviceToken = { value: await signServiceToken({ caller: 'gateway', clientIp: '127.0.0.1' }, parseKeys(keys)), at: Date.now() };
+    // The direct arm calls the workspace subgraph as the gateway would: a service token, renewed in time.
+    const serviceKeys = parseServiceKeys(keys, []);
+    const sign = () => signServiceToken({ caller: 'gateway', clientIp: '127.0.0.1' }, serviceKeys);
+    const serviceToken = { value: await sign() };
     const direct = () => ({ authorization: `Bearer ${serviceToken.value}` });
-    setInterval(async () => {
-      serviceToken.value = await signServiceToken({ caller: 'gateway', clientIp: '127.0.0.1' }, parseKeys(keys));
-    }, 20_000).unref();
+    setInterval(async () => (serviceToken.value = await sign()), 20_000).unref();
 
     const created: string[] = [];
     const ms = SECONDS * 1000;
@@ -184,13 +186,6 @@ async function main() {
     await bareDb.end();
     await platform.stop();
   }
-}
-
-function parseKeys(raw: string) {
-  return raw.split(',').map((pair) => {
-    const [kid, secret] = pair.split(':');
-    return { kid, secret: new TextEncoder().encode(secret) };
-  });
 }
 
 function mapValues<T, U>(record: Record<string, T>, fn: (value: T) => U): Record<string, U> {
