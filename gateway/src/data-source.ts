@@ -26,7 +26,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   /** Identical subgraph queries in flight at once, by everything that goes over the wire. */
-  private readonly inFlight = new Map<string, Promise<SubgraphAnswer>>();
+  private readonly inFlight = new Map<string, Promise<HttpAnswer>>();
 
   /**
    * The gateway's fetcher: the kernel's keep-alive HTTP client with a hard timeout. A query identical to one
@@ -38,7 +38,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * Only a body recognisably holding a query is merged; mutations are always sent.
    */
   private async fetchOnce(url: string, init: FetchInit): Promise<Response> {
-    let answer: Promise<SubgraphAnswer>;
+    let answer: Promise<HttpAnswer>;
     if (typeof init.body === 'string' && QUERY_BODY.test(init.body)) {
       const key = `${url}\n${answerHeaders(init.headers)}\n${init.body}`;
       const pending = this.inFlight.get(key);
@@ -57,7 +57,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     return new Response(text, { status, statusText, headers });
   }
 
-  private async call(url: string, init: FetchInit): Promise<SubgraphAnswer> {
+  private async call(url: string, init: FetchInit): Promise<HttpAnswer> {
     try {
       const answer = await postText(url, init.headers, init.body, this.timeoutMs);
       this.fetches?.inc({ subgraph: this.name, outcome: answer.status >= 200 && answer.status < 300 ? 'ok' : 'error' });
@@ -144,7 +144,6 @@ interface FetchInit {
   body: string;
 }
 
-type SubgraphAnswer = HttpAnswer;
 
 /** Headers that only correlate logs and traces; they never change an answer, so they are not part of the in-flight key. */
 const CORRELATION_HEADERS = new Set(['x-request-id', 'traceparent', 'tracestate']);

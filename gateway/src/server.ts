@@ -6,7 +6,7 @@
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
-import { ApolloServer, type ApolloServerPlugin } from '@apollo/server';
+import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
@@ -18,6 +18,7 @@ import {
   createLogger,
   createMetrics,
   requestIdFrom,
+  requestLog,
   formatClientError,
   jsonErrorHandler,
   rejectUnstorableText,
@@ -90,7 +91,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     plugins: [
       ...armor.plugins,
       operationResolution(),
-      requestLog(log),
+      // Per client request: its id, the user, and the subgraph fetches it made.
+      requestLog<GatewayContext>((ctx) => ({ log, fields: { requestId: ctx.requestId, userId: ctx.user?.id, fetches: ctx.fetches ?? 0 } })),
       rejectUnstorableText(),
       ApolloServerPluginDrainHttpServer({ httpServer }),
       config.sandbox
@@ -149,29 +151,6 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       stopping = true;
       await apollo.stop();
       await new Promise((resolve) => metricsServer.close(resolve));
-    },
-  };
-}
-
-/** One info line per client request: its id, operation, user, duration, subgraph fetches and error codes. */
-function requestLog(log: Logger): ApolloServerPlugin<GatewayContext> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const started = performance.now();
-      return {
-        async willSendResponse({ request, response, errors }) {
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const codes = (errors ?? body?.errors)?.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code);
-          log.info('request', {
-            requestId: contextValue.requestId,
-            operation: request.operationName ?? null,
-            userId: contextValue.user?.id,
-            ms: Math.round((performance.now() - started) * 10) / 10,
-            fetches: contextValue.fetches ?? 0,
-            ...(codes?.length ? { errors: codes } : {}),
-          });
-        },
-      };
     },
   };
 }

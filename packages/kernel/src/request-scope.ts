@@ -5,6 +5,8 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from './logger';
 
 export interface RequestScope {
   requestId: string;
@@ -31,4 +33,29 @@ export function currentRequest(): RequestScope | undefined {
 /** Work a request starts but does not wait for (the outbox relay, say) is not counted as the request's. */
 export function outsideRequest<T>(fn: () => T): T {
   return scopes.exit(fn);
+}
+
+/**
+ * One info line per request (`"msg":"request"`): the operation, the fields `describe` gives (read
+ * when the answer is ready, so counts are final), how long it took and its error codes.
+ */
+export function requestLog<C extends object>(describe: (context: C) => { log: Logger; fields: Record<string, unknown> }): ApolloServerPlugin<C> {
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      return {
+        async willSendResponse({ request, response, errors }) {
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const codes = (errors ?? body?.errors)?.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code);
+          const { log, fields } = describe(contextValue);
+          log.info('request', {
+            operation: request.operationName ?? null,
+            ...fields,
+            ms: Math.round((performance.now() - started) * 10) / 10,
+            ...(codes?.length ? { errors: codes } : {}),
+          });
+        },
+      };
+    },
+  };
 }

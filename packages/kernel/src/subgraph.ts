@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { ApolloServer, HeaderMap, type ApolloServerPlugin, type GraphQLRequest } from '@apollo/server';
+import { ApolloServer, HeaderMap, type GraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -28,7 +28,7 @@ import { createORM, prepareDatabase } from './orm';
 import { buildShield } from './permissions';
 import { DateTimeScalar } from './scalars';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
-import { currentRequest, requestIdFrom, runInRequestScope } from './request-scope';
+import { currentRequest, requestIdFrom, requestLog, runInRequestScope } from './request-scope';
 import { createServiceClient, type ServiceClient } from './service-client';
 import { rejectUnstorableText } from './text-input';
 
@@ -125,7 +125,13 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
     introspection: true,
     // Inline traces feed Apollo Studio, which this platform does not use. Cache-control hints are
     // not used either, and that plugin alone made Apollo wrap every field resolver to watch it.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), rejectUnstorableText(), requestLog()],
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), rejectUnstorableText(),
+      // Its id (the client request's, from the gateway) is the logger's; who called for whom, SQL statements sent.
+      requestLog<SubgraphContext<L, C>>((ctx) => ({
+        log: ctx.log,
+        fields: { caller: ctx.identity.caller, userId: ctx.user?.id, sql: currentRequest()?.sql ?? 0 },
+      })),
+    ],
     formatError: (formatted, error) =>
       formatClientError(formatted, error, (err, errorId) => log.error('internal error', { errorId, err })),
   });
@@ -235,7 +241,7 @@ async function serveGraphQL<L, C extends SubgraphConfig>(app: SubgraphApp<L, C>,
     if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
   }
   const result = await app.server.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: 'POST', headers, search: new URL(req.url ?? '/', 'http://x').search, body },
+    httpGraphQLRequest: { method: 'POST', headers, search: searchOf(req.url), body },
     context: async () => {
       const identity = await verifyServiceToken(bearer(req.headers.authorization) ?? '', app.config.serviceKeys);
       if (!identity) throw serviceIdentityRequired();
@@ -249,35 +255,15 @@ async function serveGraphQL<L, C extends SubgraphConfig>(app: SubgraphApp<L, C>,
   res.end();
 }
 
+/** The query string of a request path, `?` included ('' when there is none). */
+function searchOf(url = ''): string {
+  const at = url.indexOf('?');
+  return at < 0 ? '' : url.slice(at);
+}
+
 function sendJsonError(res: http.ServerResponse, status: number, message: string, code = 'BAD_USER_INPUT'): void {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
   res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
-}
-
-/**
- * One info line per request: its id (the client request's, from the gateway), the operation, who
- * called for whom, how long it took, how many SQL statements it sent, and its error codes.
- */
-function requestLog(): ApolloServerPlugin<SubgraphContext<any, any>> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const started = performance.now();
-      return {
-        async willSendResponse({ request, response, errors }) {
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const codes = (errors ?? body?.errors)?.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code);
-          contextValue.log.info('request', {
-            operation: request.operationName ?? null,
-            caller: contextValue.identity?.caller,
-            userId: contextValue.user?.id,
-            ms: Math.round((performance.now() - started) * 10) / 10,
-            sql: currentRequest()?.sql ?? 0,
-            ...(codes?.length ? { errors: codes } : {}),
-          });
-        },
-      };
-    },
-  };
 }
 
 function serviceIdentityRequired() {
