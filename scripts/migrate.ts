@@ -5,8 +5,8 @@
  *   npm run migrate                 every subgraph
  *   npm run migrate -- booking user some of them
  */
-import { createLogger, createORM, prepareDatabase, readSubgraphConfig, SERVICE_NAMES, type ServiceName, type SubgraphDefinition } from '@wsb/kernel';
-import { join } from 'node:path';
+import { createLogger, createORM, prepareDatabase, readDefinitionConfig, SERVICE_NAMES, type ServiceName } from '@wsb/kernel';
+import { subgraphDefinition } from './subgraph-definitions';
 
 async function main() {
   const log = createLogger({ service: 'migrate' });
@@ -14,12 +14,8 @@ async function main() {
   const unknown = wanted.filter((name) => !(SERVICE_NAMES as readonly string[]).includes(name));
   if (unknown.length) throw new Error(`unknown subgraph(s): ${unknown.join(', ')}; known: ${SERVICE_NAMES.join(', ')}`);
   for (const name of (wanted.length ? wanted : SERVICE_NAMES) as ServiceName[]) {
-    const module = require(join(__dirname, '..', 'subgraphs', name, 'src', 'subgraph'));
-    const definition = Object.values(module).find(
-      (value): value is SubgraphDefinition<any, any> => typeof value === 'object' && value !== null && (value as SubgraphDefinition).name === name,
-    );
-    if (!definition) throw new Error(`subgraphs/${name}/src/subgraph.ts exports no definition`);
-    const config = definition.config ? definition.config(process.env) : readSubgraphConfig(name, process.env);
+    const definition = subgraphDefinition(name);
+    const config = readDefinitionConfig(definition, process.env);
     const orm = await createORM({ databaseUrl: config.databaseUrl, entities: definition.entities, migrations: definition.migrations, log });
     try {
       await prepareDatabase(orm, log.child({ subgraph: name }));

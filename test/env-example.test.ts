@@ -5,8 +5,9 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { readSubgraphConfig, type SubgraphDefinition } from '@wsb/kernel';
+import { readDefinitionConfig } from '@wsb/kernel';
 import { readGatewayConfig } from '../gateway/src/config';
+import { subgraphDefinition } from '../scripts/subgraph-definitions';
 import { ROOT } from './support/platform';
 
 const SUBGRAPHS = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const;
@@ -35,10 +36,8 @@ function settingsRead(): string[] {
     };
     attempt(() => readGatewayConfig(recordingEnv(read, values)));
     for (const name of SUBGRAPHS) {
-      const module = require(join(ROOT, 'subgraphs', name, 'src', 'subgraph.ts'));
-      const definition = Object.values(module).find((v): v is SubgraphDefinition<any, any> => typeof v === 'object' && v !== null && (v as any).name === name);
-      if (!definition) throw new Error(`no subgraph definition exported by subgraphs/${name}/src/subgraph.ts`);
-      attempt(() => (definition.config ?? ((env) => readSubgraphConfig(name, env)))(recordingEnv(read, values)));
+      const definition = subgraphDefinition(name);
+      attempt(() => readDefinitionConfig(definition, recordingEnv(read, values)));
     }
   }
   return [...read].filter((name) => /^[A-Z][A-Z0-9_]*$/.test(name)).sort();

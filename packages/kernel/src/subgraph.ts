@@ -92,13 +92,18 @@ export function loadTypeDefs(schemaPath: string): DocumentNode {
   return parse(readFileSync(schemaPath, 'utf8'));
 }
 
+/** A subgraph's settings: its own reader on top of the platform's, or the platform's alone. */
+export function readDefinitionConfig<L, C extends SubgraphConfig>(def: SubgraphDefinition<L, C>, env: Env): C {
+  return def.config ? def.config(env) : (readSubgraphConfig(def.name, env) as C);
+}
+
 /** Builds the subgraph (ORM connected and migrated, Apollo server started) without opening a port. */
 export async function createSubgraph<L, C extends SubgraphConfig>(
   def: SubgraphDefinition<L, C>,
   options: SubgraphOptions<C> = {},
 ): Promise<SubgraphApp<L, C>> {
   const env = options.env ?? process.env;
-  const config = { ...(def.config ? def.config(env) : (readSubgraphConfig(def.name, env) as C)), ...options.config } as C;
+  const config = { ...readDefinitionConfig(def, env), ...options.config } as C;
   const log = createLogger({ service: def.name }, config.logLevel);
   const orm = await createORM({ databaseUrl: config.databaseUrl, entities: def.entities, migrations: def.migrations, log });
   await prepareDatabase(orm, log);

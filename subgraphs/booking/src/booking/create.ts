@@ -52,7 +52,7 @@ export async function createBooking(ctx: Context, input: CreateBookingInput): Pr
 
   let booking: Booking;
   try {
-    booking = await holdSlot(ctx.em, userId, request, hash, price, retired);
+    booking = await holdSlot(ctx.em, { userId, request, hash, price, retired });
   } catch (err) {
     // Concurrent requests with one key all pass the look-up above; the losers hit the unique key
     // (or the overlap constraint, whichever PostgreSQL checks first, or found the key taken over
@@ -138,17 +138,19 @@ async function loadParties(ctx: Context, userId: string, request: BookingRequest
  * the slot is visibly held. Behind the workspace's slot lock a conflict is a plain 23P01; a
  * deadlock (40P01) can still come from the idempotency key's unique index, and is retried.
  */
-async function holdSlot(
-  em: EntityManager,
-  userId: string,
-  request: BookingRequest,
-  hash: string,
-  price: Money,
-  retired?: Booking,
-): Promise<Booking> {
+/** What a new attempt inserts, and the cancelled attempt whose key it takes over, if any. */
+interface PendingHold {
+  userId: string;
+  request: BookingRequest;
+  hash: string;
+  price: Money;
+  retired?: Booking;
+}
+
+async function holdSlot(em: EntityManager, hold: PendingHold): Promise<Booking> {
   for (let attempt = 1; ; attempt += 1) {
     try {
-      return await insertPending(em, userId, request, hash, price, retired);
+      return await insertPending(em, hold);
     } catch (err) {
       if (!(err instanceof DeadlockException) || attempt >= MAX_HOLD_ATTEMPTS) throw err;
       // Jittered, so the deadlocked requests do not collide again in lockstep.
@@ -157,14 +159,7 @@ async function holdSlot(
   }
 }
 
-async function insertPending(
-  em: EntityManager,
-  userId: string,
-  request: BookingRequest,
-  hash: string,
-  price: Money,
-  retired?: Booking,
-): Promise<Booking> {
+async function insertPending(em: EntityManager, { userId, request, hash, price, retired }: PendingHold): Promise<Booking> {
   return em.fork().transactional(async (tx) => {
     await lockWorkspaceSlots(tx, request.workspaceId);
     if (retired) {
