@@ -29,9 +29,9 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   private readonly inFlight = new Map<string, Promise<HttpAnswer>>();
 
   /**
-   * The gateway's fetcher: the kernel's keep-alive HTTP client with a hard timeout. A query identical to one
-   * already in flight, by URL, headers and body, waits for that one's answer instead of being sent
-   * again. The key is the request exactly as it goes out, so nothing can be added to it after the
+   * The gateway's fetcher: the kernel's keep-alive HTTP client with a hard timeout. A query
+   * identical to one already in flight, by URL, headers and body, waits for that one's answer
+   * instead of being sent again. The key is the request exactly as it goes out, so nothing can be added to it after the
    * key is made, and the service token in its Authorization header carries the caller, the end
    * user, the role and the client address: two users' queries never share an answer. Each waiter
    * gets its own Response to parse, since the gateway merges into the objects it is given.
@@ -45,8 +45,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
       if (pending) {
         answer = pending;
         this.fetches?.inc({ subgraph: this.name, outcome: 'merged' });
-      }
-      else {
+      } else {
         answer = this.call(url, init).finally(() => this.inFlight.delete(key));
         this.inFlight.set(key, answer);
       }
@@ -143,7 +142,6 @@ interface FetchInit {
   headers: Record<string, string>;
   body: string;
 }
-
 
 /** Headers that only correlate logs and traces; they never change an answer, so they are not part of the in-flight key. */
 const CORRELATION_HEADERS = new Set(['x-request-id', 'traceparent', 'tracestate']);
