@@ -3,8 +3,8 @@ import { createBroker, type Broker, type SubgraphDefinition } from '@wsb/kernel'
 import { PendingSweeper } from './booking/recovery';
 import { readConfig, type BookingConfig } from './config';
 import { createLoaders, type Loaders } from './context';
-import { BookingSchema } from './entities/booking.entity';
-import { OutboxEventSchema } from './entities/outbox-event.entity';
+import { Booking } from './entities/booking.entity';
+import { OutboxEvent } from './entities/outbox-event.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
 import { BrokerPublisher, DirectPublisher, type EventPublisher } from './outbox/publisher';
@@ -32,7 +32,7 @@ export function createBookingSubgraph(options: BookingSubgraphOptions = {}): Sub
     schemaPath: resolve(__dirname, '../schema.graphql'),
     resolvers,
     permissions,
-    entities: [BookingSchema, OutboxEventSchema],
+    entities: [Booking, OutboxEvent],
     migrations,
     loaders: (em) => createLoaders(em, outbox),
     config: readConfig,
