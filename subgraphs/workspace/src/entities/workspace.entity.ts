@@ -29,5 +29,3 @@ export const Workspace = defineEntity({
   ],
 });
 export type Workspace = InferEntity<typeof Workspace>;
-/** The schema, for the subgraph's entity list. */
-export const WorkspaceSchema = Workspace;
