@@ -105,13 +105,17 @@ export async function expiredServiceToken(identity: Identity, keys: ServiceKey[]
     .sign(keys[0].secret);
 }
 
-/** Polls `check` every 20 ms until it returns a truthy value, and returns it; throws after `timeoutMs`. */
+/**
+ * The one way tests wait: polls `check` until it returns a truthy value, and returns it; throws
+ * after `timeoutMs`. It polls after 20 ms at first and backs off to every 200 ms, so a quick
+ * in-process condition is seen at once and a slow end-to-end one doesn't flood the platform.
+ */
 export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let interval = 20; ; interval = Math.min(interval * 2, 200)) {
     const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, interval));
   }
 }
