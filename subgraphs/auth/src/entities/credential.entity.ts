@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { EMAIL_MAX } from '@wsb/kernel';
 
 /**
  * How a user signs in. Its id is the user's id everywhere on the platform.
@@ -11,7 +12,7 @@ export const Credential = defineEntity({
   properties: (p) => ({
     id: p.uuid().primary().onCreate(() => randomUUID()),
     /** Trimmed and lower-case. */
-    email: p.string().length(254).unique('credential_email_key'),
+    email: p.string().length(EMAIL_MAX).unique('credential_email_key'),
     /** argon2id, encoded with its parameters and salt. */
     passwordHash: p.text(),
     createdAt: p.datetime(3).onCreate(() => new Date()),

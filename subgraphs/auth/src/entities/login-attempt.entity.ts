@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { EMAIL_MAX } from '@wsb/kernel';
 
 /** Every login, good or bad: the trail an operator reads when an account is being guessed at. */
 export const LoginAttempt = defineEntity({
@@ -8,7 +9,7 @@ export const LoginAttempt = defineEntity({
   properties: (p) => ({
     id: p.uuid().primary().onCreate(() => randomUUID()),
     /** As typed (normalized), even when no account has it. */
-    email: p.string().length(254),
+    email: p.string().length(EMAIL_MAX),
     succeeded: p.boolean(),
     createdAt: p.datetime(3).onCreate(() => new Date()),
   }),

@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
-import { ROLES } from '@wsb/kernel';
+import { EMAIL_MAX, NAME_MAX, ROLES } from '@wsb/kernel';
 
 /**
  * A user's profile. The id is the auth subgraph's credential id, so it is given, never generated.
@@ -12,8 +12,8 @@ export const User = defineEntity({
   properties: (p) => ({
     id: p.uuid().primary(),
     /** Lower-case; the auth subgraph normalizes it before it gets here. */
-    email: p.string().length(254).unique('user_profile_email_key'),
-    name: p.string().length(100),
+    email: p.string().length(EMAIL_MAX).unique('user_profile_email_key'),
+    name: p.string().length(NAME_MAX),
     role: p.enum([...ROLES]).columnType('varchar(10)').default('MEMBER').onCreate(() => 'MEMBER' as const),
     createdAt: p.datetime(3).onCreate(() => new Date()),
     updatedAt: p.datetime(3).onCreate(() => new Date()).onUpdate(() => new Date()),
