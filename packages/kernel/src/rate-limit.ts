@@ -93,7 +93,8 @@ export function createRateLimiter(config: RateLimitConfig, log: Logger, metrics?
   const limiters = Object.fromEntries(
     Object.entries(config.limits).map(([kind, { points, duration }]) => {
       const options = { points, duration, keyPrefix: `${config.keyPrefix}:${kind}` };
-      const fallbacks = metrics?.rateLimitFallbacks.labels(kind);
+      const fallbacks = redis ? metrics?.rateLimitFallbacks.labels(kind) : undefined;
+      fallbacks?.inc(0); // every rule's series from the start, at 0
       const memory = redis ? new FallbackLimiter(options, () => fallbacks?.inc()) : new RateLimiterMemory(options);
       const limiter: RateLimiterAbstract = redis
         ? new RateLimiterRedis({
@@ -109,6 +110,7 @@ export function createRateLimiter(config: RateLimitConfig, log: Logger, metrics?
     }),
   ) as Record<RateLimitKind, RateLimiterAbstract>;
   const refusals = Object.fromEntries(Object.keys(config.limits).map((kind) => [kind, metrics?.rateLimitRefusals.labels(kind)]));
+  for (const child of Object.values(refusals)) child?.inc(0);
 
   return {
     async consume(kind, key) {
