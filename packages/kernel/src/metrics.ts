@@ -228,7 +228,7 @@ export function gaugesOnScrape<K extends string>(
   const shared = () =>
     (reading ??= read()
       .catch((err) => void log.warn('metrics read failed', { err: (err as Error).message }))
-      .finally(() => setImmediate(() => (reading = undefined))));
+      .finally(() => (reading = undefined)));
   for (const [key, { name, help }] of Object.entries(gauges) as [K, { name: string; help: string }][]) {
     new Gauge({
       name,
