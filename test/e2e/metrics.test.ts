@@ -96,7 +96,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await platform?.stop();
-});
+}, 120_000);
 
 it('serves Node process metrics and every family on every process, labelled with its service', async () => {
   const families: Record<string, string> = {

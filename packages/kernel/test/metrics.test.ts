@@ -39,7 +39,7 @@ describe('calls between services and their circuit breaker', () => {
 
   it('counts and times calls by target and outcome, and follows the circuit through open, half-open and closed', async () => {
     const metrics = createMetrics('booking');
-    const config = readPlatformConfig(new EnvReader({ PAYMENT_SERVICE_URL: url, CIRCUIT_BREAKER_THRESHOLD: '2', CIRCUIT_BREAKER_RESET_MS: '200' }));
+    const config = readPlatformConfig(new EnvReader({ PAYMENT_SERVICE_URL: url, CIRCUIT_BREAKER_THRESHOLD: '2', CIRCUIT_BREAKER_RESET_MS: '200', SERVICE_TIMEOUT_MS: '20000' }));
     const client = countedServiceClient(createServiceClient(config, 'booking', log, metrics), metrics);
     const call = () => client.request('payment', OK, {}).then(() => 'ok', (e) => e.code);
     const state = () => metricValue(metrics.circuitState, { target: 'payment' });
