@@ -4,7 +4,8 @@
  * a refused login, each metric family is scraped from the process that owns it, with the values
  * those requests must have left there.
  */
-import { bearer, eventually, gql } from '../support/client';
+import { waitFor } from '@wsb/kernel/src/testing';
+import { bearer, gql } from '../support/client';
 import { startPlatform, type Platform, type Service } from '../support/platform';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
@@ -169,20 +170,20 @@ it('times the gateway fetches by subgraph, and booking calls to other services b
 
 it('reports the outbox backlog, and the booking event consumed through RabbitMQ by notification and reporting', async () => {
   // Delivered: the backlog drains to zero (the gauges are read at each scrape).
-  const booking = await eventually(async () => {
+  const booking = await waitFor(async () => {
     const samples = await scrape('booking');
     return value(samples, 'wsb_outbox_backlog_events') === 0 ? samples : undefined;
-  });
+  }, 15_000);
   expect(value(booking, 'wsb_outbox_oldest_unpublished_age_seconds')).toBe(0);
   const [row] = await platform.sql<{ n: number }>('booking', 'select count(*)::int as n from outbox_event where published_at is null');
   expect(row!.n).toBe(0);
 
   for (const service of ['notification', 'reporting'] as const) {
     const queue = `${service}.booking-events`;
-    const samples = await eventually(async () => {
+    const samples = await waitFor(async () => {
       const s = await scrape(service);
       return value(s, 'wsb_amqp_messages_total', { queue, outcome: 'ok' }) === 1 ? s : undefined;
-    });
+    }, 15_000);
     expect(value(samples, 'wsb_amqp_messages_total', { queue, outcome: 'retry' })).toBeUndefined();
     expect(value(samples, 'wsb_amqp_messages_total', { queue, outcome: 'dead_letter' })).toBeUndefined();
   }
