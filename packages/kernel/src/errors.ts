@@ -90,8 +90,14 @@ function sqlState(err: unknown): string | undefined {
 const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
 /** Socket errors of a driver that cannot reach its server. */
 const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
-/** What pg and knex say, without any code, when a connection died or none could be had in time. */
-const UNAVAILABLE_MESSAGES = /^(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Knex: Timeout acquiring a connection)/;
+/**
+ * What pg and knex say, without any code, when a connection died or none could be had in time
+ * (MikroORM puts the statement in front: `insert into ... - Connection terminated unexpectedly`). A
+ * transaction whose connection died under it is ended by knex, and its next statement gets
+ * "Transaction query already complete".
+ */
+const UNAVAILABLE_MESSAGES =
+  /(?:^|- )(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Knex: Timeout acquiring a connection|Transaction query already complete)/;
 
 /**
  * Whether an error says the database is unreachable (restarting, stopped, its pool starved):

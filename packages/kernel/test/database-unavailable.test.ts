@@ -65,11 +65,14 @@ describe('database unavailable', () => {
       Object.assign(new Error('the database system is starting up'), { code: '57P03' }),
       Object.assign(new Error('connection failure'), { code: '08006' }),
       new Error('Connection terminated unexpectedly'),
+      new Error('insert into "booking" ("id") values (\'1\') - Client has encountered a connection error and is not queryable'),
+      new Error('Transaction query already complete, run with DEBUG=knex:tx for more info'),
       new Error('Knex: Timeout acquiring a connection. The pool is probably full. Are you missing a .transacting(trx) call?'),
       new Error('outer', { cause: Object.assign(new Error('connect ECONNREFUSED 127.0.0.1:5433'), { code: 'ECONNREFUSED' }) }),
     ];
     for (const err of cases) expect(isDatabaseUnavailable(err)).toBe(true);
     expect(isDatabaseUnavailable(Object.assign(new Error('duplicate key'), { code: '23505' }))).toBe(false);
     expect(isDatabaseUnavailable(new TypeError('x is undefined'))).toBe(false);
+    expect(isDatabaseUnavailable(new Error('select "Connection terminated" as text - syntax error'))).toBe(false);
   });
 });
