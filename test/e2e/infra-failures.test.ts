@@ -291,7 +291,10 @@ describe('after the outages', () => {
       const [row] = await platform.sql<{ n: number }>('booking', `select count(*)::int as n from booking where status = 'PENDING'`);
       return row.n === 0 ? true : undefined;
     }, 60_000);
-    const bookings = await platform.sql<{ id: string; status: string }>('booking', `select id, status from booking`);
+    const bookings = await platform.sql<{ id: string; status: string; reason: string | null }>(
+      'booking',
+      `select id, status, cancellation_reason as reason from booking`,
+    );
     const payments = await platform.sql<{ booking_id: string; status: string }>('payment', `select booking_id, status from payment`);
     const events = await platform.sql<{ type: string; booking_id: string }>(
       'booking',
@@ -316,5 +319,15 @@ describe('after the outages', () => {
       return c.every((row) => row.notifications >= 1 && row.activities >= 1) ? c : undefined;
     }, 30_000);
     expect(delivered.every((row) => row.notifications === 1 && row.activities === 1)).toBe(true);
+    // And each confirmation email went out once (without SMTP_URL, emails are the notification log's lines).
+    const emails = await eventually(async () => {
+      const sent = readFileSync(join(platform.runDir, 'logs', 'notification-service.log'), 'utf8')
+        .split('\n')
+        .filter((line) => line.includes('"email (not sent: SMTP_URL is not set)"') && line.includes('"subject":"Booking confirmed: Outage,')).length;
+      return sent >= confirmed.length ? sent : undefined;
+    }, 30_000);
+    expect(emails).toBe(confirmed.length);
+    const cancelled = tally(bookings.filter((b) => b.status === 'CANCELLED').map((b) => String(b.reason)));
+    console.log(`after the outages: ${confirmed.length} bookings confirmed, cancelled ${JSON.stringify(cancelled)}, ${emails} confirmation emails`);
   });
 });
