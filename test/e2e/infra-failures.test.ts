@@ -58,8 +58,8 @@ interface Outcome {
   message?: string;
   id?: string;
 }
-async function book(user: { token: string }): Promise<Outcome> {
-  const res = await gql(url, CREATE_BOOKING, { input: { workspaceId, ...nextSlot() } }, bearer(user.token)).catch(
+async function book(user: { token: string }, input: Record<string, unknown> = { workspaceId, ...nextSlot() }): Promise<Outcome> {
+  const res = await gql(url, CREATE_BOOKING, { input }, bearer(user.token)).catch(
     (err: Error) => ({ status: 0, errors: [{ message: err.message, extensions: { code: 'NETWORK' } }] }) as GraphQLResult,
   );
   const booked = res.data?.createBooking;
@@ -123,6 +123,14 @@ beforeAll(async () => {
     expect(res.errors).toBeUndefined();
     return { token: res.data.register.accessToken, id: res.data.register.user.id };
   });
+  // Warm up: a first booking per client, retried as a client would (same idempotency key) while a
+  // freshly started platform on a busy machine is still slower than the 5 s service timeout.
+  await Promise.all(
+    users.map((user, i) => {
+      const input = { workspaceId, ...nextSlot(), idempotencyKey: `warm-up-${i}` };
+      return eventually(async () => ((await book(user, input)).code === 'CONFIRMED' ? true : undefined), 60_000);
+    }),
+  );
 });
 
 afterAll(async () => {
@@ -149,7 +157,8 @@ async function bookUntil(until: Promise<unknown>): Promise<Outcome[]> {
 describe('PostgreSQL restarted during load', () => {
   it('answers DEPENDENCY_UNAVAILABLE while it is down, reports not ready, and every service reconnects', async () => {
     // Before: every client books once with the database up.
-    expect(tally((await Promise.all(users.map((user) => book(user)))).map((o) => o.code))).toEqual({ CONFIRMED: users.length });
+    const before = await Promise.all(users.map((user) => book(user)));
+    expect(before.filter((o) => o.code !== 'CONFIRMED')).toEqual([]);
     const notReady: Record<string, number> = {};
     let afterRestart: Outcome | undefined;
     const started = Date.now();
@@ -249,7 +258,7 @@ describe('RabbitMQ restarted', () => {
     await rabbit.start();
     console.log(`RabbitMQ down for ${((Date.now() - down) / 1000).toFixed(1)} s`);
     const after = await batch();
-    expect(tally([...before, ...during, ...after].map((o) => o.code))).toEqual({ CONFIRMED: 16 });
+    expect([...before, ...during, ...after].filter((o) => o.code !== 'CONFIRMED')).toEqual([]);
     expect(notReady).toEqual([503, 503, 503]);
 
     const ids = [...before, ...during, ...after].map((o) => o.id!);
