@@ -14,7 +14,8 @@ import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bearer, eventually, gql, pool, type GraphQLResult } from '../support/client';
+import { bearer, gql, pool, type GraphQLResult } from '../support/client';
+import { waitFor } from '@wsb/kernel/src/testing';
 import { ownRabbit, ownRedis, type OwnServer } from '../support/own-servers';
 import { startPlatform, type Platform, type Service } from '../support/platform';
 
@@ -128,7 +129,7 @@ beforeAll(async () => {
   await Promise.all(
     users.map((user, i) => {
       const input = { workspaceId, ...nextSlot(), idempotencyKey: `warm-up-${i}` };
-      return eventually(async () => ((await book(user, input)).code === 'CONFIRMED' ? true : undefined), 60_000);
+      return waitFor(async () => ((await book(user, input)).code === 'CONFIRMED' ? true : undefined), 60_000);
     }),
   );
 });
@@ -172,7 +173,7 @@ describe('PostgreSQL restarted during load', () => {
       await platform.dev('start', 'embedded-postgres');
       console.log(`PostgreSQL down for ${((Date.now() - down) / 1000).toFixed(1)} s`);
       // Load goes on until a booking made after the restart is confirmed.
-      afterRestart = await eventually(async () => {
+      afterRestart = await waitFor(async () => {
         const outcome = await book(users[0]);
         return outcome.code === 'CONFIRMED' ? outcome : undefined;
       }, 30_000);
@@ -189,7 +190,7 @@ describe('PostgreSQL restarted during load', () => {
     expect(notReady).toEqual(Object.fromEntries(SUBGRAPHS.map((s) => [s, 503])));
 
     // Every subgraph's pool reconnected: each is ready and answers a read of its own database.
-    for (const service of SUBGRAPHS) await eventually(async () => ((await readyStatus(service)) === 200 ? true : undefined), 15_000);
+    for (const service of SUBGRAPHS) await waitFor(async () => ((await readyStatus(service)) === 200 ? true : undefined), 15_000);
     const reads = await gql(
       url,
       `query { me { id email } myBookings(first: 1) { totalCount } myNotifications { kind } workspaces(first: 1) { totalCount } }`,
@@ -239,7 +240,7 @@ describe('Redis stopped and started', () => {
     // Redis back (empty): the process's own counter for this address is used up, so a request served
     // now was counted in Redis; then Redis limits it again.
     await redis.start();
-    await eventually(async () => ((await anonymous(WORKSPACES, ip)).data ? true : undefined), 20_000);
+    await waitFor(async () => ((await anonymous(WORKSPACES, ip)).data ? true : undefined), 20_000);
     expect(await redisCount()).toBe(1);
     const again = await servedUntilLimited(ANONYMOUS_LIMIT + 2);
     expect(again.served).toBe(ANONYMOUS_LIMIT - 1);
@@ -263,7 +264,7 @@ describe('RabbitMQ restarted', () => {
 
     const ids = [...before, ...during, ...after].map((o) => o.id!);
     const started = Date.now();
-    const counts = await eventually(async () => {
+    const counts = await waitFor(async () => {
       const c = await deliveries(ids);
       return c.every((row) => row.notifications >= 1 && row.activities >= 1) ? c : undefined;
     }, 60_000);
@@ -297,7 +298,7 @@ async function deliveries(ids: string[]): Promise<{ id: string; notifications: n
 describe('after the outages', () => {
   it('left nothing half-written: no PENDING after the sweep, every confirmed booking paid and announced once, every charge of a cancelled one refunded or scheduled', async () => {
     // The sweeper cancels a PENDING booking whose request died (the database went away under it) after BOOKING_PENDING_TIMEOUT_MS.
-    await eventually(async () => {
+    await waitFor(async () => {
       const [row] = await platform.sql<{ n: number }>('booking', `select count(*)::int as n from booking where status = 'PENDING'`);
       return row.n === 0 ? true : undefined;
     }, 60_000);
@@ -324,13 +325,13 @@ describe('after the outages', () => {
       expect(events.filter((e) => e.booking_id === payment.booking_id && e.type === 'booking.payment_failed')).toHaveLength(1);
     }
     // And each confirmed booking was announced once, the ones confirmed around the database restart too.
-    const delivered = await eventually(async () => {
+    const delivered = await waitFor(async () => {
       const c = await deliveries(confirmed.map((b) => b.id));
       return c.every((row) => row.notifications >= 1 && row.activities >= 1) ? c : undefined;
     }, 30_000);
     expect(delivered.every((row) => row.notifications === 1 && row.activities === 1)).toBe(true);
     // And each confirmation email went out once (without SMTP_URL, emails are the notification log's lines).
-    const emails = await eventually(async () => {
+    const emails = await waitFor(async () => {
       const sent = readFileSync(join(platform.runDir, 'logs', 'notification-service.log'), 'utf8')
         .split('\n')
         .filter((line) => line.includes('"email (not sent: SMTP_URL is not set)"') && line.includes('"subject":"Booking confirmed: Outage,')).length;
