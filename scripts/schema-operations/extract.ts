@@ -5,7 +5,7 @@
  * - e2e/<test>.graphql: the documents the end-to-end tests send through the gateway.
  * Both are generated (npm run schema:operations); sandbox.graphql is written by hand.
  */
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Kind, parse, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import ts from 'typescript';
@@ -36,7 +36,14 @@ export function recordOperations(root: string): Recorded[] {
   const dir = join(root, 'test/e2e');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort()) {
     if (NOT_CLIENT_OPERATIONS[file]) continue;
-    recorded.push(e2eOperations(`test/e2e/${file}`, readFileSync(join(dir, file), 'utf8')));
+    const own = join(dir, file.replace(/\.test\.ts$/, ''));
+    const helpers = existsSync(own)
+      ? readdirSync(own)
+          .filter((f) => f.endsWith('.ts'))
+          .sort()
+          .map((f) => ({ path: `test/e2e/${basename(own)}/${f}`, source: readFileSync(join(own, f), 'utf8') }))
+      : [];
+    recorded.push(e2eOperations(`test/e2e/${file}`, readFileSync(join(dir, file), 'utf8'), helpers));
   }
   return recorded;
 }
@@ -60,7 +67,23 @@ export function readmeOperations(markdown: string): Recorded {
   return render('readme.graphql', 'README.md', 'Readme', documents, skipped);
 }
 
-export function e2eOperations(sourcePath: string, source: string): Recorded {
+/**
+ * The documents an end-to-end test sends: those in its file and in the files of its own folder
+ * (`test/e2e/<stem>/*.ts`, where a long test keeps its data), as one recorded file.
+ */
+export function e2eOperations(sourcePath: string, source: string, helpers: { path: string; source: string }[] = []): Recorded {
+  const documents: { line: number; text: string }[] = [];
+  const skipped: Skipped[] = [];
+  for (const [path, text] of [[sourcePath, source], ...helpers.map((h) => [h.path, h.source])]) {
+    const found = documentsIn(path, text);
+    documents.push(...found.documents);
+    skipped.push(...found.skipped.map((s) => (path === sourcePath ? s : { ...s, reason: `${s.reason} in ${path}` })));
+  }
+  const stem = basename(sourcePath).replace(/\.test\.ts$/, '');
+  return render(`e2e/${stem}.graphql`, helpers.length ? `${sourcePath} and test/e2e/${stem}/` : sourcePath, pascal(stem), documents, skipped);
+}
+
+function documentsIn(sourcePath: string, source: string): { documents: { line: number; text: string }[]; skipped: Skipped[] } {
   const file = ts.createSourceFile(sourcePath, source, ts.ScriptTarget.ES2022, true);
   const strings = constantStrings(file);
   const documents: { line: number; text: string }[] = [];
@@ -84,8 +107,7 @@ export function e2eOperations(sourcePath: string, source: string): Recorded {
     documents.push({ line, text: text.value });
   };
   visit(file);
-  const stem = basename(sourcePath).replace(/\.test\.ts$/, '');
-  return render(`e2e/${stem}.graphql`, sourcePath, pascal(stem), documents, skipped);
+  return { documents, skipped };
 }
 
 function looksLikeOperation(text: string): boolean {
