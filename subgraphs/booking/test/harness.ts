@@ -51,8 +51,9 @@ export function createWorld() {
       _entities: v.representations.map((r: { id: string }) => ({ __typename: 'Booking', payment: world.payments.get(r.id) ?? null })),
     }),
     refundPayment: (_v: Vars): unknown => ({ _refundPayment: { id: randomUUID(), status: 'REFUNDED' } }),
-    notification: (_v: Vars): unknown => ({ _sendNotification: { id: randomUUID() } }),
-    reporting: (_v: Vars): unknown => ({ _recordActivity: { id: randomUUID() } }),
+    /** Answers a batch (the relay's `_sendNotifications`: every input taken) or a single `_sendNotification`. */
+    notification: (v: Vars): unknown => (v.inputs ? { _sendNotifications: v.inputs.map(() => null) } : { _sendNotification: { id: randomUUID() } }),
+    reporting: (v: Vars): unknown => (v.inputs ? { _recordActivities: v.inputs.map(() => null) } : { _recordActivity: { id: randomUUID() } }),
   };
   return world;
 }
