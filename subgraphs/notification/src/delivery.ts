@@ -119,7 +119,7 @@ export class DeliveryWorker {
     const rows = await em
       .getConnection()
       .execute<Record<string, unknown>[]>(
-        `update notification set attempts = attempts + 1, updated_at = ? where id = any(?) and status = 'QUEUED' and attempts = 0 returning *`,
+        `update notification set attempts = attempts + 1, updated_at = ? where id in (?) and status = 'QUEUED' and attempts = 0 returning *`,
         [new Date(), ids],
         'all',
       );
@@ -129,7 +129,7 @@ export class DeliveryWorker {
     const now = new Date();
     await em
       .getConnection()
-      .execute(`update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id = any(?)`, [now, now, sent]);
+      .execute(`update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id in (?)`, [now, now, sent]);
   }
 
   private async attempt(id: string, expectedAttempts: number): Promise<void> {
