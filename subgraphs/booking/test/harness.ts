@@ -85,6 +85,14 @@ export async function startBookingApp(config: Partial<BookingConfig> = {}, env: 
     /** Calls to one service whose query mentions `operation`. */
     callsTo: (service: string, operation: string) =>
       (stubs.calls as Call[]).filter((c) => c.service === service && c.query.includes(operation)),
+    /**
+     * Every item sent to a consumer, one entry per input as `{ variables: { input } }`, whether it
+     * went alone (`_sendNotification(input:)`) or in the relay's batch (`_sendNotifications(inputs:)`).
+     */
+    inputsTo: (service: string, operation: string) =>
+      (stubs.calls as Call[])
+        .filter((c) => c.service === service && c.query.includes(operation))
+        .flatMap((c) => (Array.isArray(c.variables.inputs) ? c.variables.inputs.map((input: unknown) => ({ ...c, variables: { input } })) : [c])),
     addWorkspace(patch: Partial<WorkspaceInfo> = {}): string {
       const id = randomUUID();
       world.workspaces.set(id, {
