@@ -105,6 +105,7 @@ beforeAll(async () => {
   workspaceId = ws.data.createWorkspace.id;
   await pool(100, 5, async (i) => {
     const res = await gql(url, CREATE, { i: { workspaceId, ...slot(i), idempotencyKey: `guard-${i}` } }, bearer(member));
+    expect(res.errors).toBeUndefined();
     expect(res.data?.createBooking.status).toBe('CONFIRMED');
   });
 }, 240_000);
