@@ -1,9 +1,9 @@
 /**
- * npm run bench [-- --rounds 3 --seconds 8 --no-write --only 'page30 ours,createBooking']
+ * npm run bench [-- --rounds 3 --seconds 8 --no-write --only 'page30 ours,createBooking' --broker]
  *
  * Starts a platform of its own from the build (`./dev.sh start all` on ports 15000-16000, with its
- * own run dir, database names and broker prefix; PostgreSQL/Redis/RabbitMQ from DATABASE_URL,
- * REDIS_URL and AMQP_URL when set, else the embedded database and no broker), plus Hive Gateway on
+ * own run dir, database names and broker prefix; PostgreSQL/Redis from DATABASE_URL and REDIS_URL
+ * when set, else the embedded database; RabbitMQ only with --broker), plus Hive Gateway on
  * the same subgraphs. Seeds its own data, runs the arms interleaved over several rounds, checks
  * every answer, and prints medians, CPU per process per operation (from /proc), RSS, and the
  * ratios the performance issue sets. Writes docs/benchmarks.md unless --no-write.
@@ -33,6 +33,15 @@ const SECONDS = arg('seconds', 8);
 const WRITE = !process.argv.includes('--no-write');
 /** --only 'page30 ours,createBooking' runs just those arms (for profiling one path). */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
+/**
+ * --broker: booking events go through RabbitMQ (AMQP_URL, else the local guest broker), as in CI and
+ * production, on exchange and queues of the run's own (AMQP_PREFIX). Without it: no broker, the
+ * outbox relay delivers events to notification and reporting directly.
+ */
+const BROKER = process.argv.includes('--broker');
+const BROKER_ENV: Record<string, string> = BROKER
+  ? { AMQP_URL: process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672', AMQP_PREFIX: `wsb_bench_${randomBytes(3).toString('hex')}` }
+  : { AMQP_URL: '' };
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -93,6 +102,7 @@ async function main() {
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
       RATE_LIMIT_AUTH_PER_IP: '100000',
       RATE_LIMIT_AUTH_PER_EMAIL: '100000',
+      ...BROKER_ENV,
     },
   });
   let hive: ChildProcess | undefined;

@@ -80,9 +80,19 @@ export class PermanentMessageError extends Error {
   override name = 'PermanentMessageError';
 }
 
+/**
+ * What a batch handler says about each message of its batch, in order: undefined (or null) when it
+ * is done with it, else the error it failed with (a PermanentMessageError parks it at once).
+ */
+export type BatchOutcome = Error | null | undefined;
+
 interface Consumer {
   spec: QueueSpec;
-  handler: (message: BrokerMessage) => Promise<void>;
+  handler?: (message: BrokerMessage) => Promise<void>;
+  batchHandler?: (messages: BrokerMessage[]) => Promise<BatchOutcome[]>;
+  /** Batch consumers: messages received while a batch is being handled, taken by the next one. */
+  pending?: { channel: ConfirmChannel; msg: ConsumeMessage }[];
+  busy?: boolean;
   channel?: ConfirmChannel;
   tag?: string;
 }
@@ -206,6 +216,22 @@ export class Broker {
     if (this.model && this.publishChannel) await this.startConsumer(this.model, consumer);
   }
 
+  /**
+   * Consumes `spec.queue` in batches: the messages that arrived while the previous batch was being
+   * handled (up to the prefetch) go to `handler` together, one batch at a time, so the handler can
+   * record them all in one transaction. Each message is then acked, retried or parked on its own,
+   * by what the handler returned for it, and only after the handler resolved (after its commit);
+   * a handler that throws fails every message of the batch (each retried or parked by its attempt
+   * count, as with consume()).
+   */
+  async consumeBatch<T>(spec: QueueSpec, handler: (messages: BrokerMessage<T>[]) => Promise<BatchOutcome[]>): Promise<void> {
+    this.exchanges.add(spec.exchange);
+    this.queues.set(spec.queue, spec);
+    const consumer: Consumer = { spec, batchHandler: handler as Consumer['batchHandler'], pending: [] };
+    this.consumers.push(consumer);
+    if (this.model && this.publishChannel) await this.startConsumer(this.model, consumer);
+  }
+
   /** Stops consuming, waits for the messages being handled (so they are acked), closes the connection. */
   async close(): Promise<void> {
     this.closing = true;
@@ -286,7 +312,11 @@ export class Broker {
     if (this.model !== model) return;
     this.model = undefined;
     this.publishChannel = undefined;
-    for (const consumer of this.consumers) consumer.channel = consumer.tag = undefined;
+    for (const consumer of this.consumers) {
+      consumer.channel = consumer.tag = undefined;
+      // Unacked on a closed channel: the broker delivers them again on the next connection.
+      consumer.pending?.splice(0);
+    }
     if (this.closing) return;
     this.log.warn('lost the message broker connection; reconnecting', { connection: this.connectionName });
     this.ensureConnecting();
@@ -319,12 +349,72 @@ export class Broker {
         if (!this.closing) void model.close().catch(() => undefined);
         return;
       }
-      const task = this.handle(channel, consumer, msg);
-      this.inflight.add(task);
-      void task.finally(() => this.inflight.delete(task));
+      if (consumer.batchHandler) {
+        consumer.pending!.push({ channel, msg });
+        this.nextBatch(consumer);
+        return;
+      }
+      this.track(this.handle(channel, consumer, msg));
     });
     consumer.channel = channel;
     consumer.tag = consumerTag;
+  }
+
+  private track(task: Promise<void>): void {
+    this.inflight.add(task);
+    void task.finally(() => this.inflight.delete(task));
+  }
+
+  /** Starts the next batch unless one is running; messages arriving meanwhile wait for the one after. */
+  private nextBatch(consumer: Consumer): void {
+    if (consumer.busy || !consumer.pending!.length) return;
+    consumer.busy = true;
+    // Deliveries that arrived in the same read from the socket join this batch.
+    const task = new Promise<void>((resolve) => setImmediate(resolve))
+      .then(() => this.handleBatch(consumer, consumer.pending!.splice(0, this.config.prefetch)))
+      .catch((err) => this.log.error('message batch crashed', { queue: consumer.spec.queue, err }))
+      .finally(() => {
+        consumer.busy = false;
+        this.nextBatch(consumer);
+      });
+    this.track(task);
+  }
+
+  private async handleBatch(consumer: Consumer, deliveries: { channel: ConfirmChannel; msg: ConsumeMessage }[]): Promise<void> {
+    const queue = this.name(consumer.spec.queue);
+    const batch: { channel: ConfirmChannel; msg: ConsumeMessage; message: BrokerMessage }[] = [];
+    for (const { channel, msg } of deliveries) {
+      const attempt = 1 + failedAttempts(msg, queue);
+      const id = String(msg.properties.messageId ?? '');
+      let body: unknown;
+      try {
+        body = JSON.parse(msg.content.toString('utf8'));
+      } catch {
+        await this.park(channel, consumer, msg, attempt, 'the message is not JSON');
+        continue;
+      }
+      batch.push({ channel, msg, message: { id, routingKey: msg.fields.routingKey, body, redelivered: msg.fields.redelivered, attempt } });
+    }
+    if (!batch.length) return;
+    let outcomes: BatchOutcome[];
+    try {
+      outcomes = await consumer.batchHandler!(batch.map((b) => b.message));
+    } catch (err) {
+      outcomes = batch.map(() => (err instanceof Error ? err : new Error(String(err))));
+    }
+    for (const [i, { channel, msg, message }] of batch.entries()) {
+      const err = outcomes[i];
+      if (!err) {
+        this.counted(consumer, 'ok');
+        this.settle(() => channel.ack(msg), queue, message.id);
+      } else if (err instanceof PermanentMessageError || message.attempt >= this.config.maxAttempts) {
+        await this.park(channel, consumer, msg, message.attempt, err.message);
+      } else {
+        this.counted(consumer, 'retry');
+        this.log.warn('message not processed; retrying after the delay', { queue, messageId: message.id, attempt: message.attempt, err: err.message });
+        this.settle(() => channel.nack(msg, false, false), queue, message.id);
+      }
+    }
   }
 
   private async handle(channel: ConfirmChannel, consumer: Consumer, msg: ConsumeMessage): Promise<void> {
@@ -338,7 +428,7 @@ export class Broker {
       return this.park(channel, consumer, msg, attempt, 'the message is not JSON');
     }
     try {
-      await consumer.handler({ id, routingKey: msg.fields.routingKey, body, redelivered: msg.fields.redelivered, attempt });
+      await consumer.handler!({ id, routingKey: msg.fields.routingKey, body, redelivered: msg.fields.redelivered, attempt });
     } catch (err) {
       const reason = (err as Error)?.message ?? String(err);
       if (err instanceof PermanentMessageError || attempt >= this.config.maxAttempts) {

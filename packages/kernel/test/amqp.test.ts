@@ -42,7 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await Promise.all(brokers.map((b) => b.close()));
-  for (const name of ['publish', 'ack', 'retry', 'park', 'reconnect']) {
+  for (const name of ['publish', 'ack', 'retry', 'park', 'reconnect', 'batch', 'batchfail']) {
     for (const suffix of ['', '.retry', '.dead']) await raw.deleteQueue(`${prefix}.${name}.q${suffix}`).catch(() => undefined);
     await raw.deleteExchange(`${prefix}.${name}.x`).catch(() => undefined);
   }
@@ -195,6 +195,55 @@ describe('consuming', () => {
     await b.publish('reconnect.x', 'thing.created', {}, { messageId: 'after' });
     await waitFor(() => received.includes('after'));
     expect(received).toEqual(['before', 'after']);
+  });
+});
+
+describe('consuming in batches', () => {
+  it('hands what arrived meanwhile to one call; acks, retries or parks each message by its own outcome', async () => {
+    const b = broker({ AMQP_PREFETCH: '10' });
+    const batches: string[][] = [];
+    let release!: () => void;
+    const gate = new Promise<void>((resolve) => (release = resolve));
+    await b.consumeBatch(spec('batch'), async (messages: BrokerMessage<{ kind: string }>[]) => {
+      batches.push(messages.map((m) => `${m.id}:${m.attempt}`));
+      if (batches.length === 1) await gate; // the first batch is slow: the next messages pile up
+      return messages.map((m) =>
+        m.body.kind === 'poison' ? new PermanentMessageError('kind is not known') : m.body.kind === 'flaky' && m.attempt === 1 ? new Error('not yet') : undefined,
+      );
+    });
+    await b.whenConnected();
+    await b.publish('batch.x', 'thing.created', { kind: 'ok' }, { messageId: 'first' });
+    await waitFor(() => batches.length === 1);
+    for (const [id, kind] of [['a', 'ok'], ['b', 'flaky'], ['c', 'poison'], ['d', 'ok']]) await b.publish('batch.x', 'thing.created', { kind }, { messageId: id });
+    release();
+    await waitFor(() => batches.length === 3, 5000);
+    // One call for the four that waited; the flaky one alone again after the retry delay.
+    expect(batches).toEqual([['first:1'], ['a:1', 'b:1', 'c:1', 'd:1'], ['b:2']]);
+    const dead = `${prefix}.batch.q.dead`;
+    await waitFor(async () => (await raw.checkQueue(dead)).messageCount === 1);
+    const parked = await raw.get(dead, { noAck: true });
+    expect(parked && [parked.properties.messageId, parked.properties.headers?.['x-parked-reason']]).toEqual(['c', 'kind is not known']);
+    await new Promise((r) => setTimeout(r, 300));
+    expect(batches).toHaveLength(3);
+    for (const suffix of ['', '.retry']) expect((await raw.checkQueue(`${prefix}.batch.q${suffix}`)).messageCount).toBe(0);
+  });
+
+  it('retries every message of a batch whose handler threw (nothing was committed)', async () => {
+    const b = broker();
+    const seen: string[] = [];
+    let fail = true;
+    await b.consumeBatch(spec('batchfail'), async (messages: BrokerMessage[]) => {
+      seen.push(...messages.map((m) => `${m.id}:${m.attempt}`));
+      if (fail) {
+        fail = false;
+        throw new Error('database down');
+      }
+      return messages.map(() => undefined);
+    });
+    await b.whenConnected();
+    await b.publish('batchfail.x', 'thing.created', {}, { messageId: 'x' });
+    await waitFor(() => seen.includes('x:2'), 5000);
+    expect(seen).toEqual(['x:1', 'x:2']);
   });
 });
 

@@ -53,7 +53,7 @@ describe('the relay with RabbitMQ', () => {
     });
     // Nothing went to notification or reporting directly: they take it from their queues.
     expect(h.callsTo('notification', '_sendNotification')).toHaveLength(0);
-    expect(h.callsTo('reporting', '_recordActivity')).toHaveLength(0);
+    expect(h.callsTo('reporting', '_recordActivit')).toHaveLength(0);
     for (const queue of ['notification.booking-events', 'reporting.booking-events']) {
       const msg = await raw.get(`${prefix}.${queue}`, { noAck: true });
       expect(msg).not.toBe(false);

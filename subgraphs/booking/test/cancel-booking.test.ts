@@ -19,7 +19,7 @@ async function book(): Promise<{ id: string; workspaceId: string; startsAt: Date
   return { id: data.createBooking.id, workspaceId, startsAt };
 }
 const refundsFor = (id: string) => h.callsTo('payment', '_refundPayment').filter((c) => c.variables.bookingId === id);
-const noticesFor = (id: string) => h.callsTo('notification', '_sendNotification').filter((c) => c.variables.input.dedupeKey === `BOOKING_CANCELLED:${id}`);
+const noticesFor = (id: string) => h.inputsTo('notification', '_sendNotification').filter((c) => c.variables.input.dedupeKey === `BOOKING_CANCELLED:${id}`);
 
 describe('cancelBooking', () => {
   it('lets the owner cancel: refund first, then CANCELLED, the slot freed and the cancellation announced', async () => {
@@ -43,7 +43,7 @@ describe('cancelBooking', () => {
     expect(noticesFor(id)[0].variables.input.subject).toMatch(
       new RegExp(String.raw`^Booking cancelled: Vega, ${day}, \d\d:\d\d(–|\sGMT-[45]\s–\s${day}, )\d\d:\d\d GMT-[45]$`),
     );
-    const activity = h.callsTo('reporting', '_recordActivity').filter((c) => c.variables.input.bookingId === id).map((c) => c.variables.input.kind);
+    const activity = h.inputsTo('reporting', '_recordActivit').filter((c) => c.variables.input.bookingId === id).map((c) => c.variables.input.kind);
     expect(activity).toEqual(['BOOKING_CREATED', 'BOOKING_CANCELLED']);
 
     const rebook = await h.app.run(CREATE, { input: { workspaceId, startsAt: iso(startsAt), endsAt: iso(plus(startsAt, HOUR)) } }, bob);

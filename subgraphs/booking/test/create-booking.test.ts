@@ -78,7 +78,7 @@ describe('createBooking', () => {
       currency: 'EUR',
       occurredAt: expect.any(String),
     });
-    const [notice] = h.callsTo('notification', '_sendNotification').filter((c) => c.variables.input.dedupeKey.endsWith(booking.id));
+    const [notice] = h.inputsTo('notification', '_sendNotification').filter((c) => c.variables.input.dedupeKey.endsWith(booking.id));
     expect(notice.variables.input).toMatchObject({
       userId: ALICE,
       recipient: 'alice@example.com',
@@ -88,7 +88,7 @@ describe('createBooking', () => {
     });
     expect(notice.variables.input.subject).toMatch(/^Booking confirmed: Orion, /);
     expect(notice.variables.input.body).toContain('Price: €25.84');
-    const [activity] = h.callsTo('reporting', '_recordActivity').filter((c) => c.variables.input.bookingId === booking.id);
+    const [activity] = h.inputsTo('reporting', '_recordActivit').filter((c) => c.variables.input.bookingId === booking.id);
     expect(activity.variables).toEqual({
       input: {
         kind: 'BOOKING_CREATED',

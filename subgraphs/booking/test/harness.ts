@@ -51,8 +51,9 @@ export function createWorld() {
       _entities: v.representations.map((r: { id: string }) => ({ __typename: 'Booking', payment: world.payments.get(r.id) ?? null })),
     }),
     refundPayment: (_v: Vars): unknown => ({ _refundPayment: { id: randomUUID(), status: 'REFUNDED' } }),
-    notification: (_v: Vars): unknown => ({ _sendNotification: { id: randomUUID() } }),
-    reporting: (_v: Vars): unknown => ({ _recordActivity: { id: randomUUID() } }),
+    /** Answers a batch (the relay's `_sendNotifications`: every input taken) or a single `_sendNotification`. */
+    notification: (v: Vars): unknown => (v.inputs ? { _sendNotifications: v.inputs.map(() => null) } : { _sendNotification: { id: randomUUID() } }),
+    reporting: (v: Vars): unknown => (v.inputs ? { _recordActivities: v.inputs.map(() => null) } : { _recordActivity: { id: randomUUID() } }),
   };
   return world;
 }
@@ -84,6 +85,14 @@ export async function startBookingApp(config: Partial<BookingConfig> = {}, env: 
     /** Calls to one service whose query mentions `operation`. */
     callsTo: (service: string, operation: string) =>
       (stubs.calls as Call[]).filter((c) => c.service === service && c.query.includes(operation)),
+    /**
+     * Every item sent to a consumer, one entry per input as `{ variables: { input } }`, whether it
+     * went alone (`_sendNotification(input:)`) or in the relay's batch (`_sendNotifications(inputs:)`).
+     */
+    inputsTo: (service: string, operation: string) =>
+      (stubs.calls as Call[])
+        .filter((c) => c.service === service && c.query.includes(operation))
+        .flatMap((c) => (Array.isArray(c.variables.inputs) ? c.variables.inputs.map((input: unknown) => ({ ...c, variables: { input } })) : [c])),
     addWorkspace(patch: Partial<WorkspaceInfo> = {}): string {
       const id = randomUUID();
       world.workspaces.set(id, {

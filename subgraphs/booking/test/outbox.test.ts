@@ -180,6 +180,87 @@ describe('DirectPublisher', () => {
   });
 });
 
+describe('DirectPublisher batches (one request per consumer per round)', () => {
+  const event = (type: string, bookingId: string, patch: Record<string, unknown> = {}) => ({
+    id: randomUUID(),
+    type,
+    payload: {
+      bookingId,
+      userId: ALICE,
+      userEmail: 'alice@example.com',
+      userName: 'Alice',
+      workspaceId: randomUUID(),
+      workspaceName: 'Orion',
+      workspaceTimezone: 'Europe/Berlin',
+      startsAt: '2099-12-01T09:00:00.000Z',
+      endsAt: '2099-12-01T10:00:00.000Z',
+      attendees: 1,
+      amount: 2500,
+      currency: 'EUR',
+      occurredAt: '2099-11-01T00:00:00.000Z',
+      reason: 'CANCELLED_BY_USER',
+      ...patch,
+    },
+  });
+  const taken = (v: Record<string, unknown>) => (v.inputs as unknown[]).map(() => null);
+
+  it("sends a round's events to each consumer in one request, in order, each keyed by its event", async () => {
+    const stubs = stubServices({ notification: (_q, v) => ({ _sendNotifications: taken(v) }), reporting: (_q, v) => ({ _recordActivities: taken(v) }) });
+    const [b1, b2] = [randomUUID(), randomUUID()];
+    const events = [event('booking.created', b1), event('booking.created', b2), event('booking.cancelled', b1)];
+    expect(await new DirectPublisher(stubs.client, log).publishAll(events)).toEqual([undefined, undefined, undefined]);
+    expect(stubs.calls.map((c) => c.service).sort()).toEqual(['notification', 'reporting']);
+    const notices = stubs.calls.find((c) => c.service === 'notification')!.variables.inputs as { dedupeKey: string }[];
+    expect(notices.map((n) => n.dedupeKey)).toEqual([`BOOKING_CONFIRMED:${b1}`, `BOOKING_CONFIRMED:${b2}`, `BOOKING_CANCELLED:${b1}`]);
+    const activities = stubs.calls.find((c) => c.service === 'reporting')!.variables.inputs as { kind: string; bookingId: string }[];
+    expect(activities.map((a) => [a.kind, a.bookingId])).toEqual([['BOOKING_CREATED', b1], ['BOOKING_CREATED', b2], ['BOOKING_CANCELLED', b1]]);
+  });
+
+  it('fails only the events a consumer refused or could not take; the rest are delivered', async () => {
+    const [b1, b2, b3] = [randomUUID(), randomUUID(), randomUUID()];
+    const stubs = stubServices({
+      // Notification refuses the second input; reporting takes everything.
+      notification: (_q, v) => ({ _sendNotifications: taken(v).map((ok, i) => (i === 1 ? 'input.recipient must be one email address' : ok)) }),
+      reporting: (_q, v) => ({ _recordActivities: taken(v) }),
+    });
+    const events = [event('booking.created', b1), event('booking.created', b2), event('booking.created', b3)];
+    const outcomes = await new DirectPublisher(stubs.client, log).publishAll(events);
+    expect(outcomes.map((e) => e?.message)).toEqual([undefined, 'input.recipient must be one email address', undefined]);
+    // A consumer that is down fails every event it had a part in, with both reasons when both failed.
+    const down = stubServices({
+      notification: () => {
+        throw new Error('notification down');
+      },
+      reporting: () => {
+        throw new Error('reporting down');
+      },
+    });
+    const failed = await new DirectPublisher(down.client, log).publishAll(events);
+    expect(failed.map((e) => e?.message)).toEqual(Array(3).fill('notification down; reporting down'));
+  });
+
+  it("holds a booking's later events back when an earlier one of the round could not be sent", async () => {
+    const [b1, b2] = [randomUUID(), randomUUID()];
+    const stubs = stubServices({
+      user: () => {
+        throw new Error('user subgraph down');
+      },
+      notification: (_q, v) => ({ _sendNotifications: taken(v) }),
+      reporting: (_q, v) => ({ _recordActivities: taken(v) }),
+    });
+    // b1's creation was written without the address (looked up at delivery, which fails now).
+    const created = event('booking.created', b1, { userEmail: null });
+    const events = [created, event('booking.created', b2), event('booking.cancelled', b1)];
+    const outcomes = await new DirectPublisher(stubs.client, log).publishAll(events);
+    expect(outcomes[0]?.message).toBe('user subgraph down');
+    expect(outcomes[1]).toBeUndefined();
+    expect(outcomes[2]?.message).toBe(`held back behind event ${created.id} of the same booking, not delivered yet`);
+    // Only b2's event went out: the cancellation of b1 never overtakes its creation.
+    const sent = stubs.calls.filter((c) => c.service === 'notification').flatMap((c) => c.variables.inputs as { dedupeKey: string }[]);
+    expect(sent.map((n) => n.dedupeKey)).toEqual([`BOOKING_CONFIRMED:${b2}`]);
+  });
+});
+
 describe('recovery and several relays (the app relay stopped)', () => {
   beforeAll(() => h.stopBackground());
 
@@ -258,6 +339,34 @@ describe('outbox housekeeping', () => {
     expect(seen).toEqual([{ locked: false, idleInTransaction: 0 }]);
     expect((await h.sql('select published_at, claimed_until from outbox_event where id = ?', [id]))[0]).toMatchObject({ claimed_until: null });
     expect((await h.sql('select published_at from outbox_event where id = ?', [id]))[0].published_at).not.toBeNull();
+  });
+
+  it('hands a round to publishAll in the order written; marks the delivered published and retries a failed one alone', async () => {
+    await h.sql('update outbox_event set published_at = now() where published_at is null');
+    const ids = [await due('test.event', { n: 1 }), await due('test.event', { n: 2 }), await due('test.event', { n: 3 })];
+    const rounds: string[][] = [];
+    let refuse: string | undefined = ids[1];
+    const batching: EventPublisher = {
+      publish: () => Promise.reject(new Error('publishAll is used when there is one')),
+      async publishAll(events) {
+        rounds.push(events.map((e) => e.id));
+        return events.map((e) => (e.id === refuse ? new Error('consumer refused it') : undefined));
+      },
+    };
+    const relay = new OutboxRelay(h.app.orm, batching, log, { ...settings, retryBaseMs: 1, retryMaxMs: 1 });
+    expect(await relay.deliverBatch()).toBe(3);
+    expect(rounds).toEqual([ids]);
+    const rows = await h.sql('select id, published_at, attempts, last_error from outbox_event where id in (?) order by created_at', [ids]);
+    expect(rows.map((r: any) => [r.id, Boolean(r.published_at), r.attempts, r.last_error])).toEqual([
+      [ids[0], true, 0, null],
+      [ids[1], false, 1, 'consumer refused it'],
+      [ids[2], true, 0, null],
+    ]);
+    refuse = undefined;
+    await new Promise((resolve) => setTimeout(resolve, 5));
+    expect(await relay.deliverBatch()).toBe(1);
+    expect(rounds[1]).toEqual([ids[1]]);
+    expect((await h.sql('select published_at from outbox_event where id = ?', [ids[1]]))[0].published_at).not.toBeNull();
   });
 
   it('leaves an event claimed by another relay alone until its lease runs out, then delivers it', async () => {

@@ -103,22 +103,64 @@ export class DeliveryWorker {
     return notifyRetryBaseMs * 2 ** notifyMaxAttempts + STALE_MARGIN_MS;
   }
 
+  /**
+   * The first attempt of notifications just recorded together: one statement claims them all,
+   * they are sent concurrently, and one statement marks the sent ones SENT. A failed one is
+   * recorded and retried on its own, exactly as deliver() would.
+   */
+  deliverMany(ids: string[]): Promise<void> {
+    if (ids.length === 1) return this.deliver(ids[0]);
+    return this.track(this.attemptMany(ids));
+  }
+
+  private async attemptMany(ids: string[]): Promise<void> {
+    if (this.stopped) return;
+    const em = this.em();
+    const rows = await em
+      .getConnection()
+      .execute<Record<string, unknown>[]>(
+        `update notification set attempts = attempts + 1, updated_at = ? where id in (?) and status = 'QUEUED' and attempts = 0 returning *`,
+        [new Date(), ids],
+        'all',
+      );
+    const claimed = rows.map((row) => em.map(Notification, row));
+    const sent = (await Promise.all(claimed.map((n) => this.send(em, n)))).flatMap((ok, i) => (ok ? [claimed[i].id] : []));
+    if (!sent.length) return;
+    const now = new Date();
+    await em
+      .getConnection()
+      .execute(`update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id in (?)`, [now, now, sent]);
+  }
+
   private async attempt(id: string, expectedAttempts: number): Promise<void> {
     if (this.stopped) return; // left QUEUED for the sweep after the next start
     const em = this.em();
-    const { mailer, sms, notifyMaxAttempts, notifyRetryBaseMs } = this.config();
     const notification = await this.write(
       em,
       `update notification set attempts = attempts + 1, updated_at = ? where id = ? and status = 'QUEUED' and attempts = ? returning *`,
       [new Date(), id, expectedAttempts],
     );
     if (!notification) return; // someone else took this attempt, or it is already final
+    if (!(await this.send(em, notification))) return;
+    const now = new Date();
+    await this.write(em, `update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id = ?`, [
+      now,
+      now,
+      id,
+    ]);
+  }
+
+  /** Sends a claimed attempt; on failure records it (QUEUED with a retry, or FAILED) and returns false. */
+  private async send(em: EntityManager, notification: Notification): Promise<boolean> {
+    const { mailer, sms, notifyMaxAttempts, notifyRetryBaseMs } = this.config();
+    const id = notification.id;
     try {
       if (notification.channel === 'EMAIL') {
         await mailer.send({ to: notification.recipient, subject: notification.subject, text: notification.body });
       } else {
         await sms.send({ to: notification.recipient, text: notification.body });
       }
+      return true;
     } catch (err) {
       const reason = failureReason(err);
       const final = notification.attempts >= notifyMaxAttempts;
@@ -129,14 +171,8 @@ export class DeliveryWorker {
         [final ? 'FAILED' : 'QUEUED', reason, new Date(), id],
       );
       if (!final) this.retry(id, notification.attempts, notifyRetryBaseMs * 2 ** (notification.attempts - 1));
-      return;
+      return false;
     }
-    const now = new Date();
-    await this.write(em, `update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id = ?`, [
-      now,
-      now,
-      id,
-    ]);
   }
 
   private retry(id: string, attempts: number, delayMs: number): void {

@@ -14,6 +14,7 @@ export const permissions: IRules = {
   },
   Mutation: {
     _sendNotification: isCallerService('booking'),
+    _sendNotifications: isCallerService('booking'),
   },
   _Service: allow,
   Notification: ownerOrAdmin<Notification>((notification) => notification.userId),

@@ -95,4 +95,18 @@ describe('booking events from RabbitMQ', () => {
     expect(dead.properties.headers?.['x-parked-reason']).toBe('input.recipient must be one email address for an EMAIL notification.');
     expect(await rowsFor(payload.bookingId)).toEqual([]);
   });
+
+  it('records the valid events of a burst together and parks only the invalid one', async () => {
+    const [a, b] = [created(), created()];
+    const bad = created({ userEmail: 'still not an address' });
+    publish('booking.created', a);
+    publish('booking.created', bad, 'bad-2');
+    publish('booking.created', b);
+    await waitFor(async () => (await rowsFor(a.bookingId)).length === 1 && (await rowsFor(b.bookingId)).length === 1 && (await queueEmpty()));
+    const dead = await waitFor(async () => (await raw.get(`${QUEUE}.dead`, { noAck: true })) || undefined);
+    expect(dead.properties.messageId).toBe('bad-2');
+    expect(await rowsFor(bad.bookingId)).toEqual([]);
+    await settled(app);
+    expect(mailer.sent.map((m) => m.to)).toEqual(['ada@example.com', 'ada@example.com']);
+  });
 });

@@ -1,4 +1,4 @@
-import { asService, initTestApp } from '@wsb/kernel/src/testing';
+import { asGateway, asService, initTestApp } from '@wsb/kernel/src/testing';
 import { createNotificationSubgraph } from '../src/subgraph';
 import { CapturingMailer, CapturingSms, message, row, SEND, settled, type App } from './helpers';
 
@@ -17,6 +17,51 @@ afterAll(async () => {
   await app.close();
 });
 beforeEach(() => mailer.reset());
+
+const SEND_MANY = 'mutation ($inputs: [SendNotificationInput!]!) { _sendNotifications(inputs: $inputs) }';
+
+describe('_sendNotifications (the relay\'s batch)', () => {
+  it('records and sends each input once, a redelivered batch sends nothing again, and an invalid input is refused alone', async () => {
+    const tag = Math.random().toString(36).slice(2);
+    const inputs = [0, 1, 2].map((i) => message(userId, { dedupeKey: `BATCH:${tag}:${i}`, subject: `Batch ${i}` }).input);
+    const bad = { ...inputs[1], dedupeKey: `BATCH:${tag}:bad`, recipient: 'not an address' };
+    const batch = [inputs[0], bad, inputs[1], inputs[2]];
+    const first = await app.run(SEND_MANY, { inputs: batch }, booking);
+    expect(first.errors).toBeUndefined();
+    expect(first.data._sendNotifications).toEqual([null, 'input.recipient must be one email address for an EMAIL notification.', null, null]);
+    await settled(app);
+    expect(mailer.sent.map((m) => m.subject)).toEqual(['Batch 0', 'Batch 1', 'Batch 2']);
+    for (const input of inputs) expect(await row(app, input.dedupeKey)).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(await row(app, bad.dedupeKey)).toBeUndefined();
+    // The same batch again (the relay retrying after a lost answer), with one key twice: nothing new.
+    const again = await app.run(SEND_MANY, { inputs: [...inputs, inputs[0]] }, booking);
+    expect(again.data._sendNotifications).toEqual([null, null, null, null]);
+    await settled(app);
+    expect(mailer.sent).toHaveLength(3);
+    const [{ n }] = await app.orm.em.fork().getConnection().execute('select count(*)::int as n from notification where dedupe_key like ?', [`BATCH:${tag}:%`]);
+    expect(n).toBe(3);
+  });
+
+  it("keeps the batch's order in the user's list (a cancellation after its confirmation)", async () => {
+    const someone = '00000000-0000-4000-8000-0000000000b7';
+    const inputs = ['BOOKING_CONFIRMED', 'BOOKING_CANCELLED'].map((kind) => message(someone, { kind, dedupeKey: `${kind}:${Math.random()}` }).input);
+    await app.run(SEND_MANY, { inputs }, booking);
+    const { data } = await app.run('{ myNotifications { kind } }', {}, asGateway({ id: someone }));
+    expect(data.myNotifications.map((n: { kind: string }) => n.kind)).toEqual(['BOOKING_CANCELLED', 'BOOKING_CONFIRMED']);
+  });
+
+  it('retries a failed send of a batch on its own, and is for the booking subgraph only', async () => {
+    mailer.failures = 1;
+    const inputs = [0, 1].map((i) => message(userId, { dedupeKey: `RETRY:${Math.random()}`, subject: `Retry ${i}` }).input);
+    await app.run(SEND_MANY, { inputs }, booking);
+    await settled(app);
+    const stored = await Promise.all(inputs.map((input) => row(app, input.dedupeKey)));
+    expect(stored.map((r) => r?.status)).toEqual(['SENT', 'SENT']);
+    expect(stored.map((r) => r?.attempts).sort()).toEqual([1, 2]);
+    const refused = await app.run(SEND_MANY, { inputs }, asService('payment'));
+    expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+});
 
 describe('_sendNotification', () => {
   it('records the notification, sends the email and answers SENT', async () => {

@@ -14,6 +14,7 @@ export const permissions: IRules = {
   },
   Mutation: {
     _recordActivity: isCallerService('booking'),
+    _recordActivities: isCallerService('booking'),
   },
   _Service: allow,
   Activity: or(isInternalService, isAdmin),

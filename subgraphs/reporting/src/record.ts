@@ -19,3 +19,19 @@ export async function recordActivity(em: EntityManager, data: ActivityData): Pro
   const activity = await em.findOneOrFail(Activity, { kind: data.kind, bookingId: data.bookingId });
   return { activity, created: result.affectedRows > 0 };
 }
+
+/**
+ * Records a batch of booking events (validated) in one statement, each idempotent on (kind,
+ * bookingId): a batch delivered again records nothing twice. Returns how many rows were new.
+ */
+export async function recordActivities(em: EntityManager, items: ActivityData[]): Promise<number> {
+  if (!items.length) return 0;
+  const now = new Date();
+  const result = await em
+    .createQueryBuilder(Activity)
+    .insert(items.map((data) => ({ id: randomUUID(), ...data, createdAt: now })))
+    .onConflict(['kind', 'bookingId'])
+    .ignore()
+    .execute();
+  return result.affectedRows;
+}

@@ -92,6 +92,26 @@ describe('recording booking activity', () => {
     expect(await rows('select count(*)::int as n from activity where booking_id = ?', [racing.bookingId])).toEqual([{ n: 1 }]);
   });
 
+  it('records a batch in one go, once per (kind, bookingId) however often it comes, refusing an invalid event alone', async () => {
+    const RECORD_MANY = 'mutation ($inputs: [RecordActivityInput!]!) { _recordActivities(inputs: $inputs) }';
+    const times = { startsAt: '2099-05-01T09:00:00.000Z', endsAt: '2099-05-01T10:00:00.000Z', at: '2099-04-01T00:00:00.000Z' };
+    const created = event(times);
+    const other = event(times);
+    const cancelled = { ...created, kind: 'BOOKING_CANCELLED', at: '2099-04-02T00:00:00.000Z' };
+    const bad = event({ ...times, endsAt: times.startsAt });
+    const first = await app.run(RECORD_MANY, { inputs: [created, bad, other, cancelled] }, booking);
+    expect(first.errors).toBeUndefined();
+    expect(first.data._recordActivities).toEqual([null, 'startsAt must be before endsAt.', null, null]);
+    const again = await app.run(RECORD_MANY, { inputs: [created, other, cancelled, created] }, booking);
+    expect(again.data._recordActivities).toEqual([null, null, null, null]);
+    const kept = await rows('select kind, booking_id from activity where booking_id in (?, ?, ?) order by at, kind', [created.bookingId, other.bookingId, bad.bookingId]);
+    expect(kept.map((r: any) => [r.kind, r.booking_id]).sort()).toEqual(
+      [['BOOKING_CANCELLED', created.bookingId], ['BOOKING_CREATED', created.bookingId], ['BOOKING_CREATED', other.bookingId]].sort(),
+    );
+    const refused = await app.run(RECORD_MANY, { inputs: [created] }, asService('payment'));
+    expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
+  });
+
   it('lets only the booking subgraph record', async () => {
     const e = event({ startsAt: '2027-01-13T09:00:00Z', endsAt: '2027-01-13T10:00:00Z', at: '2027-01-05T11:00:00Z' });
     expect((await record(e, asService('payment'))).errors?.[0].extensions.code).toBe('FORBIDDEN');

@@ -4,6 +4,7 @@
  * from the first commit on, so two requests can never both pay for one slot; the payment runs
  * outside any transaction, so no database connection waits on the payment subgraph.
  */
+import { randomUUID } from 'node:crypto';
 import { BadUserInputError, DependencyUnavailableError, NotFoundError, UnauthenticatedError } from '@wsb/kernel';
 import { DeadlockException, type EntityManager } from '@mikro-orm/postgresql';
 import type { CreateBookingInput } from '../__generated__/resolvers-types';
@@ -13,7 +14,7 @@ import { Booking } from '../entities/booking.entity';
 import { BOOKING_CREATED, BOOKING_PAYMENT_FAILED, bookingPayload, enqueue } from '../outbox/events';
 import { findByKey, requestHash, settleRetry, StillInProgressError } from './idempotency';
 import { priceFor } from './price';
-import { lockWorkspaceSlots } from './slot-lock';
+import { lockWorkspaceSlots, SLOT_LOCK_SQL, slotLockParams } from './slot-lock';
 import { paymentOutcomeUnknown, releasePending } from './recovery';
 import { checkBookingWindow, parseBookingInput, type BookingRequest } from './validation';
 
@@ -159,15 +160,43 @@ async function holdSlot(em: EntityManager, hold: PendingHold): Promise<Booking> 
   }
 }
 
-async function insertPending(em: EntityManager, { userId, request, hash, price, retired }: PendingHold): Promise<Booking> {
+async function insertPending(em: EntityManager, hold: PendingHold): Promise<Booking> {
+  const { userId, request, hash, price, retired } = hold;
+  if (!retired) {
+    // The common case in one statement (its own transaction): the slot lock, then the insert,
+    // checked by the constraints before the lock is let go at its commit.
+    const now = new Date();
+    const [row] = await em.getConnection().execute<Record<string, unknown>[]>(
+      `with slot as (${SLOT_LOCK_SQL})
+       insert into booking (id, user_id, workspace_id, starts_at, ends_at, attendees, status, price_amount, price_currency,
+                            idempotency_key, request_hash, created_at, updated_at)
+       select ?::uuid, ?::uuid, ?::uuid, ?::timestamptz, ?::timestamptz, ?::int, 'PENDING', ?::int, ?, ?, ?, ?::timestamptz, ?::timestamptz from slot
+       returning *`,
+      [
+        ...slotLockParams(request.workspaceId),
+        randomUUID(),
+        userId,
+        request.workspaceId,
+        request.startsAt,
+        request.endsAt,
+        request.attendees,
+        price.amount,
+        price.currency,
+        request.idempotencyKey ?? null,
+        request.idempotencyKey ? hash : null,
+        now,
+        now,
+      ],
+      'all',
+    );
+    return em.fork().map(Booking, row);
+  }
   return em.fork().transactional(async (tx) => {
     await lockWorkspaceSlots(tx, request.workspaceId);
-    if (retired) {
-      // The new attempt takes the key over from the cancelled one, in the same transaction as
-      // its insert: of two concurrent retries only one finds the key still there.
-      const moved = await tx.nativeUpdate(Booking, { id: retired.id, idempotencyKey: request.idempotencyKey }, { idempotencyKey: null });
-      if (!moved) throw new StillInProgressError();
-    }
+    // The new attempt takes the key over from the cancelled one, in the same transaction as
+    // its insert: of two concurrent retries only one finds the key still there.
+    const moved = await tx.nativeUpdate(Booking, { id: retired.id, idempotencyKey: request.idempotencyKey }, { idempotencyKey: null });
+    if (!moved) throw new StillInProgressError();
     // Flushed (and checked by the constraints) when the transaction commits.
     return tx.create(Booking, {
       userId,
@@ -205,18 +234,28 @@ async function pay(ctx: Context, booking: Booking): Promise<void> {
   }
 }
 
-/** PENDING -> CONFIRMED and the booking.created event, in one transaction. */
+/**
+ * PENDING -> CONFIRMED and the booking.created event, in one statement (one transaction): the
+ * slot lock first (CONFIRMED rows enter the overlap index anew, so this write lines up with the
+ * inserts), then the update, and the event only when the update found the booking still PENDING.
+ */
 async function confirm(ctx: Context, booking: Booking, user: UserProfile, workspace: WorkspaceInfo): Promise<void> {
   const now = new Date();
   const parties = { userEmail: user.email, userName: user.name, workspaceName: workspace.name, workspaceTimezone: workspace.timezone };
-  const confirmed = await ctx.em.fork().transactional(async (tx) => {
-    // CONFIRMED rows enter the overlap index anew, so this write lines up with the inserts.
-    await lockWorkspaceSlots(tx, booking.workspaceId);
-    const updated = await tx.nativeUpdate(Booking, { id: booking.id, status: 'PENDING' }, { status: 'CONFIRMED', updatedAt: now });
-    if (updated) enqueue(tx, BOOKING_CREATED, bookingPayload(booking, parties, now));
-    return updated > 0;
-  });
-  if (!confirmed) {
+  const event = { id: randomUUID(), type: BOOKING_CREATED, payload: bookingPayload(booking, parties, now) };
+  const confirmed = await ctx.em.getConnection().execute<{ id: string }[]>(
+    `with slot as (${SLOT_LOCK_SQL}),
+     confirmed as (
+       update booking set status = 'CONFIRMED', updated_at = ?
+       where id = ? and status = 'PENDING' and exists (select 1 from slot)
+       returning id)
+     insert into outbox_event (id, type, payload, attempts, next_attempt_at, created_at)
+     select ?::uuid, ?, ?::jsonb, 0, ?::timestamptz, ?::timestamptz from confirmed
+     returning id`,
+    [...slotLockParams(booking.workspaceId), now, booking.id, event.id, event.type, JSON.stringify(event.payload), now, now],
+    'all',
+  );
+  if (!confirmed.length) {
     // Only the pending sweeper moves a PENDING booking it did not create: the payment outlived
     // the pending timeout, and the sweeper has scheduled its refund.
     throw new DependencyUnavailableError('payment', 'The payment took too long and the booking was released; please try again.');

@@ -13,5 +13,12 @@ const SLOT_LOCK_NAMESPACE = 0x0b00c1;
  * workspaces never wait for each other.
  */
 export async function lockWorkspaceSlots(tx: EntityManager, workspaceId: string): Promise<void> {
-  await tx.execute('select pg_advisory_xact_lock(?, hashtext(?))', [SLOT_LOCK_NAMESPACE, workspaceId]);
+  await tx.execute(SLOT_LOCK_SQL, slotLockParams(workspaceId));
 }
+
+/**
+ * The lock as a query, for a statement that is its own transaction: `with slot as (SLOT_LOCK_SQL)
+ * insert … select … from slot` takes the lock before it writes and holds it until its commit.
+ */
+export const SLOT_LOCK_SQL = 'select pg_advisory_xact_lock(?, hashtext(?))';
+export const slotLockParams = (workspaceId: string): [number, string] => [SLOT_LOCK_NAMESPACE, workspaceId];

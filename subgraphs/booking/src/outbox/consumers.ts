@@ -5,9 +5,16 @@
  * (notification on dedupeKey, reporting on (kind, bookingId)), which is what makes at-least-once
  * delivery from the outbox safe.
  */
-import { activityFor, notificationFor } from '@wsb/booking-events';
+import { activityFor, notificationFor, type BookingActivity, type BookingNotification } from '@wsb/booking-events';
 import { fetchEntities, type ServiceClient } from '@wsb/kernel';
-import { BookedWorkspaceDocument, BookerDocument, RecordActivityDocument, SendNotificationDocument } from '../__generated__/operations';
+import {
+  BookedWorkspaceDocument,
+  BookerDocument,
+  RecordActivitiesDocument,
+  RecordActivityDocument,
+  SendNotificationDocument,
+  SendNotificationsDocument,
+} from '../__generated__/operations';
 import type { BookingCreatedPayload } from './events';
 
 /**
@@ -44,4 +51,16 @@ export async function sendBookingEmail(services: ServiceClient, type: string, pa
 export async function recordBookingActivity(services: ServiceClient, type: string, payload: BookingCreatedPayload): Promise<void> {
   const input = activityFor(type, payload);
   if (input) await services.request('reporting', RecordActivityDocument, { input });
+}
+
+/** A round's emails in one `_sendNotifications` request; per input, null or why it was refused. */
+export async function sendBookingEmails(services: ServiceClient, inputs: BookingNotification[]): Promise<(string | null)[]> {
+  const data = await services.request('notification', SendNotificationsDocument, { inputs });
+  return data._sendNotifications;
+}
+
+/** A round's activity-log entries in one `_recordActivities` request; per input, null or why it was refused. */
+export async function recordBookingActivities(services: ServiceClient, inputs: BookingActivity[]): Promise<(string | null)[]> {
+  const data = await services.request('reporting', RecordActivitiesDocument, { inputs });
+  return data._recordActivities;
 }

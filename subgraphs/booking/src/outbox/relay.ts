@@ -2,7 +2,8 @@
  * Delivers outbox events at least once. Each round claims due rows in one statement
  * (`update … set claimed_until = <lease> where id in (select … for update skip locked limit N)`),
  * so several instances of this subgraph share the work without delivering one row twice at the
- * same time, and no transaction stays open while the EventPublisher delivers them. Delivered rows
+ * same time, and no transaction stays open while the EventPublisher delivers them, all of a round
+ * together (one request per consumer, or one burst of broker publishes). Delivered rows
  * are then marked published; a failure is recorded with a retry after exponential backoff. A
  * crash mid-round leaves the leases to run out (OUTBOX_CLAIM_MS) and the rows are delivered again.
  * Published rows are deleted after OUTBOX_RETENTION_HOURS (see prune()).
@@ -111,23 +112,27 @@ export class OutboxRelay implements OutboxSignal {
        returning id, type, payload, attempts, next_attempt_at, created_at`,
       [new Date(now.getTime() + this.settings.claimMs), now, now, this.settings.batchSize],
     );
-    // Oldest first (RETURNING keeps no order); consumers are idempotent, so a retried event may arrive late.
-    claimed.sort((a, b) => +new Date(a.next_attempt_at) - +new Date(b.next_attempt_at) || +new Date(a.created_at) - +new Date(b.created_at));
+    // In the order they were written (RETURNING keeps no order), so one booking's events go out
+    // in order within a round; consumers are idempotent, so a retried event may arrive late.
+    claimed.sort((a, b) => +new Date(a.created_at) - +new Date(b.created_at) || (a.id < b.id ? -1 : 1));
+    const outcomes = this.publisher.publishAll
+      ? await this.publisher.publishAll(claimed)
+      : await oneByOne(this.publisher, claimed);
     const delivered: string[] = [];
-    for (const event of claimed) {
-      try {
-        await this.publisher.publish(event);
+    for (const [i, event] of claimed.entries()) {
+      const err = outcomes[i];
+      if (!err) {
         delivered.push(event.id);
-      } catch (err) {
-        const attempts = event.attempts + 1;
-        const lastError = ((err as Error)?.message ?? String(err)).slice(0, 2000);
-        const retryAt = new Date(Date.now() + retryDelayMs(attempts, this.settings));
-        await connection.execute(
-          'update outbox_event set attempts = ?, last_error = ?, next_attempt_at = ?, claimed_until = null where id = ?',
-          [attempts, lastError, retryAt, event.id],
-        );
-        this.log.warn('outbox event not delivered; will retry', { eventId: event.id, type: event.type, attempts, retryAt: retryAt.toISOString(), err: lastError });
+        continue;
       }
+      const attempts = event.attempts + 1;
+      const lastError = (err.message ?? String(err)).slice(0, 2000);
+      const retryAt = new Date(Date.now() + retryDelayMs(attempts, this.settings));
+      await connection.execute(
+        'update outbox_event set attempts = ?, last_error = ?, next_attempt_at = ?, claimed_until = null where id = ?',
+        [attempts, lastError, retryAt, event.id],
+      );
+      this.log.warn('outbox event not delivered; will retry', { eventId: event.id, type: event.type, attempts, retryAt: retryAt.toISOString(), err: lastError });
     }
     if (delivered.length) {
       await connection.execute('update outbox_event set published_at = ?, claimed_until = null where id in (?)', [new Date(), delivered]);
@@ -161,6 +166,20 @@ export class OutboxRelay implements OutboxSignal {
     if (total) this.log.info('outbox pruned', { deleted: total, publishedBefore: before.toISOString() });
     return total;
   }
+}
+
+/** For publishers without publishAll: one event at a time, in order. */
+async function oneByOne(publisher: EventPublisher, events: ClaimedRow[]): Promise<(Error | undefined)[]> {
+  const outcomes: (Error | undefined)[] = [];
+  for (const event of events) {
+    try {
+      await publisher.publish(event);
+      outcomes.push(undefined);
+    } catch (err) {
+      outcomes.push(err instanceof Error ? err : new Error(String(err)));
+    }
+  }
+  return outcomes;
 }
 
 /** Rows deleted per pruning statement, so no delete holds locks for long. */

@@ -20,11 +20,22 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Internal: records the notification and delivers it. */
   _sendNotification: Notification;
+  /**
+   * Internal: records a batch of notifications in one statement and delivers the new ones; each is
+   * idempotent on its dedupeKey. One entry per input, in order: null when recorded (now or before),
+   * else why that input was refused (the others are recorded all the same).
+   */
+  _sendNotifications: Array<Maybe<Scalars['String']['output']>>;
 };
 
 
 export type Mutation_SendNotificationArgs = {
   input: SendNotificationInput;
+};
+
+
+export type Mutation_SendNotificationsArgs = {
+  inputs: Array<SendNotificationInput>;
 };
 
 /** A message sent to a user. Owned by the notification subgraph. */
@@ -190,8 +201,8 @@ export type FederationReferenceTypes = ResolversObject<{
 export type ResolversTypes = ResolversObject<{
   DateTime: ResolverTypeWrapper<Scalars['DateTime']['output']>;
   Mutation: ResolverTypeWrapper<Record<PropertyKey, never>>;
-  Notification: ResolverTypeWrapper<NotificationEntity>;
   String: ResolverTypeWrapper<Scalars['String']['output']>;
+  Notification: ResolverTypeWrapper<NotificationEntity>;
   ID: ResolverTypeWrapper<Scalars['ID']['output']>;
   NotificationChannel: NotificationChannel;
   NotificationStatus: NotificationStatus;
@@ -206,8 +217,8 @@ export type ResolversTypes = ResolversObject<{
 export type ResolversParentTypes = ResolversObject<{
   DateTime: Scalars['DateTime']['output'];
   Mutation: Record<PropertyKey, never>;
-  Notification: NotificationEntity;
   String: Scalars['String']['output'];
+  Notification: NotificationEntity;
   ID: Scalars['ID']['output'];
   Query: Record<PropertyKey, never>;
   Int: Scalars['Int']['output'];
@@ -222,6 +233,7 @@ export interface DateTimeScalarConfig extends GraphQLScalarTypeConfig<ResolversT
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
   _sendNotification?: Resolver<ResolversTypes['Notification'], ParentType, ContextType, RequireFields<Mutation_SendNotificationArgs, 'input'>>;
+  _sendNotifications?: Resolver<Array<Maybe<ResolversTypes['String']>>, ParentType, ContextType, RequireFields<Mutation_SendNotificationsArgs, 'inputs'>>;
 }>;
 
 export type NotificationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Notification'] = ResolversParentTypes['Notification'], FederationReferenceType extends FederationReferenceTypes['Notification'] = FederationReferenceTypes['Notification']> = ResolversObject<{

@@ -69,8 +69,19 @@ export type MoneyInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Internal: records a batch of booking events in one statement, each idempotent on (kind,
+   * bookingId). One entry per input, in order: null when recorded (now or before), else why that
+   * input was refused (the others are recorded all the same).
+   */
+  _recordActivities: Array<Maybe<Scalars['String']['output']>>;
   /** Internal: idempotent on (kind, bookingId). */
   _recordActivity: Activity;
+};
+
+
+export type Mutation_RecordActivitiesArgs = {
+  inputs: Array<RecordActivityInput>;
 };
 
 
@@ -320,6 +331,7 @@ export type MoneyResolvers<ContextType = Context, ParentType extends ResolversPa
 }>;
 
 export type MutationResolvers<ContextType = Context, ParentType extends ResolversParentTypes['Mutation'] = ResolversParentTypes['Mutation']> = ResolversObject<{
+  _recordActivities?: Resolver<Array<Maybe<ResolversTypes['String']>>, ParentType, ContextType, RequireFields<Mutation_RecordActivitiesArgs, 'inputs'>>;
   _recordActivity?: Resolver<ResolversTypes['Activity'], ParentType, ContextType, RequireFields<Mutation_RecordActivityArgs, 'input'>>;
 }>;
 
