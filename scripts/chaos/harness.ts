@@ -33,6 +33,7 @@ export function chaosPlatformEnv(amqpUrl: string | undefined): Record<string, st
     CIRCUIT_BREAKER_RESET_MS: '1000',
     BOOKING_PENDING_TIMEOUT_MS: '8000',
     BOOKING_REFUND_DELAY_MS: '6000',
+    PAYMENT_PENDING_TIMEOUT_MS: '6000',
     OUTBOX_RETRY_MAX_MS: '2000',
     OUTBOX_CLAIM_MS: '5000',
     LOG_LEVEL: 'warn',
@@ -140,9 +141,13 @@ export async function runChaos(platform: Platform, options: ChaosOptions): Promi
   async function client(n: number): Promise<void> {
     const user = users[n];
     const mine: { key: string; input: Record<string, unknown>; bookingId: string }[] = [];
+    let replayNext = false;
     const book = (input: Record<string, unknown>) => () => call<{ id: string; status: string }>(url, CREATE_BOOKING, { input }, user.token, REQUEST_TIMEOUT_MS);
     while (Date.now() < chaosEnd) {
-      const roll = Math.random();
+      // A client with nothing to replay or cancel yet books; a new booking is often replayed at once.
+      const replayLatest = replayNext;
+      replayNext = false;
+      const roll = replayLatest ? 0.2 : mine.length ? Math.random() : 1;
       const cancellable = mine.filter((b) => !ledger.cancels.has(b.bookingId));
       if (roll < 0.15 && cancellable.length) {
         const target = pick(cancellable);
@@ -152,7 +157,8 @@ export async function runChaos(platform: Platform, options: ChaosOptions): Promi
         ledger.cancels.set(target.bookingId, outcome);
         bump(report.cancels, outcome);
       } else if (roll < 0.35 && mine.length) {
-        const first = pick(mine);
+        // Mostly the latest booking, as a client replays a request whose answer it lost.
+        const first = replayLatest || Math.random() < 0.5 ? mine[mine.length - 1] : pick(mine);
         const { answer, reasons } = await withRetries(book({ ...first.input, idempotencyKey: first.key }), deadline);
         countRetries(reasons);
         const got = answer.kind === 'data' ? answer.data.id : answer.kind === 'error' ? answer.code : 'GAVE_UP';
@@ -166,7 +172,10 @@ export async function runChaos(platform: Platform, options: ChaosOptions): Promi
         const record = { userId: user.id, key, input, answer: summarize(answer), retried: reasons.length > 0 };
         ledger.requests.push(record);
         bump(report.bookings, record.answer.outcome);
-        if (answer.kind === 'data') mine.push({ key, input, bookingId: answer.data.id });
+        if (answer.kind === 'data') {
+          mine.push({ key, input, bookingId: answer.data.id });
+          replayNext = Math.random() < 0.3;
+        }
       }
     }
   }

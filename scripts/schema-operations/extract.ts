@@ -14,6 +14,10 @@ import ts from 'typescript';
 const NOT_CLIENT_OPERATIONS: Record<string, string> = {
   'hostile.test.ts': 'sends malformed and abusive documents on purpose',
 };
+/** End-to-end tests whose documents live in the harness they run: recorded under the test's name. */
+const SENT_THROUGH: Record<string, string> = {
+  'chaos.test.ts': 'scripts/chaos/client.ts',
+};
 /** Fields only a subgraph answers: documents that select them are sent to a subgraph, not to the gateway. */
 const SUBGRAPH_ONLY_FIELDS = new Set(['_service', '_entities']);
 
@@ -36,7 +40,8 @@ export function recordOperations(root: string): Recorded[] {
   const dir = join(root, 'test/e2e');
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort()) {
     if (NOT_CLIENT_OPERATIONS[file]) continue;
-    recorded.push(e2eOperations(`test/e2e/${file}`, readFileSync(join(dir, file), 'utf8')));
+    const harness = SENT_THROUGH[file] ? `\n${readFileSync(join(root, SENT_THROUGH[file]), 'utf8')}` : '';
+    recorded.push(e2eOperations(`test/e2e/${file}`, readFileSync(join(dir, file), 'utf8') + harness));
   }
   return recorded;
 }

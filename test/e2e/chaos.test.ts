@@ -11,7 +11,7 @@ import { chaosPlatformEnv, runChaos, type ChaosReport } from '../../scripts/chao
 import { startPlatform, type Platform } from '../support/platform';
 
 // Platform start, a minute of chaos, the drain and the settling, on a loaded machine: bounded, generous.
-jest.setTimeout(480_000);
+jest.setTimeout(600_000);
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 let platform: Platform;
