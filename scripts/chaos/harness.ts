@@ -138,6 +138,15 @@ export async function runChaos(platform: Platform, options: ChaosOptions): Promi
     };
   };
 
+  const replay = async (userId: string, token: string, first: { key: string; input: Record<string, unknown>; bookingId: string }) => {
+    const input = { ...first.input, idempotencyKey: first.key };
+    const { answer, reasons } = await withRetries(() => call<{ id: string; status: string }>(url, CREATE_BOOKING, { input }, token, REQUEST_TIMEOUT_MS), deadline);
+    countRetries(reasons);
+    const got = answer.kind === 'data' ? answer.data.id : answer.kind === 'error' ? answer.code : 'GAVE_UP';
+    ledger.replays.push({ userId, key: first.key, expected: first.bookingId, got });
+    bump(report.replays, got === first.bookingId ? 'same booking' : got === 'GAVE_UP' ? 'GAVE_UP' : 'DIFFERENT');
+  };
+
   async function client(n: number): Promise<void> {
     const user = users[n];
     const mine: { key: string; input: Record<string, unknown>; bookingId: string }[] = [];
@@ -158,12 +167,7 @@ export async function runChaos(platform: Platform, options: ChaosOptions): Promi
         bump(report.cancels, outcome);
       } else if (roll < 0.35 && mine.length) {
         // Mostly the latest booking, as a client replays a request whose answer it lost.
-        const first = replayLatest || Math.random() < 0.5 ? mine[mine.length - 1] : pick(mine);
-        const { answer, reasons } = await withRetries(book({ ...first.input, idempotencyKey: first.key }), deadline);
-        countRetries(reasons);
-        const got = answer.kind === 'data' ? answer.data.id : answer.kind === 'error' ? answer.code : 'GAVE_UP';
-        ledger.replays.push({ userId: user.id, key: first.key, expected: first.bookingId, got });
-        bump(report.replays, got === first.bookingId ? 'same booking' : got === 'GAVE_UP' ? 'GAVE_UP' : 'DIFFERENT');
+        await replay(user.id, user.token, replayLatest || Math.random() < 0.5 ? mine[mine.length - 1] : pick(mine));
       } else {
         const input = randomInput();
         const key = randomUUID();
@@ -178,6 +182,8 @@ export async function runChaos(platform: Platform, options: ChaosOptions): Promi
         }
       }
     }
+    // One more replay once the chaos is over: a booking made during it, asked for again after the restarts.
+    if (mine.length) await replay(user.id, user.token, pick(mine));
   }
 
   const clientsDone = Promise.all(users.map((_, n) => client(n)));
