@@ -82,11 +82,11 @@ export async function runChaos(platform: Platform, options: ChaosOptions): Promi
   const url = platform.gatewayUrl;
   const t0 = Date.now();
 
-  const admin = await must(call<{ accessToken: string }>(url, LOGIN, { input: CHAOS_ADMIN }, undefined, REQUEST_TIMEOUT_MS), 'admin login');
+  const admin = await must(() => call<{ accessToken: string }>(url, LOGIN, { input: CHAOS_ADMIN }, undefined, REQUEST_TIMEOUT_MS), 'admin login');
   const workspaceIds: string[] = [];
   for (let i = 0; i < (options.workspaces ?? 6); i += 1) {
     const input = { name: `Chaos ${i}`, kind: 'MEETING_ROOM', capacity: 8, hourlyRate: { amount: 1500, currency: 'EUR' }, timezone: 'Europe/Berlin' };
-    workspaceIds.push((await must(call<{ id: string }>(url, CREATE_WORKSPACE, { input }, admin.accessToken, REQUEST_TIMEOUT_MS), 'createWorkspace')).id);
+    workspaceIds.push((await must(() => call<{ id: string }>(url, CREATE_WORKSPACE, { input }, admin.accessToken, REQUEST_TIMEOUT_MS), 'createWorkspace')).id);
   }
   // Two at a time: argon2id on a small machine.
   const tag = randomUUID().slice(0, 8);
@@ -94,7 +94,7 @@ export async function runChaos(platform: Platform, options: ChaosOptions): Promi
   for (let i = 0; i < clients; i += 2) {
     const batch = Array.from({ length: Math.min(2, clients - i) }, (_, j) => {
       const input = { email: `chaos-${tag}-${i + j}@example.com`, password: 'correct-horse-1', name: `Chaos client ${i + j}` };
-      return must(call<{ accessToken: string; user: { id: string } }>(url, REGISTER, { input }, undefined, REQUEST_TIMEOUT_MS), 'register');
+      return must(() => call<{ accessToken: string; user: { id: string } }>(url, REGISTER, { input }, undefined, REQUEST_TIMEOUT_MS), 'register');
     });
     for (const r of await Promise.all(batch)) users.push({ token: r.accessToken, id: r.user.id });
   }
@@ -219,10 +219,12 @@ function summarize(answer: Answer<{ id: string; status: string }>) {
   return { outcome: 'GAVE_UP', reason: answer.reason };
 }
 
-async function must<T>(answer: Promise<Answer<T>>, what: string): Promise<T> {
-  const a = await answer;
-  if (a.kind !== 'data') throw new Error(`${what} failed during set-up: ${JSON.stringify(a)}`);
-  return a.data;
+/** A set-up call, retried like any other (a loaded auth answers RATE_LIMITED to a burst of registrations) for up to a minute. */
+async function must<T>(attempt: () => Promise<Answer<T>>, what: string): Promise<T> {
+  const giveUpAt = Date.now() + 60_000;
+  const { answer } = await withRetries(attempt, () => giveUpAt);
+  if (answer.kind !== 'data') throw new Error(`${what} failed during set-up: ${JSON.stringify(answer)}`);
+  return answer.data;
 }
 
 /**
