@@ -6,13 +6,17 @@
  * Both are generated (npm run schema:operations); sandbox.graphql is written by hand.
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { Kind, parse, print, type DocumentNode, type OperationDefinitionNode } from 'graphql';
 import ts from 'typescript';
 
 /** Test files whose documents are not client operations. */
 const NOT_CLIENT_OPERATIONS: Record<string, string> = {
   'hostile.test.ts': 'sends malformed and abusive documents on purpose',
+};
+/** End-to-end tests whose documents live in the harness they run: recorded under the test's name. */
+const SENT_THROUGH: Record<string, string> = {
+  'chaos.test.ts': 'scripts/chaos/client.ts',
 };
 /** Fields only a subgraph answers: documents that select them are sent to a subgraph, not to the gateway. */
 const SUBGRAPH_ONLY_FIELDS = new Set(['_service', '_entities']);
@@ -37,12 +41,13 @@ export function recordOperations(root: string): Recorded[] {
   for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort()) {
     if (NOT_CLIENT_OPERATIONS[file]) continue;
     const own = join(dir, file.replace(/\.test\.ts$/, ''));
-    const helpers = existsSync(own)
+    const helpers: { path: string; source: string }[] = existsSync(own)
       ? readdirSync(own)
           .filter((f) => f.endsWith('.ts'))
           .sort()
           .map((f) => ({ path: `test/e2e/${basename(own)}/${f}`, source: readFileSync(join(own, f), 'utf8') }))
       : [];
+    if (SENT_THROUGH[file]) helpers.push({ path: SENT_THROUGH[file], source: readFileSync(join(root, SENT_THROUGH[file]), 'utf8') });
     recorded.push(e2eOperations(`test/e2e/${file}`, readFileSync(join(dir, file), 'utf8'), helpers));
   }
   return recorded;
@@ -80,7 +85,7 @@ export function e2eOperations(sourcePath: string, source: string, helpers: { pat
     skipped.push(...found.skipped.map((s) => (path === sourcePath ? s : { ...s, reason: `${s.reason} in ${path}` })));
   }
   const stem = basename(sourcePath).replace(/\.test\.ts$/, '');
-  return render(`e2e/${stem}.graphql`, helpers.length ? `${sourcePath} and test/e2e/${stem}/` : sourcePath, pascal(stem), documents, skipped);
+  return render(`e2e/${stem}.graphql`, [sourcePath, ...new Set(helpers.map((h) => `${dirname(h.path)}/`))].join(' and '), pascal(stem), documents, skipped);
 }
 
 function documentsIn(sourcePath: string, source: string): { documents: { line: number; text: string }[]; skipped: Skipped[] } {

@@ -21,6 +21,11 @@ export interface BookingConfig extends SubgraphConfig {
    * the sweeper cancels it and schedules a refund. Far above the payment call's timeout.
    */
   pendingTimeoutMs: number;
+  /**
+   * How long after a payment of unknown outcome (timeout, payment crashed) its refund waits, so
+   * that a charge still in flight has surely been recorded by then. Above the payment call's timeout.
+   */
+  refundDelayMs: number;
 }
 
 export function readConfig(env: Env): BookingConfig {
@@ -36,8 +41,14 @@ export function readConfig(env: Env): BookingConfig {
       claimMs: r.int('OUTBOX_CLAIM_MS', 60_000, { min: 1000, max: 3_600_000 }),
       retentionMs: r.int('OUTBOX_RETENTION_HOURS', 168, { min: 1, max: 24 * 365 }) * 3_600_000,
     },
-    pendingTimeoutMs: r.int('BOOKING_PENDING_TIMEOUT_MS', 120_000, { min: 30_000, max: 3_600_000 }),
+    pendingTimeoutMs: r.int('BOOKING_PENDING_TIMEOUT_MS', 120_000, { min: 1000, max: 3_600_000 }),
+    refundDelayMs: r.int('BOOKING_REFUND_DELAY_MS', 30_000, { min: 100, max: 3_600_000 }),
   };
+  // Both wait for a payment call that may still be running: shorter than its timeout, they would
+  // release a booking (or refund nothing) while the charge is still being taken.
+  for (const [name, value] of [['BOOKING_PENDING_TIMEOUT_MS', config.pendingTimeoutMs], ['BOOKING_REFUND_DELAY_MS', config.refundDelayMs]] as const) {
+    if (value <= platform.serviceTimeoutMs) r.problems.push(`${name} (${value}) must be above SERVICE_TIMEOUT_MS (${platform.serviceTimeoutMs})`);
+  }
   r.done();
   return config;
 }

@@ -50,7 +50,12 @@ export function createBookingSubgraph(options: BookingSubgraphOptions = {}): Sub
       observeOutbox(app.orm, app.metrics, log);
       // Events that waited while the broker was away go out as soon as it is back, not at the next poll.
       broker?.onConnected(() => relay?.kick());
-      sweeper = new PendingSweeper(app.orm, app.config.pendingTimeoutMs, app.log.child({ component: 'pending-sweeper' }));
+      sweeper = new PendingSweeper(
+        app.orm,
+        app.config.pendingTimeoutMs,
+        app.log.child({ component: 'pending-sweeper' }),
+        app.config.refundDelayMs,
+      );
       relay.start();
       sweeper.start();
     },

@@ -286,6 +286,26 @@ describe('recovery and several relays (the app relay stopped)', () => {
     expect((await eventOf(stale.id, 'booking.payment_failed'))?.published_at).toBeNull();
   });
 
+  it('schedules the refund BOOKING_REFUND_DELAY_MS after the sweep, and sweeps with a timeout of seconds', async () => {
+    const em = h.app.orm.em.fork();
+    const stale = em.create(Booking, {
+      userId: ALICE,
+      workspaceId: h.addWorkspace(),
+      startsAt: hourFromNow(42),
+      endsAt: hourFromNow(43),
+      priceAmount: 2500,
+      priceCurrency: 'EUR',
+      createdAt: new Date(Date.now() - 9000),
+    });
+    await em.flush();
+    const before = Date.now();
+    // The chaos platform's settings: 8 s pending timeout, refunds 6 s later.
+    expect(await sweepStalePending(h.app.orm, 8000, log, 6000)).toBe(1);
+    const due = new Date((await eventOf(stale.id, 'booking.payment_failed')).next_attempt_at).getTime();
+    expect(due).toBeGreaterThanOrEqual(before + 6000 - 5);
+    expect(due).toBeLessThan(Date.now() + 6000 + 5);
+  });
+
   it('two relays on one database deliver every event exactly once (skip locked)', async () => {
     await h.sql('update outbox_event set published_at = now()');
     const em = h.app.orm.em.fork();

@@ -11,6 +11,11 @@ export interface PaymentConfig extends SubgraphConfig {
   platformCurrency: string;
   /** The processor built from paymentProvider; tests pass their own through the config. */
   provider: PaymentProvider;
+  /**
+   * PAYMENT_PENDING_TIMEOUT_MS: a payment still PENDING this long after it was recorded lost the
+   * request charging it (a crash); its charge is resumed. Above SERVICE_TIMEOUT_MS.
+   */
+  pendingTimeoutMs: number;
 }
 
 export function readConfig(env: Env): PaymentConfig {
@@ -18,6 +23,10 @@ export function readConfig(env: Env): PaymentConfig {
   const r = new EnvReader(env);
   const paymentProvider = r.oneOf('PAYMENT_PROVIDER', PAYMENT_PROVIDERS, 'simulated');
   const platformCurrency = r.currency('PLATFORM_CURRENCY', 'EUR');
+  const pendingTimeoutMs = r.int('PAYMENT_PENDING_TIMEOUT_MS', 60_000, { min: 1000, max: 3_600_000 });
+  if (pendingTimeoutMs <= base.serviceTimeoutMs) {
+    r.problems.push(`PAYMENT_PENDING_TIMEOUT_MS (${pendingTimeoutMs}) must be above SERVICE_TIMEOUT_MS (${base.serviceTimeoutMs})`);
+  }
   r.done();
-  return { ...base, paymentProvider, platformCurrency, provider: createProvider(paymentProvider) };
+  return { ...base, paymentProvider, platformCurrency, provider: createProvider(paymentProvider), pendingTimeoutMs };
 }

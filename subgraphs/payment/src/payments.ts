@@ -4,9 +4,11 @@
  * and only the winner calls the provider.
  */
 import { randomUUID } from 'node:crypto';
-import { BadUserInputError, DependencyUnavailableError, requireUuid, validMoney } from '@wsb/kernel';
+import { BadUserInputError, DependencyUnavailableError, requireUuid, validMoney, type Logger } from '@wsb/kernel';
+import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Context } from './context';
 import { Payment } from './entities/payment.entity';
+import type { PaymentProvider } from './provider';
 
 /** How long a repeated create waits for the first call's charge before answering with PENDING. */
 const PENDING_WAIT_MS = 2000;
@@ -45,25 +47,89 @@ export async function createPayment(ctx: Context, input: CreatePaymentArgs): Pro
 
   // The PENDING row is committed before the charge: if this process dies now, the row shows an
   // unfinished charge instead of the booking being charged with no record of it.
+  const run: RunSql = (sql, params) => ctx.em.getConnection().execute(sql, params, 'all');
+  return completeCharge(run, ctx.em, ctx.config.provider, ctx.log, inserted);
+}
+
+type RunSql = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
+
+/**
+ * Takes the money for a PENDING payment and records the outcome. Both writes are conditional on
+ * PENDING, so a charge resumed by the recovery sweep (resumeStaleCharges) and a late original
+ * request never overwrite each other's outcome.
+ */
+async function completeCharge(run: RunSql, em: EntityManager, provider: PaymentProvider, log: Logger, payment: Payment): Promise<Payment> {
   let providerRef: string;
   try {
-    providerRef = await ctx.config.provider.charge(amount, currency, bookingId);
+    providerRef = await provider.charge(payment.amount, payment.currency, payment.bookingId);
   } catch (err) {
-    await ctx.em.getConnection().execute(`update payment set status = 'FAILED' where id = ?`, [inserted.id]);
-    ctx.log.warn('payment provider failed to charge', { bookingId, provider: ctx.config.provider.name, err: (err as Error).message });
+    await run(`update payment set status = 'FAILED' where id = ? and status = 'PENDING'`, [payment.id]);
+    log.warn('payment provider failed to charge', { bookingId: payment.bookingId, provider: provider.name, err: (err as Error).message });
     throw new DependencyUnavailableError('payment provider', 'The payment could not be taken; please try again shortly.');
   }
   try {
-    const captured = await queryPayment(
-      ctx,
-      `update payment set status = 'CAPTURED', provider_ref = ?, captured_at = ? where id = ? returning *`,
-      [providerRef, new Date(), inserted.id],
+    const [captured] = await run(
+      `update payment set status = 'CAPTURED', provider_ref = ?, captured_at = ? where id = ? and status = 'PENDING' returning *`,
+      [providerRef, new Date(), payment.id],
     );
-    return captured!;
+    const [row] = captured ? [captured] : await run('select * from payment where id = ?', [payment.id]);
+    return em.map(Payment, row);
   } catch (err) {
     // Money was taken but not recorded: log what an operator needs to reconcile it.
-    ctx.log.error('charge captured but not recorded', { bookingId, paymentId: inserted.id, providerRef, err });
+    log.error('charge captured but not recorded', { bookingId: payment.bookingId, paymentId: payment.id, providerRef, err });
     throw err;
+  }
+}
+
+/**
+ * Finishes charges whose request died between recording the PENDING payment and recording its
+ * outcome (the payment process was killed, the database went away). Older than `staleMs` nobody
+ * is charging them any more, and until they settle booking can neither refund nor confirm them.
+ * The charge is repeated with the booking id as the processor's idempotency key, so money taken
+ * before the crash is recorded, not taken twice. The rows stay locked (skip locked) while they are
+ * finished, so two instances never finish the same one. Returns how many it finished.
+ */
+export async function resumeStaleCharges(orm: MikroORM, provider: PaymentProvider, staleMs: number, log: Logger): Promise<number> {
+  return orm.em.fork().transactional(async (tx) => {
+    const run: RunSql = (sql, params) => tx.getConnection().execute(sql, params, 'all', tx.getTransactionContext());
+    const rows = await run(`select * from payment where status = 'PENDING' and created_at < ? order by created_at limit 20 for update skip locked`, [
+      new Date(Date.now() - staleMs),
+    ]);
+    for (const row of rows) {
+      const payment = tx.map(Payment, row);
+      const outcome = await completeCharge(run, tx, provider, log, payment).catch(() => undefined);
+      log.warn('resumed a charge left unfinished', { bookingId: payment.bookingId, paymentId: payment.id, status: outcome?.status ?? 'FAILED' });
+    }
+    return rows.length;
+  });
+}
+
+/** Runs resumeStaleCharges on a timer, from start-up on (a crash leaves its charges to the next process). */
+export class StaleChargeSweeper {
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<unknown>;
+
+  constructor(
+    private readonly orm: MikroORM,
+    private readonly provider: PaymentProvider,
+    private readonly staleMs: number,
+    private readonly log: Logger,
+  ) {}
+
+  start(): void {
+    const sweep = () => {
+      this.running ??= resumeStaleCharges(this.orm, this.provider, this.staleMs, this.log)
+        .catch((err) => this.log.error('stale charge sweep failed', { err }))
+        .finally(() => (this.running = undefined));
+    };
+    sweep();
+    this.timer = setInterval(sweep, Math.max(1000, Math.round(this.staleMs / 4)));
+    this.timer.unref();
+  }
+
+  async stop(): Promise<void> {
+    clearInterval(this.timer);
+    await this.running;
   }
 }
 

@@ -224,7 +224,7 @@ async function pay(ctx: Context, booking: Booking): Promise<void> {
       // refund is scheduled, and a retry first asks payment what happened.
       const unknown = paymentOutcomeUnknown(err);
       const reason = unknown ? 'PAYMENT_TIMEOUT' : 'PAYMENT_FAILED';
-      if (await releasePending(ctx.em, booking, reason, { refund: unknown, now })) {
+      if (await releasePending(ctx.em, booking, reason, { refund: unknown, now, refundDelayMs: ctx.config.refundDelayMs })) {
         Object.assign(booking, { status: 'CANCELLED', cancellationReason: reason, cancelledAt: now, updatedAt: now });
       }
     } catch (releaseErr) {

@@ -10,9 +10,9 @@ import { BOOKING_PAYMENT_FAILED, enqueue, type BookingPaymentFailedPayload } fro
 
 /**
  * A timed-out _createPayment may still finish on the payment side; the refund it needs waits
- * until that call has surely ended, so it finds the payment instead of nothing.
+ * until that call has surely ended (BOOKING_REFUND_DELAY_MS), so it finds the payment instead of nothing.
  */
-const REFUND_AFTER_MS = 30_000;
+export const DEFAULT_REFUND_DELAY_MS = 30_000;
 
 /**
  * Only an answer from the payment subgraph proves no charge was taken; a timeout proves nothing. An
@@ -32,8 +32,9 @@ export async function releasePending(
   em: EntityManager,
   booking: Pick<Booking, 'id' | 'userId'>,
   reason: CancellationReason,
-  options: { refund: boolean; now?: Date },
+  options: { refund: boolean; now?: Date; refundDelayMs?: number },
 ): Promise<boolean> {
+  const refundDelayMs = options.refundDelayMs ?? DEFAULT_REFUND_DELAY_MS;
   const now = options.now ?? new Date();
   return em.fork().transactional(async (tx) => {
     const released = await tx.nativeUpdate(
@@ -43,19 +44,19 @@ export async function releasePending(
     );
     if (released && options.refund) {
       const payload: BookingPaymentFailedPayload = { bookingId: booking.id, userId: booking.userId, occurredAt: now.toISOString() };
-      enqueue(tx, BOOKING_PAYMENT_FAILED, payload, { notBefore: new Date(now.getTime() + REFUND_AFTER_MS) });
+      enqueue(tx, BOOKING_PAYMENT_FAILED, payload, { notBefore: new Date(now.getTime() + refundDelayMs) });
     }
     return released > 0;
   });
 }
 
 /** Cancels PENDING bookings older than `olderThanMs`; returns how many it released. */
-export async function sweepStalePending(orm: MikroORM, olderThanMs: number, log: Logger): Promise<number> {
+export async function sweepStalePending(orm: MikroORM, olderThanMs: number, log: Logger, refundDelayMs = DEFAULT_REFUND_DELAY_MS): Promise<number> {
   const em = orm.em.fork();
   const stale = await em.find(Booking, { status: 'PENDING', createdAt: { $lt: new Date(Date.now() - olderThanMs) } }, { limit: 100 });
   let released = 0;
   for (const booking of stale) {
-    if (await releasePending(em, booking, 'PAYMENT_TIMEOUT', { refund: true })) released += 1;
+    if (await releasePending(em, booking, 'PAYMENT_TIMEOUT', { refund: true, refundDelayMs })) released += 1;
   }
   if (released) log.warn('cancelled stale pending bookings', { count: released });
   return released;
@@ -70,12 +71,13 @@ export class PendingSweeper {
     private readonly orm: MikroORM,
     private readonly olderThanMs: number,
     private readonly log: Logger,
+    private readonly refundDelayMs = DEFAULT_REFUND_DELAY_MS,
   ) {}
 
   start(): void {
     const every = Math.min(30_000, Math.round(this.olderThanMs / 4));
     this.timer = setInterval(() => {
-      this.running ??= sweepStalePending(this.orm, this.olderThanMs, this.log)
+      this.running ??= sweepStalePending(this.orm, this.olderThanMs, this.log, this.refundDelayMs)
         .catch((err) => this.log.error('pending sweep failed', { err }))
         .finally(() => (this.running = undefined));
     }, every);
