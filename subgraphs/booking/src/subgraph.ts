@@ -7,7 +7,7 @@ import { BookingSchema } from './entities/booking.entity';
 import { OutboxEventSchema } from './entities/outbox-event.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
-import { BrokerPublisher, DirectPublisher, type EventPublisher } from './outbox/publisher';
+import { BrokerPublisher, DirectPublisher, tracedPublisher, type EventPublisher } from './outbox/publisher';
 import { OutboxRelay } from './outbox/relay';
 import { resolvers } from './resolvers';
 
@@ -45,7 +45,7 @@ export function createBookingSubgraph(options: BookingSubgraphOptions = {}): Sub
         publisher = broker ? new BrokerPublisher(broker, app.services, log) : new DirectPublisher(app.services, log);
       }
       app.log.info('outbox relay started', { mode: broker ? 'rabbitmq' : 'direct' });
-      relay = new OutboxRelay(app.orm, publisher, log, app.config.outbox);
+      relay = new OutboxRelay(app.orm, tracedPublisher(publisher), log, app.config.outbox);
       // Events that waited while the broker was away go out as soon as it is back, not at the next poll.
       broker?.onConnected(() => relay?.kick());
       sweeper = new PendingSweeper(app.orm, app.config.pendingTimeoutMs, app.log.child({ component: 'pending-sweeper' }));

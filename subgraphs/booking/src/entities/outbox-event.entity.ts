@@ -20,6 +20,8 @@ export class OutboxEvent {
   lastError?: string | null;
   /** A relay is delivering it until then; after that, another may take it over. */
   claimedUntil?: Date | null;
+  /** W3C trace context of the request that wrote it (null when tracing was off): its delivery continues that trace. */
+  traceContext?: Record<string, string> | null;
 }
 
 export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
@@ -35,5 +37,6 @@ export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
     nextAttemptAt: { type: 'datetime', length: 3 },
     lastError: { type: 'text', nullable: true },
     claimedUntil: { type: 'datetime', length: 3, nullable: true },
+    traceContext: { type: 'json', nullable: true },
   },
 });

@@ -5,7 +5,7 @@
  * The relay is the same for both: an event is marked published only when publish() resolved.
  */
 import { BOOKING_EVENTS_EXCHANGE, BOOKING_EVENT_QUEUES } from '@wsb/booking-events';
-import type { Broker, Logger, ServiceClient } from '@wsb/kernel';
+import { SpanKind, inSpan, type Broker, type Logger, type ServiceClient } from '@wsb/kernel';
 import { refundPayment } from '../dependencies';
 import { completeParties, recordBookingActivity, sendBookingEmail } from './consumers';
 import {
@@ -20,11 +20,33 @@ export interface PublishableEvent {
   id: string;
   type: string;
   payload: Record<string, unknown>;
+  /** The trace context stored with the event (of the request that wrote it), if it was traced. */
+  traceContext?: Record<string, string> | null;
 }
 
 export interface EventPublisher {
   /** Resolves once the event is handed over for good; rejects to have the relay retry it later. */
   publish(event: PublishableEvent): Promise<void>;
+}
+
+/**
+ * Delivers each event in a producer span (`booking.created publish`) whose parent is the trace
+ * context stored with the event: the calls to notification and reporting (direct) or the RabbitMQ
+ * message and what its consumers do (broker) belong to the trace of the request that booked.
+ */
+export function tracedPublisher(publisher: EventPublisher): EventPublisher {
+  return {
+    publish: (event) =>
+      inSpan(
+        `${event.type} publish`,
+        {
+          kind: SpanKind.PRODUCER,
+          carrier: event.traceContext,
+          attributes: { 'messaging.operation.type': 'send', 'messaging.message.id': event.id, 'booking.id': String(event.payload.bookingId ?? '') },
+        },
+        () => publisher.publish(event),
+      ),
+  };
 }
 
 export class DirectPublisher implements EventPublisher {

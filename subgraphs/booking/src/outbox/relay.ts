@@ -108,7 +108,7 @@ export class OutboxRelay implements OutboxSignal {
          where published_at is null and next_attempt_at <= ? and (claimed_until is null or claimed_until < ?)
          order by next_attempt_at, created_at
          limit ? for update skip locked)
-       returning id, type, payload, attempts, next_attempt_at, created_at`,
+       returning id, type, payload, attempts, next_attempt_at, created_at, trace_context`,
       [new Date(now.getTime() + this.settings.claimMs), now, now, this.settings.batchSize],
     );
     // Oldest first (RETURNING keeps no order); consumers are idempotent, so a retried event may arrive late.
@@ -116,7 +116,7 @@ export class OutboxRelay implements OutboxSignal {
     const delivered: string[] = [];
     for (const event of claimed) {
       try {
-        await this.publisher.publish(event);
+        await this.publisher.publish({ ...event, traceContext: event.trace_context });
         delivered.push(event.id);
       } catch (err) {
         const attempts = event.attempts + 1;
@@ -173,4 +173,5 @@ interface ClaimedRow {
   attempts: number;
   next_attempt_at: Date;
   created_at: Date;
+  trace_context: Record<string, string> | null;
 }
