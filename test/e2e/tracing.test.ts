@@ -114,6 +114,11 @@ function expectRequestChain(spans: ReceivedSpan[], clientSpanId: string): Receiv
     for (const span of called) expect(ancestry(span, spans).map((a) => a.service)).toContain('booking');
     expect(called.some((span) => ancestry(span, spans).includes(booking))).toBe(true);
   }
+  // Apollo Gateway's own spans are in it: one gateway.fetch per subgraph fetch, under gateway.request.
+  const fetch = spans.find((s) => s.service === 'gateway' && s.name === 'gateway.fetch')!;
+  expect(fetch).toBeDefined();
+  expect(ancestry(fetch, spans).map((s) => s.name)).toContain('gateway.request');
+  expect(ancestry(booking, spans).map((s) => s.name)).toContain('gateway.fetch');
   // SQL statements are spans of the request too.
   expect(spans.some((s) => s.service === 'booking' && (s.attributes['db.system'] ?? s.attributes['db.system.name']) === 'postgresql')).toBe(true);
   return booking;
