@@ -10,7 +10,7 @@ async function main() {
       // Spans still buffered are exported before the process ends.
       gateway
         .close()
-        .then(shutdownTracing)
+        .then(() => shutdownTracing())
         .then(
           () => process.exit(0),
           () => process.exit(1),

@@ -20,10 +20,19 @@ export function tracingEnabled(): boolean {
   return Boolean((globalThis as { [GLOBAL]?: unknown })[GLOBAL]);
 }
 
-/** Exports the spans still buffered and stops tracing; call last on shutdown. Never rejects. */
-export async function shutdownTracing(): Promise<void> {
+/**
+ * Exports the spans still buffered and stops tracing; call last on shutdown. Never rejects, and
+ * waits at most `timeoutMs` (an unreachable collector must not hold up a restart).
+ */
+export async function shutdownTracing(timeoutMs = 3000): Promise<void> {
   const tracing = (globalThis as { [GLOBAL]?: { shutdown(): Promise<void> } })[GLOBAL];
-  await tracing?.shutdown().catch(() => undefined);
+  if (!tracing) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    tracing.shutdown().catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs).unref())),
+  ]);
+  clearTimeout(timer);
 }
 
 /** The trace and span id of the active span, for log lines; undefined when tracing is off or nothing is traced. */
