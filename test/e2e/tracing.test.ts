@@ -12,7 +12,8 @@ import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { bearer, eventually, gql } from '../support/client';
+import { waitFor } from '@wsb/kernel/src/testing';
+import { bearer, gql } from '../support/client';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../support/otlp-receiver';
 import { ROOT, startPlatform, type Platform } from '../support/platform';
 
@@ -80,7 +81,7 @@ async function tracedBooking(dayOffset: number): Promise<{ traceId: string; clie
 
 /** The spans of one trace, once `done` holds for them (the processes export in batches). */
 function traceSpans(traceId: string, done: (spans: ReceivedSpan[]) => boolean): Promise<ReceivedSpan[]> {
-  return eventually(async () => {
+  return waitFor(async () => {
     const spans = receiver.spans.filter((s) => s.traceId === traceId);
     return done(spans) ? spans : undefined;
   }, 20_000);
@@ -150,11 +151,11 @@ describe('one createBooking is one trace', () => {
     const { traceId } = await tracedBooking(4);
     const spans = await traceSpans(traceId, (s) => ['gateway', 'booking', 'payment'].every((n) => hasServer(n)(s)));
     for (const service of ['gateway', 'booking-service', 'payment-service']) {
-      const line = await eventually(async () => {
+      const line = await waitFor(async () => {
         const lines = readFileSync(join(platform.runDir, 'logs', `${service}.log`), 'utf8').split('\n');
         const found = lines.filter((l) => l.includes('"msg":"request"') && l.includes(traceId)).map((l) => JSON.parse(l));
         return found.length ? found[0] : undefined;
-      });
+      }, 20_000);
       expect(line.traceId).toBe(traceId);
       expect(line.spanId).toMatch(/^[0-9a-f]{16}$/);
       expect(spans.map((s) => s.spanId)).toContain(line.spanId);
@@ -179,7 +180,7 @@ describe('one createBooking is one trace', () => {
     const before = new Set(receiver.spans.map((s) => s.traceId));
     const res = await gql(url, CREATE_BOOKING, { input: { workspaceId, ...slot(6, 10) } }, bearer(alice));
     expect(res.errors).toBeUndefined();
-    const gateway = await eventually(async () => receiver.spans.find((s) => s.service === 'gateway' && s.kind === SERVER && !s.parentSpanId && !before.has(s.traceId)));
+    const gateway = await waitFor(async () => receiver.spans.find((s) => s.service === 'gateway' && s.kind === SERVER && !s.parentSpanId && !before.has(s.traceId)), 20_000);
     const spans = await traceSpans(gateway.traceId, (s) => ['booking', 'payment'].every((n) => hasServer(n)(s)));
     expect(ancestry(serverSpan(spans, 'payment')!, spans).at(-1)).toBe(gateway);
   });
