@@ -36,7 +36,12 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
-export async function startPlatform(options: { basePort: number; env?: Record<string, string> }): Promise<Platform> {
+export async function startPlatform(options: {
+  basePort: number;
+  env?: Record<string, string>;
+  /** Start the platform's own embedded PostgreSQL even when DATABASE_URL is set (a test that stops the database). */
+  embeddedDatabase?: boolean;
+}): Promise<Platform> {
   // WSB_E2E_PORT_OFFSET moves every port, so two checkouts can run their end-to-end tests at once.
   const basePort = options.basePort + Number(process.env.WSB_E2E_PORT_OFFSET ?? 0);
   const runDir = mkdtempSync(join(tmpdir(), 'wsb-e2e-'));
@@ -57,6 +62,7 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
     NODE_ENV: 'development',
     ...options.env,
   };
+  if (options.embeddedDatabase) delete env.DATABASE_URL;
   SERVICES.forEach((service, i) => {
     const upper = service.toUpperCase();
     env[`${upper}_SERVICE_PORT`] = String(basePort + i);
@@ -107,7 +113,7 @@ export async function startPlatform(options: { basePort: number; env?: Record<st
     },
     async stop() {
       await dev('stop', 'all').catch(() => undefined);
-      if (process.env.DATABASE_URL) {
+      if (env.DATABASE_URL) {
         const admin = new Client({ connectionString: serverUrl });
         await admin.connect();
         for (const service of SERVICES) await admin.query(`drop database if exists "${prefix}_${service}" with (force)`);

@@ -82,6 +82,42 @@ function sqlState(err: unknown): string | undefined {
   return typeof e?.code === 'string' && /^[0-9A-Z]{5}$/.test(e.code) ? e.code : undefined;
 }
 
+/**
+ * SQLSTATE classes and codes that mean "the database cannot be reached right now", not "this
+ * request is wrong": 08 connection exceptions, 57P01-57P03 (admin or crash shutdown, cannot connect
+ * now: a restart), 53300 too many connections.
+ */
+const UNAVAILABLE_STATES = /^(08...|57P0[123]|53300)$/;
+/** Socket errors of a driver that cannot reach its server. */
+const UNREACHABLE_ERRNOS = new Set(['ECONNREFUSED', 'ECONNRESET', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'EAI_AGAIN', 'ENOTFOUND']);
+/**
+ * What pg and knex say, without any code, when a connection died or none could be had in time
+ * (MikroORM puts the statement in front: `insert into ... - Connection terminated unexpectedly`). A
+ * transaction whose connection died under it is ended by knex, and its next statement gets
+ * "Transaction query already complete".
+ */
+const UNAVAILABLE_MESSAGES =
+  /(?:^|- )(Connection terminated|Client has encountered a connection error|timeout exceeded when trying to connect|Knex: Timeout acquiring a connection|Transaction query already complete)/;
+
+/**
+ * Whether an error says the database is unreachable (restarting, stopped, its pool starved):
+ * the request may well succeed on a retry, so the client gets DEPENDENCY_UNAVAILABLE, not an
+ * internal error. MikroORM copies the driver error's code onto its DriverException.
+ */
+export function isDatabaseUnavailable(err: unknown): boolean {
+  for (let e = err as { code?: unknown; message?: unknown; cause?: unknown } | undefined, depth = 0; e && depth < 5; e = e.cause as typeof e, depth++) {
+    if (typeof e.code === 'string' && (UNAVAILABLE_STATES.test(e.code) || UNREACHABLE_ERRNOS.has(e.code))) return true;
+    if (typeof e.message === 'string' && UNAVAILABLE_MESSAGES.test(e.message)) return true;
+  }
+  return false;
+}
+
+export class DatabaseUnavailableError extends DependencyUnavailableError {
+  constructor() {
+    super('database', 'The database is unavailable; please try again shortly.');
+  }
+}
+
 /** Maps a thrown value to a DomainError, or undefined when it is an internal failure. */
 export function toDomainError(err: unknown): DomainError | undefined {
   if (err instanceof DomainError) return err;
@@ -91,6 +127,7 @@ export function toDomainError(err: unknown): DomainError | undefined {
   if (err instanceof UniqueConstraintViolationException) return new BadUserInputError('That value is already taken.');
   if (err instanceof ForeignKeyConstraintViolationException) return new BadUserInputError('A referenced record does not exist.');
   if (err instanceof NotNullConstraintViolationException) return new BadUserInputError('A required value is missing.');
+  if (isDatabaseUnavailable(err)) return new DatabaseUnavailableError();
   return undefined;
 }
 

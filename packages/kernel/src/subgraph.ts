@@ -19,7 +19,7 @@ import { applyMiddleware } from 'graphql-middleware';
 import type { IRules } from 'graphql-shield';
 import { readSubgraphConfig, type Env, type ServiceName, type SubgraphConfig } from './config';
 import { resolveEachEntityOnce } from './entities';
-import { formatClientError } from './errors';
+import { formatClientError, isDatabaseUnavailable } from './errors';
 import { answerClientErrors, jsonErrorHandler } from './http-errors';
 import { bearer, verifyServiceToken, type Identity, type UserIdentity } from './identity';
 import { createLogger, type Logger } from './logger';
@@ -139,8 +139,12 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
         fields: { caller: ctx.identity.caller, userId: ctx.user?.id, sql: currentRequest()?.sql ?? 0 },
       })),
     ],
-    formatError: (formatted, error) =>
-      formatClientError(formatted, error, (err, errorId) => log.error('internal error', { errorId, err })),
+    formatError: (formatted, error) => {
+      // The client learns only that the database is unavailable; the log keeps what the driver said.
+      const original = error instanceof GraphQLError ? error.originalError : error;
+      if (isDatabaseUnavailable(original)) log.warn('database unavailable', { err: original });
+      return formatClientError(formatted, error, (err, errorId) => log.error('internal error', { errorId, err }));
+    },
   });
   await server.start();
 
