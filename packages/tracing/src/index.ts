@@ -104,7 +104,8 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
         // A call made outside any traced work (a probe, a poll) starts no trace of its own.
         requireParentforOutgoingSpans: true,
       }),
-      new PgInstrumentation({ requireParentSpan: true }),
+      // One span per statement; none for taking a connection from the pool (cheaper, and says little).
+      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
     ],
   });
 

@@ -5,7 +5,7 @@
  * outside any transaction, so no database connection waits on the payment subgraph.
  */
 import { randomUUID } from 'node:crypto';
-import { BadUserInputError, DependencyUnavailableError, NotFoundError, UnauthenticatedError } from '@wsb/kernel';
+import { BadUserInputError, currentTraceCarrier, DependencyUnavailableError, NotFoundError, UnauthenticatedError } from '@wsb/kernel';
 import { DeadlockException, type EntityManager } from '@mikro-orm/postgresql';
 import type { CreateBookingInput } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
@@ -243,16 +243,19 @@ async function confirm(ctx: Context, booking: Booking, user: UserProfile, worksp
   const now = new Date();
   const parties = { userEmail: user.email, userName: user.name, workspaceName: workspace.name, workspaceTimezone: workspace.timezone };
   const event = { id: randomUUID(), type: BOOKING_CREATED, payload: bookingPayload(booking, parties, now) };
+  // The request's trace context goes with the event (as enqueue does), so its delivery joins this trace.
+  const carrier = currentTraceCarrier();
+  const traceJson = carrier ? JSON.stringify(carrier) : null;
   const confirmed = await ctx.em.getConnection().execute<{ id: string }[]>(
     `with slot as (${SLOT_LOCK_SQL}),
      confirmed as (
        update booking set status = 'CONFIRMED', updated_at = ?
        where id = ? and status = 'PENDING' and exists (select 1 from slot)
        returning id)
-     insert into outbox_event (id, type, payload, attempts, next_attempt_at, created_at)
-     select ?::uuid, ?, ?::jsonb, 0, ?::timestamptz, ?::timestamptz from confirmed
+     insert into outbox_event (id, type, payload, attempts, next_attempt_at, created_at, trace_context)
+     select ?::uuid, ?, ?::jsonb, 0, ?::timestamptz, ?::timestamptz, ?::jsonb from confirmed
      returning id`,
-    [...slotLockParams(booking.workspaceId), now, booking.id, event.id, event.type, JSON.stringify(event.payload), now, now],
+    [...slotLockParams(booking.workspaceId), now, booking.id, event.id, event.type, JSON.stringify(event.payload), now, now, traceJson],
     'all',
   );
   if (!confirmed.length) {
