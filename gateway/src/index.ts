@@ -4,11 +4,15 @@ import { createGateway } from './server';
 
 async function main() {
   const gateway = await createGateway(readGatewayConfig());
+  process.once('exit', (code) => gateway.log.info('exit', { code }));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       gateway.close().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (err) => {
+          gateway.log.error('shutdown failed', { err });
+          process.exit(1);
+        },
       );
     });
   }
