@@ -123,7 +123,7 @@ interface Counts { workspaces: number; members: number; bookings: number; cancel
 async function upcoming(plan: PlannedBooking[], admin: string, ids: Map<string, string>, wsIds: Map<string, string>, tokens: Map<string, string>, counts: Counts) {
   // What each member already has (the admin may read anyone's bookings): workspace + start -> booking.
   const have = new Map<string, { id: string; status: string }>();
-  await pool([...new Set(plan.map((b) => b.member.email))], 4, async (email) => {
+  await pool([...new Set(plan.map((b) => b.member.email))], 8, async (email) => {
     const data = await gateway(
       'query SeedMemberBookings($id: ID!) { user(id: $id) { bookings(first: 100) { edges { node { id startsAt status workspace { id } } } } } }',
       { id: ids.get(email) }, admin);
@@ -168,6 +168,13 @@ async function history(plan: PlannedBooking[], ids: Map<string, string>, wsIds: 
   };
   const [booking, payment, reporting] = await Promise.all([db('booking'), db('payment'), db('reporting')]);
   try {
+    // What is already there, in three queries: a second run writes nothing and takes a moment.
+    const keyOf = (userId: string, key: string) => `${userId}|${key}`;
+    const existing = new Map<string, string>(
+      (await booking.query(`select id, user_id, idempotency_key from booking where idempotency_key like 'seed:%'`)).rows.map((r) => [keyOf(r.user_id, r.idempotency_key), r.id]));
+    const ours = plan.map((b) => uuidOf(`booking|${b.idempotencyKey}`));
+    const paid = new Set((await payment.query('select booking_id from payment where booking_id = any($1)', [ours])).rows.map((r) => r.booking_id));
+    const recorded = new Set((await reporting.query('select kind, booking_id from activity where booking_id = any($1)', [ours])).rows.map((r) => `${r.kind}|${r.booking_id}`));
     for (const b of plan) {
       const id = uuidOf(`booking|${b.idempotencyKey}`);
       const userId = ids.get(b.member.email)!;
@@ -175,26 +182,32 @@ async function history(plan: PlannedBooking[], ids: Map<string, string>, wsIds: 
       const price = Math.ceil(((b.endsAt.getTime() - b.startsAt.getTime()) / 60_000) * b.workspace.hourlyRate / 60);
       const createdAt = new Date(b.startsAt.getTime() - (1 + (b.attendees % 4)) * 86_400_000);
       const cancelledAt = b.cancelled ? new Date(b.startsAt.getTime() - 6 * 3_600_000) : null;
-      const inserted = await booking.query(
-        `insert into booking (id, user_id, workspace_id, starts_at, ends_at, attendees, status, price_amount, price_currency,
-           idempotency_key, cancelled_at, cancellation_reason, created_at, updated_at)
-         values ($1, $2, $3, $4, $5, $6, $7, $8, 'EUR', $9, $10::timestamptz, $11, $12::timestamptz, coalesce($10::timestamptz, $12::timestamptz))
-         on conflict do nothing`,
-        [id, userId, workspaceId, b.startsAt, b.endsAt, b.attendees, b.cancelled ? 'CANCELLED' : 'CONFIRMED', price,
-          b.idempotencyKey, cancelledAt, b.cancelled ? 'CANCELLED_BY_USER' : null, createdAt]);
-      // A booking made through the API (when it was still upcoming) has an id of its own: nothing to add.
-      const [row] = (await booking.query('select id from booking where user_id = $1 and idempotency_key = $2', [userId, b.idempotencyKey])).rows;
-      if (row?.id !== id) continue;
-      counts.history += inserted.rowCount ?? 0;
-      await payment.query(
-        `insert into payment (id, booking_id, user_id, amount, currency, status, provider_ref, created_at, captured_at, refunded_at)
-         values ($1, $2, $3, $4, 'EUR', $5, $6, $7, $7, $8) on conflict (booking_id) do nothing`,
-        [uuidOf(`payment|${b.idempotencyKey}`), id, userId, price, b.cancelled ? 'REFUNDED' : 'CAPTURED', `seed-${id.slice(0, 8)}`, createdAt, cancelledAt]);
-      const activity = (kind: string, at: Date) =>
-        reporting.query(
+      if (!existing.has(keyOf(userId, b.idempotencyKey))) {
+        const inserted = await booking.query(
+          `insert into booking (id, user_id, workspace_id, starts_at, ends_at, attendees, status, price_amount, price_currency,
+             idempotency_key, cancelled_at, cancellation_reason, created_at, updated_at)
+           values ($1, $2, $3, $4, $5, $6, $7, $8, 'EUR', $9, $10::timestamptz, $11, $12::timestamptz, coalesce($10::timestamptz, $12::timestamptz))
+           on conflict do nothing`,
+          [id, userId, workspaceId, b.startsAt, b.endsAt, b.attendees, b.cancelled ? 'CANCELLED' : 'CONFIRMED', price,
+            b.idempotencyKey, cancelledAt, b.cancelled ? 'CANCELLED_BY_USER' : null, createdAt]);
+        counts.history += inserted.rowCount ?? 0;
+        if (inserted.rowCount) existing.set(keyOf(userId, b.idempotencyKey), id);
+      }
+      // A booking made through the API (while it was still upcoming) has its own id, payment and activity.
+      if (existing.get(keyOf(userId, b.idempotencyKey)) !== id) continue;
+      if (!paid.has(id)) {
+        await payment.query(
+          `insert into payment (id, booking_id, user_id, amount, currency, status, provider_ref, created_at, captured_at, refunded_at)
+           values ($1, $2, $3, $4, 'EUR', $5, $6, $7, $7, $8) on conflict (booking_id) do nothing`,
+          [uuidOf(`payment|${b.idempotencyKey}`), id, userId, price, b.cancelled ? 'REFUNDED' : 'CAPTURED', `seed-${id.slice(0, 8)}`, createdAt, cancelledAt]);
+      }
+      const activity = async (kind: string, at: Date) => {
+        if (recorded.has(`${kind}|${id}`)) return;
+        await reporting.query(
           `insert into activity (id, kind, booking_id, user_id, workspace_id, starts_at, ends_at, amount, currency, at, created_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, 'EUR', $9, $9) on conflict (kind, booking_id) do nothing`,
           [uuidOf(`${kind}|${b.idempotencyKey}`), kind, id, userId, workspaceId, b.startsAt, b.endsAt, price, at]);
+      };
       await activity('BOOKING_CREATED', createdAt);
       if (cancelledAt) await activity('BOOKING_CANCELLED', cancelledAt);
     }
