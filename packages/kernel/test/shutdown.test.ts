@@ -1,4 +1,5 @@
 import http from 'node:http';
+import net from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { httpDrainer } from '../src/shutdown';
 
@@ -57,5 +58,27 @@ describe('httpDrainer', () => {
     expect(await drainer.drain(300)).toEqual({ graceful: false, inFlight: 1 });
     expect(Date.now() - started).toBeLessThan(2000);
     expect(await slow).toMatchObject({ message: expect.stringMatching(/socket hang up|ECONNRESET/) });
+  });
+});
+
+describe('httpDrainer and a connection accepted just before the drain', () => {
+  it('still reads and answers the request it brings, then closes it', async () => {
+    const { drainer, port } = await slowServer();
+    const socket = net.connect(port, '127.0.0.1');
+    await new Promise((resolve) => socket.once('connect', resolve));
+    await new Promise((r) => setTimeout(r, 50)); // accepted by the server, no request yet
+    let answer = '';
+    socket.on('data', (chunk) => (answer += chunk));
+    const ended = new Promise((resolve) => socket.once('end', resolve));
+    const drained = drainer.drain(5000);
+    // Its request arrives after the drain began (as a request queued behind a busy event loop would).
+    await new Promise((r) => setTimeout(r, 200));
+    socket.write('GET /?ms=100 HTTP/1.1\r\nHost: x\r\n\r\n');
+    await ended;
+    expect(answer).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(answer).toMatch(/\r\nConnection: close\r\n/i);
+    expect(answer).toMatch(/done after 100$/);
+    expect(await drained).toEqual({ graceful: true, inFlight: 0 });
+    socket.destroy();
   });
 });
