@@ -30,14 +30,21 @@ const API_LEAD_MS = 10 * 60_000;
 
 class SeedError extends Error {}
 
-/** One operation; RATE_LIMITED (a busy password hasher, say) is waited out as its retryAfter says. */
+/**
+ * One operation. RATE_LIMITED (a busy password hasher, say) is waited out as its retryAfter says;
+ * a transient failure (DEPENDENCY_UNAVAILABLE, a dropped connection) is retried with backoff,
+ * which every operation here tolerates: reads, createBooking and cancelBooking are idempotent,
+ * and createWorkspace and register look up what a lost answer may have made (see their callers).
+ */
 async function post(url: string, query: string, variables: object, authorization?: string, attempt = 1): Promise<any> {
   try {
     return await postOnce(url, query, variables, authorization);
   } catch (err) {
     const { code, retryAfter } = err as { code?: string; retryAfter?: number };
-    if (code !== 'RATE_LIMITED' || attempt >= 10) throw err;
-    await new Promise((r) => setTimeout(r, Math.min(Math.max(retryAfter ?? 1, 1), 30) * 1000));
+    const transient = code === 'DEPENDENCY_UNAVAILABLE' || !(err instanceof SeedError);
+    if ((code !== 'RATE_LIMITED' && !transient) || attempt >= 8) throw err;
+    const seconds = code === 'RATE_LIMITED' ? Math.min(Math.max(retryAfter ?? 1, 1), 30) : attempt;
+    await new Promise((r) => setTimeout(r, seconds * 1000));
     return post(url, query, variables, authorization, attempt + 1);
   }
 }
@@ -88,15 +95,25 @@ async function adminToken(): Promise<string> {
 }
 
 async function ensureWorkspaces(admin: string, counts: Counts): Promise<Map<string, string>> {
-  const existing = await gateway(
-    'query SeedWorkspaces { workspaces(first: 100) { edges { node { id name } } } }', {}, admin);
-  const ids = new Map<string, string>(existing.workspaces.edges.map((e: any) => [e.node.name, e.node.id]));
+  const list = async () => {
+    const data = await gateway('query SeedWorkspaces { workspaces(first: 100) { edges { node { id name } } } }', {}, admin);
+    return new Map<string, string>(data.workspaces.edges.map((e: any) => [e.node.name, e.node.id]));
+  };
+  let ids = await list();
   for (const w of demoWorkspaces()) {
     if (ids.has(w.name)) continue;
     const input = { name: w.name, description: w.description, kind: w.kind, capacity: w.capacity, hourlyRate: { amount: w.hourlyRate, currency: 'EUR' }, timezone: w.timezone };
-    const data = await gateway('mutation SeedCreateWorkspace($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }', { input }, admin);
-    ids.set(w.name, data.createWorkspace.id);
-    counts.workspaces++;
+    try {
+      const data = await postOnce(GATEWAY, 'mutation SeedCreateWorkspace($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }', { input }, `Bearer ${admin}`);
+      ids.set(w.name, data.createWorkspace.id);
+      counts.workspaces++;
+    } catch (err) {
+      // Not idempotent by itself: after a lost answer, look before trying again.
+      await new Promise((r) => setTimeout(r, 2000));
+      ids = await list();
+      if (!ids.has(w.name)) throw err;
+      counts.workspaces++;
+    }
   }
   return ids;
 }
@@ -107,11 +124,20 @@ async function ensureMembers(admin: string, counts: Counts): Promise<{ ids: Map<
   const ids = new Map<string, string>(listed.users.edges.map((e: any) => [e.node.email, e.node.id]));
   const tokens = new Map<string, string>();
   await pool(demoMembers().filter((m) => !ids.has(m.email)), 2, async (m) => {
-    const data = await auth('mutation SeedRegister($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }', {
-      input: { email: m.email, password: MEMBER_PASSWORD, name: m.name },
-    });
-    ids.set(m.email, data.register.user.id);
-    tokens.set(m.email, data.register.accessToken);
+    let payload: { accessToken: string; user: { id: string } };
+    try {
+      payload = (await auth('mutation SeedRegister($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }', {
+        input: { email: m.email, password: MEMBER_PASSWORD, name: m.name },
+      })).register;
+    } catch (err) {
+      // A retried registration whose first answer was lost: the account is there, sign in.
+      if ((err as { code?: string }).code !== 'BAD_USER_INPUT') throw err;
+      payload = (await auth('mutation SeedLogin($input: LoginInput!) { login(input: $input) { accessToken user { id } } }', {
+        input: { email: m.email, password: MEMBER_PASSWORD },
+      })).login;
+    }
+    ids.set(m.email, payload.user.id);
+    tokens.set(m.email, payload.accessToken);
     counts.members++;
   });
   return { ids, tokens };
@@ -131,7 +157,7 @@ async function upcoming(plan: PlannedBooking[], admin: string, ids: Map<string, 
   });
   const token = async (email: string) => {
     if (!tokens.has(email)) {
-      const data = await auth('mutation SeedLogin($input: LoginInput!) { login(input: $input) { accessToken } }', { input: { email, password: MEMBER_PASSWORD } });
+      const data = await auth('mutation SeedLogin($input: LoginInput!) { login(input: $input) { accessToken user { id } } }', { input: { email, password: MEMBER_PASSWORD } });
       tokens.set(email, data.login.accessToken);
     }
     return tokens.get(email)!;
