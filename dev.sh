@@ -400,7 +400,9 @@ cmd_logs() {
 cmd_seed() {
   export BOOTSTRAP_ADMIN_EMAIL="${BOOTSTRAP_ADMIN_EMAIL:-admin@example.com}"
   export BOOTSTRAP_ADMIN_PASSWORD="${BOOTSTRAP_ADMIN_PASSWORD:-change-me-please}"
+  say "Making sure the platform runs (./dev.sh start all)..."
   cmd_start all >/dev/null
+  say "Seeding through http://localhost:$GATEWAY_PORT/graphql ..."
   local status=0
   node_modules/.bin/tsx scripts/seed/index.ts || status=$?
   if [ "$status" = 3 ]; then
