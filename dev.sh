@@ -2,7 +2,8 @@
 # dev.sh — run the workspace-booking platform on this machine.
 #
 #   ./dev.sh start|stop|restart [all | <name>-service|gateway ...]   (several names at once)
-#   ./dev.sh status|logs [all|<name>-service|gateway]
+#   ./dev.sh status
+#   ./dev.sh logs [all|<name>-service|gateway] [-f] [--raw]   (readable; --raw: the JSON lines as written)
 #   ./dev.sh build                      (npm run build, only when a source is newer than the build)
 #   ./dev.sh watch <name>-service|gateway   (one service in the foreground from source, restarting on change)
 #   ./dev.sh seed                       (a demo: workspaces, members, a month of bookings; idempotent)
@@ -45,7 +46,7 @@ upper() { printf '%s' "$1" | tr '[:lower:]' '[:upper:]'; }
 usage() {
   cat <<EOF
 Usage: ./dev.sh start|stop|restart [all | <name>-service|gateway ...]
-       ./dev.sh status | logs [all|<name>-service|gateway]
+       ./dev.sh status | logs [all|<name>-service|gateway] [-f] [--raw]
        ./dev.sh build | watch <name>-service|gateway
        ./dev.sh seed                  (demo data through the running platform; a second run changes nothing)
        ./dev.sh test [jest args]
@@ -380,17 +381,31 @@ cmd_watch() {
   exec node_modules/.bin/tsx watch --clear-screen=false "$(entry_of "$svc")"
 }
 
+# The last 200 lines of each log (-f: and then follow), made readable by scripts/format-logs.mjs
+# (time, level, service, message, operation, duration, user, request id; colour on a terminal);
+# --raw prints the JSON lines as the services wrote them.
 cmd_logs() {
-  local files=() svc
-  if [ "${1:-all}" = all ]; then
+  local files=() svc target=all follow=0 raw=0 arg
+  for arg in "$@"; do
+    case $arg in
+      -f | --follow) follow=1 ;;
+      --raw) raw=1 ;;
+      -*) die "logs: unknown option $arg (-f follows, --raw prints the JSON lines as written)" ;;
+      *) target=$arg ;;
+    esac
+  done
+  if [ "$target" = all ]; then
     for svc in "${SERVICES[@]}" "$PG"; do [ ! -f "$LOG_DIR/$svc.log" ] || files+=("$LOG_DIR/$svc.log"); done
     [ "${#files[@]}" -gt 0 ] || die "no logs yet in $LOG_DIR (start something first: ./dev.sh start all)"
   else
-    resolve_targets "$1"; svc=${TARGETS[0]}
+    resolve_targets "$target"; svc=${TARGETS[0]}
     [ -f "$LOG_DIR/$svc.log" ] || die "no log for $svc yet ($LOG_DIR/$svc.log): start it with ./dev.sh start $svc"
     files=("$LOG_DIR/$svc.log")
   fi
-  if [ -t 1 ]; then exec tail -n 200 -f "${files[@]}"; else exec tail -n 200 "${files[@]}"; fi
+  local tail_args=(-n 200)
+  [ "$follow" = 0 ] || tail_args+=(-f)
+  if [ "$raw" = 1 ]; then exec tail "${tail_args[@]}" "${files[@]}"; fi
+  tail "${tail_args[@]}" "${files[@]}" | node scripts/format-logs.mjs
 }
 
 # Demo data (scripts/seed): starts whatever is not running, then seeds through the gateway. The
@@ -444,7 +459,7 @@ main() {
     stop) cmd_stop "$@" ;;
     restart) KEEP_DB=1 cmd_stop "$@" && cmd_start "$@" ;; # the embedded database stays up
     status) cmd_status ;;
-    logs) cmd_logs "${1:-all}" ;;
+    logs) cmd_logs "$@" ;;
     build) cmd_build ;;
     watch) cmd_watch "$@" ;;
     seed) cmd_seed ;;

@@ -2,7 +2,7 @@ import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
 import { CircuitBreakers, DependencyUnavailableError, DomainError, distinctRepresentations, postText, signServiceToken, type HttpAnswer, type ServiceKey, type ServiceName } from '@wsb/kernel';
-import type { Counter } from 'prom-client';
+import type { Counter, Histogram } from 'prom-client';
 import type { GatewayContext } from './context';
 
 /**
@@ -21,9 +21,16 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     /** Shared by all subgraphs' data sources: one breaker per subgraph inside. */
     private readonly breakers: CircuitBreakers,
     private readonly fetches?: Counter<'subgraph' | 'outcome'>,
+    fetchSeconds?: Histogram<'subgraph' | 'outcome'>,
   ) {
     super({ url, fetcher: ((input: string, init: FetchInit) => this.fetchOnce(input, init)) as never });
+    // This subgraph's label children, made once (labels() hashes its arguments on every call).
+    for (const outcome of ['ok', 'error'] as const) {
+      this.outcomes[outcome] = { count: fetches?.labels(name, outcome), seconds: fetchSeconds?.labels(name, outcome) };
+    }
   }
+
+  private readonly outcomes: Record<'ok' | 'error', { count?: { inc(): void }; seconds?: { observe(value: number): void } }> = { ok: {}, error: {} };
 
   /** Identical subgraph queries in flight at once, by everything that goes over the wire. */
   private readonly inFlight = new Map<string, Promise<HttpAnswer>>();
@@ -57,14 +64,20 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
   }
 
   private async call(url: string, init: FetchInit): Promise<HttpAnswer> {
+    const started = performance.now();
     try {
       const answer = await postText(url, init.headers, init.body, this.timeoutMs);
-      this.fetches?.inc({ subgraph: this.name, outcome: answer.status >= 200 && answer.status < 300 ? 'ok' : 'error' });
+      this.counted(answer.status >= 200 && answer.status < 300 ? 'ok' : 'error', started);
       return answer;
     } catch (err) {
-      this.fetches?.inc({ subgraph: this.name, outcome: 'error' });
+      this.counted('error', started);
       throw err;
     }
+  }
+
+  private counted(outcome: 'ok' | 'error', started: number): void {
+    this.outcomes[outcome].count?.inc();
+    this.outcomes[outcome].seconds?.observe((performance.now() - started) / 1000);
   }
 
   override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {

@@ -18,6 +18,7 @@ import {
   createMetrics,
   requestIdFrom,
   requestLog,
+  requestMetrics,
   formatClientError,
   httpDrainer,
   jsonErrorHandler,
@@ -27,7 +28,7 @@ import {
 } from '@wsb/kernel';
 import cors from 'cors';
 import express from 'express';
-import { Counter } from 'prom-client';
+import { Counter, Histogram } from 'prom-client';
 import { queryProtection } from './armor';
 import type { GatewayConfig } from './config';
 import { userFromRequest, type GatewayContext } from './context';
@@ -46,18 +47,25 @@ export interface Gateway {
 
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const log = createLogger({ service: 'gateway' }, config.logLevel);
-  const breakers = new CircuitBreakers(config.circuitBreaker, log);
   const metrics = createMetrics('gateway');
+  const breakers = new CircuitBreakers(config.circuitBreaker, log, metrics);
   const fetches = new Counter({
     name: 'wsb_subgraph_fetches_total',
     help: 'Fetches from the gateway to a subgraph, by subgraph and outcome (ok, error, merged into an identical one in flight).',
     labelNames: ['subgraph', 'outcome'] as const,
     registers: [metrics.registry],
   });
+  const fetchSeconds = new Histogram({
+    name: 'wsb_subgraph_fetch_duration_seconds',
+    help: 'Duration of fetches from the gateway to a subgraph (sent ones, not merged), by subgraph and outcome (ok, error).',
+    labelNames: ['subgraph', 'outcome'] as const,
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [metrics.registry],
+  });
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     buildService: ({ name }) =>
-      new SignedDataSource(name, `${config.serviceUrls[name as ServiceName]}/graphql`, config.serviceKeys, config.serviceTimeoutMs, breakers, fetches),
+      new SignedDataSource(name, `${config.serviceUrls[name as ServiceName]}/graphql`, config.serviceKeys, config.serviceTimeoutMs, breakers, fetches, fetchSeconds),
   });
   const metricsServer = http.createServer(async (req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') return void res.writeHead(404).end();
@@ -94,6 +102,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     plugins: [
       ...armor.plugins,
       operationResolution(),
+      requestMetrics(metrics),
       // Per client request: its id, the user, and the subgraph fetches it made.
       requestLog<GatewayContext>((ctx) => ({ log, fields: { requestId: ctx.requestId, userId: ctx.user?.id, fetches: ctx.fetches ?? 0 } })),
       rejectUnstorableText(),

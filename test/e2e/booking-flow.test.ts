@@ -9,7 +9,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseServiceKeys, signServiceToken } from '@wsb/kernel';
 import { expiredServiceToken } from '@wsb/kernel/src/testing';
-import { bearer, eventually, gql } from '../support/client';
+import { bearer, gql } from '../support/client';
+import { waitFor } from '@wsb/kernel/src/testing';
 import { ROOT, startPlatform, type Platform } from '../support/platform';
 
 jest.setTimeout(240_000);
@@ -127,19 +128,19 @@ describe('the booking flow through the gateway', () => {
     const read = await gql(url, READ_BOOKING, { id: bookingId }, bearer(alice.token));
     expect(read.data.booking.payment.status).toBe('REFUNDED');
 
-    const kinds = await eventually(async () => {
+    const kinds = await waitFor(async () => {
       const res = await gql(url, '{ myNotifications { kind status subject } }', {}, bearer(alice.token));
       const found = (res.data?.myNotifications ?? []).map((n: { kind: string; status: string }) => `${n.kind}:${n.status}`).sort();
       return found.length >= 2 ? found : undefined;
-    });
+    }, 15_000);
     expect(kinds).toEqual(['BOOKING_CANCELLED:SENT', 'BOOKING_CONFIRMED:SENT']);
     const logs = await platform.dev('logs', 'notification-service');
     expect(logs).toContain('alice@example.com');
 
-    const activity = await eventually(async () => {
+    const activity = await waitFor(async () => {
       const res = await gql(url, '{ activity(first: 10) { totalCount edges { node { kind booking { id } user { email } workspace { name } } } } }', {}, bearer(admin.token));
       return res.data?.activity.totalCount >= 3 ? res.data.activity : undefined;
-    });
+    }, 15_000);
     const rows = activity.edges.map((e: any) => `${e.node.kind}:${e.node.booking.id === bookingId ? 'alice' : 'bob'}`).sort();
     expect(rows).toEqual(['BOOKING_CANCELLED:alice', 'BOOKING_CREATED:alice', 'BOOKING_CREATED:bob']);
     expect(activity.edges[0].node.workspace.name).toBe('Orion');
@@ -307,7 +308,7 @@ describe('the platform around the graph', () => {
     });
     try {
       const other = `http://localhost:${port}`;
-      await eventually(async () => ((await fetch(`${other}/health`).catch(() => undefined))?.ok ? true : undefined), 30_000);
+      await waitFor(async () => ((await fetch(`${other}/health`).catch(() => undefined))?.ok ? true : undefined), 30_000);
       const codes: string[] = [];
       for (let i = 0; i < 11; i++) {
         const res = await gql(i % 2 ? other : url, LOGIN, { input: { email: 'target@example.com', password: `guess-${i}` } });

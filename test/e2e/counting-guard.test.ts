@@ -7,7 +7,8 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { bearer, eventually, gql, pool } from '../support/client';
+import { bearer, gql, pool } from '../support/client';
+import { waitFor } from '@wsb/kernel/src/testing';
 import { startPlatform, type Platform } from '../support/platform';
 
 const ADMIN = { email: 'guard-admin@example.com', password: 'guard-admin-password-1' };
@@ -57,10 +58,10 @@ function linesOf(requestId: string): Line[] {
 
 /** The per-service request lines of one client request, once its gateway line is written. */
 async function cost(requestId: string) {
-  const lines = await eventually(async () => {
+  const lines = await waitFor(async () => {
     const found = linesOf(requestId);
     return found.some((l) => l.service === 'gateway') ? found : undefined;
-  });
+  }, 15_000);
   const gateway = lines.find((l) => l.service === 'gateway')!;
   const requests: Record<string, number> = {};
   const sql: Record<string, number> = {};

@@ -10,7 +10,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { getNamedType, isLeafType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
-import { bearer, eventually, gql, pool, type GraphQLResult } from '../support/client';
+import { bearer, gql, pool, type GraphQLResult } from '../support/client';
+import { waitFor } from '@wsb/kernel/src/testing';
 import { ROOT, startPlatform, type Platform } from '../support/platform';
 
 jest.setTimeout(240_000);
@@ -459,12 +460,12 @@ beforeAll(async () => {
   expect(payments.b.payment.status).toBe('REFUNDED');
   fx.reportRange = { from: slot(-1, 0).startsAt, to: slot(30, 0).startsAt };
   // The outbox relay delivers to notification and reporting in the background.
-  await eventually(async () => {
+  await waitFor(async () => {
     const res = await gql(url, `{ myNotifications { status } }`, {}, bearer(fx.memberA.token));
     const sent = (res.data?.myNotifications ?? []).filter((n: { status: string }) => n.status === 'SENT');
     return sent.length >= 3 ? true : undefined;
   }, 30_000);
-  await eventually(async () => {
+  await waitFor(async () => {
     const res = await gql(url, `{ activity { totalCount } }`, {}, bearer(admin.token));
     return res.data?.activity.totalCount >= 5 ? true : undefined;
   }, 30_000);

@@ -14,7 +14,8 @@
  */
 import amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
-import { bearer, eventually, gql, pool, type GraphQLResult } from '../support/client';
+import { bearer, gql, pool, type GraphQLResult } from '../support/client';
+import { waitFor } from '@wsb/kernel/src/testing';
 import { startPlatform, type Platform, type Service } from '../support/platform';
 
 jest.setTimeout(300_000);
@@ -204,7 +205,7 @@ describe('the booking saga through RabbitMQ', () => {
     const ids = results.map((r) => r.id);
 
     // Every event left the outbox (confirmed by the broker) and waits in the consumers' queues.
-    await eventually(async () => {
+    await waitFor(async () => {
       const [row] = await platform.sql<{ n: number }>('booking', `select count(*)::int as n from outbox_event where published_at is null`);
       return row.n === 0 ? true : undefined;
     }, 30_000);
@@ -235,7 +236,7 @@ describe('the booking saga through RabbitMQ', () => {
       );
       return { notifications: n, activities: a };
     };
-    await eventually(async () => {
+    await waitFor(async () => {
       const c = await counts();
       return c.notifications.n >= 500 && c.activities.n >= 500 ? c : undefined;
     }, 60_000);
@@ -264,7 +265,7 @@ describe('the booking saga through RabbitMQ', () => {
 
     await platform.dev('start', 'payment-service');
     let tries = 0;
-    const booked = await eventually(async () => {
+    const booked = await waitFor(async () => {
       tries++;
       const res = await book(users[1].token, { workspaceId, startsAt: at(5, 0), endsAt: at(5, 60) });
       return res.data?.createBooking;
@@ -309,7 +310,7 @@ describe('the booking saga through RabbitMQ', () => {
       }
     }
     // All back: the whole query is answered again.
-    await eventually(async () => {
+    await waitFor(async () => {
       const res = await gql(url, `{ booking(id: "${bookingId}") { id payment { status } user { id } workspace { name } } }`, {}, bearer(alice.token));
       return res.errors ? undefined : res.data;
     }, 20_000);

@@ -11,7 +11,8 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { eventually, gql } from '../support/client';
+import { gql } from '../support/client';
+import { waitFor } from '@wsb/kernel/src/testing';
 import { ROOT, startPlatform, type Platform, type Service } from '../support/platform';
 
 jest.setTimeout(240_000);
@@ -88,7 +89,7 @@ async function status(): Promise<{ code: number; states: Record<string, string>;
 /** A zombie: sh execs `sleep`, which never reaps the child that sh had started and that exited. */
 async function makeZombie(): Promise<number> {
   zombieParent = spawn('sh', ['-c', 'sleep 0 & exec sleep 300'], { stdio: 'ignore' });
-  return eventually(async () => processes().find((p) => p.state === 'Z' && readPpid(p.pid) === zombieParent!.pid)?.pid);
+  return waitFor(async () => processes().find((p) => p.state === 'Z' && readPpid(p.pid) === zombieParent!.pid)?.pid, 15_000);
 }
 function readPpid(pid: number): number | undefined {
   try {
@@ -128,7 +129,7 @@ describe('./dev.sh supervision', () => {
     process.kill(booking, 'SIGKILL');
     process.kill(payment, 'SIGKILL');
     for (const [pid, service] of [[booking, 'booking'], [payment, 'payment']] as const) {
-      await eventually(async () => ((await portClosed(portOf(service))) ? true : undefined));
+      await waitFor(async () => ((await portClosed(portOf(service))) ? true : undefined), 15_000);
       expect(processes().filter((p) => p.session === pid && live(p))).toEqual([]);
     }
     // payment's pid file now names a zombie: alive for kill -0, dead for dev.sh.

@@ -22,17 +22,6 @@ export async function gql<T = any>(
 
 export const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
 
-/** Polls until `check` returns a value (not undefined) or the time is up. */
-export async function eventually<T>(check: () => Promise<T | undefined>, timeoutMs = 15000): Promise<T> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const value = await check();
-    if (value !== undefined) return value;
-    if (Date.now() > until) throw new Error('condition not met in time');
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
 /** Runs `count` tasks on `concurrency` workers (the machine is shared); results in order. */
 export async function pool<T>(count: number, concurrency: number, task: (i: number, worker: number) => Promise<T>): Promise<T[]> {
   const results: T[] = new Array(count);

@@ -18,6 +18,7 @@
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { EnvReader } from './config';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 
 export interface AmqpConfig {
   /** AMQP_URL; unset or empty: no broker, events are delivered directly from the outbox. */
@@ -107,6 +108,8 @@ export class Broker {
     private readonly log: Logger,
     /** Shown in the broker's connection list. */
     private readonly connectionName: string,
+    /** wsb_amqp_messages_total: each consumed message's outcome, by queue. */
+    private readonly metrics?: Metrics,
   ) {}
 
   /** The broker-side name of an exchange or queue. */
@@ -332,23 +335,31 @@ export class Broker {
     try {
       body = JSON.parse(msg.content.toString('utf8'));
     } catch {
-      return this.park(channel, msg, queue, attempt, 'the message is not JSON');
+      return this.park(channel, consumer, msg, attempt, 'the message is not JSON');
     }
     try {
       await consumer.handler({ id, routingKey: msg.fields.routingKey, body, redelivered: msg.fields.redelivered, attempt });
     } catch (err) {
       const reason = (err as Error)?.message ?? String(err);
       if (err instanceof PermanentMessageError || attempt >= this.config.maxAttempts) {
-        return this.park(channel, msg, queue, attempt, reason);
+        return this.park(channel, consumer, msg, attempt, reason);
       }
+      this.counted(consumer, 'retry');
       this.log.warn('message not processed; retrying after the delay', { queue, messageId: id, attempt, err: reason });
       return this.settle(() => channel.nack(msg, false, false), queue, id);
     }
+    this.counted(consumer, 'ok');
     this.settle(() => channel.ack(msg), queue, id);
   }
 
+  /** Counted by the queue's logical name, the same in every platform whatever its AMQP_PREFIX. */
+  private counted(consumer: Consumer, outcome: 'ok' | 'retry' | 'dead_letter'): void {
+    this.metrics?.amqpMessages.inc({ queue: consumer.spec.queue, outcome });
+  }
+
   /** Copies the message to the dead-letter queue (confirmed), then acks it. */
-  private async park(channel: ConfirmChannel, msg: ConsumeMessage, queue: string, attempt: number, reason: string): Promise<void> {
+  private async park(channel: ConfirmChannel, consumer: Consumer, msg: ConsumeMessage, attempt: number, reason: string): Promise<void> {
+    const queue = this.name(consumer.spec.queue);
     this.log.error('message parked in the dead-letter queue', { queue, messageId: msg.properties.messageId, attempt, reason });
     try {
       const headers = { ...msg.properties.headers, 'x-parked-reason': reason.slice(0, 1000), 'x-attempts': attempt };
@@ -359,6 +370,7 @@ export class Broker {
       this.log.warn('could not park the message; it will be redelivered', { queue, err: (err as Error).message });
       return;
     }
+    this.counted(consumer, 'dead_letter');
     this.settle(() => channel.ack(msg), queue, String(msg.properties.messageId ?? ''));
   }
 
@@ -380,7 +392,7 @@ function failedAttempts(msg: ConsumeMessage, queue: string): number {
 }
 
 /** A broker for this process when AMQP_URL is set (started: it connects in the background), else undefined. */
-export function createBroker(config: AmqpConfig, log: Logger, connectionName: string): Broker | undefined {
+export function createBroker(config: AmqpConfig, log: Logger, connectionName: string, metrics?: Metrics): Broker | undefined {
   if (!config.url) return undefined;
-  return new Broker({ ...config, url: config.url }, log.child({ component: 'amqp' }), connectionName).start();
+  return new Broker({ ...config, url: config.url }, log.child({ component: 'amqp' }), connectionName, metrics).start();
 }

@@ -8,6 +8,7 @@ import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, h
 import type { EnvReader, ServiceName } from './config';
 import { DependencyUnavailableError } from './errors';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 
 export interface CircuitBreakerConfig {
   threshold: number;
@@ -34,6 +35,8 @@ export class CircuitBreakers {
   constructor(
     private readonly config: CircuitBreakerConfig,
     private readonly log: Logger,
+    /** wsb_circuit_state and wsb_circuit_transitions_total, per target. */
+    private readonly metrics?: Metrics,
   ) {}
 
   async run<T>(service: ServiceName, call: () => Promise<T>): Promise<T> {
@@ -59,9 +62,23 @@ export class CircuitBreakers {
         halfOpenAfter: this.config.resetMs,
         breaker: new ConsecutiveBreaker(this.config.threshold),
       });
-      breaker.onBreak(() => this.log.warn('circuit opened: failing fast', { service, forMs: this.config.resetMs }));
-      breaker.onHalfOpen(() => this.log.info('circuit half-open: probing', { service }));
-      breaker.onReset(() => this.log.info('circuit closed again', { service }));
+      const entered = (state: 'closed' | 'half-open' | 'open', value: number) => {
+        this.metrics?.circuitState.set({ target: service }, value);
+        this.metrics?.circuitTransitions.inc({ target: service, state });
+      };
+      this.metrics?.circuitState.set({ target: service }, 0);
+      breaker.onBreak(() => {
+        entered('open', 2);
+        this.log.warn('circuit opened: failing fast', { service, forMs: this.config.resetMs });
+      });
+      breaker.onHalfOpen(() => {
+        entered('half-open', 1);
+        this.log.info('circuit half-open: probing', { service });
+      });
+      breaker.onReset(() => {
+        entered('closed', 0);
+        this.log.info('circuit closed again', { service });
+      });
       this.breakers.set(service, breaker);
     }
     return breaker;

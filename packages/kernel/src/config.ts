@@ -1,3 +1,4 @@
+import { isCurrency } from './money';
 import { readAmqpConfig, type AmqpConfig } from './amqp';
 import { readCircuitBreakerConfig, type CircuitBreakerConfig } from './circuit-breaker';
 import { readRateLimitConfig, type RateLimitConfig } from './rate-limit';
@@ -63,6 +64,16 @@ export class EnvReader {
       return fallback;
     }
     return value as T;
+  }
+
+  /** An ISO-4217 currency code this runtime knows, in any case (usd is USD); the one rule for every currency setting. */
+  currency(name: string, fallback: string): string {
+    const value = this.str(name, fallback).toUpperCase();
+    if (!isCurrency(value)) {
+      this.problems.push(`${name} must be an ISO-4217 code such as EUR, got "${value}"`);
+      return fallback;
+    }
+    return value;
   }
 
   done(): void {

@@ -9,7 +9,8 @@
 import { SignJWT, jwtVerify, errors as joseErrors, type JWTPayload } from 'jose';
 import type { ServiceKey } from './config';
 
-export type Role = 'MEMBER' | 'ADMIN';
+export const ROLES = ['MEMBER', 'ADMIN'] as const;
+export type Role = (typeof ROLES)[number];
 export interface UserIdentity {
   id: string;
   role: Role;

@@ -10,6 +10,7 @@ export * from './loaders';
 export * from './logger';
 export * from './metrics';
 export * from './money';
+export * from './people';
 export * from './orm';
 export * from './pagination';
 export * from './permissions';

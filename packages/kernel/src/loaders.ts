@@ -29,8 +29,23 @@ export function isUuid(value: unknown): value is string {
   return typeof value === 'string' && UUID.test(value);
 }
 
+/**
+ * The one rule for ids: a well-formed UUID in any case is that id in lower case (as PostgreSQL
+ * prints it, so it matches loaded rows and the caller's own id); anything else is no id.
+ */
+export function canonicalId(value: unknown): string | null {
+  return isUuid(value) ? value.toLowerCase() : null;
+}
+
+/** A lookup by an id a client or another subgraph sent: null for a malformed id (never an error), else the loader's answer. */
+export function loadById<T>(loader: DataLoader<string, T | null>, id: unknown): Promise<T | null> | null {
+  const key = canonicalId(id);
+  return key ? loader.load(key) : null;
+}
+
 /** For ids a client passes to a mutation: a malformed one is BAD_USER_INPUT naming the field. */
 export function requireUuid(value: string, field: string): string {
-  if (!isUuid(value)) throw new BadUserInputError(`${field} is not a valid id.`, field);
-  return value;
+  const id = canonicalId(value);
+  if (!id) throw new BadUserInputError(`${field} is not a valid id.`, field);
+  return id;
 }

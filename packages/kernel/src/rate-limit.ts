@@ -10,6 +10,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { EnvReader } from './config';
 import { RateLimitedError } from './errors';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 
 export const RATE_LIMITS = {
   /** Mutations per signed-in user. */
@@ -53,7 +54,23 @@ function loadIoredis(): typeof Redis {
   return (require('ioredis') as typeof import('ioredis')).default;
 }
 
-export function createRateLimiter(config: RateLimitConfig, log: Logger): RateLimiter {
+/** The per-process limiter standing in for Redis: each check it makes is counted as a fallback. */
+class FallbackLimiter extends RateLimiterMemory {
+  constructor(
+    options: ConstructorParameters<typeof RateLimiterMemory>[0],
+    private readonly onFallback: () => void,
+  ) {
+    super(options);
+  }
+
+  override consume(...args: Parameters<RateLimiterMemory['consume']>): ReturnType<RateLimiterMemory['consume']> {
+    this.onFallback();
+    return super.consume(...args);
+  }
+}
+
+/** `metrics`: refusals (wsb_rate_limit_refusals_total) and Redis fallbacks (wsb_rate_limit_fallbacks_total) by rule. */
+export function createRateLimiter(config: RateLimitConfig, log: Logger, metrics?: Metrics): RateLimiter {
   const redis = config.redisUrl
     ? new (loadIoredis())(config.redisUrl, {
         // Fail fast instead of queueing while Redis is down, so the insurance limiter takes over.
@@ -75,7 +92,10 @@ export function createRateLimiter(config: RateLimitConfig, log: Logger): RateLim
 
   const limiters = Object.fromEntries(
     Object.entries(config.limits).map(([kind, { points, duration }]) => {
-      const memory = new RateLimiterMemory({ points, duration, keyPrefix: `${config.keyPrefix}:${kind}` });
+      const options = { points, duration, keyPrefix: `${config.keyPrefix}:${kind}` };
+      const fallbacks = redis ? metrics?.rateLimitFallbacks.labels(kind) : undefined;
+      fallbacks?.inc(0); // every rule's series from the start, at 0
+      const memory = redis ? new FallbackLimiter(options, () => fallbacks?.inc()) : new RateLimiterMemory(options);
       const limiter: RateLimiterAbstract = redis
         ? new RateLimiterRedis({
             storeClient: redis,
@@ -89,13 +109,18 @@ export function createRateLimiter(config: RateLimitConfig, log: Logger): RateLim
       return [kind, limiter];
     }),
   ) as Record<RateLimitKind, RateLimiterAbstract>;
+  const refusals = Object.fromEntries(Object.keys(config.limits).map((kind) => [kind, metrics?.rateLimitRefusals.labels(kind)]));
+  for (const child of Object.values(refusals)) child?.inc(0);
 
   return {
     async consume(kind, key) {
       try {
         await limiters[kind].consume(key);
       } catch (res) {
-        if (res instanceof RateLimiterRes) throw new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+        if (res instanceof RateLimiterRes) {
+          refusals[kind]?.inc();
+          throw new RateLimitedError(Math.max(1, Math.ceil(res.msBeforeNext / 1000)));
+        }
         throw res;
       }
     },

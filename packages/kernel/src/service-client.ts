@@ -16,6 +16,7 @@ import { RecordAuditDocument } from './__generated__/operations';
 import { signServiceToken, type UserIdentity } from './identity';
 import { postText, type HttpAnswer } from './http-client';
 import type { Logger } from './logger';
+import type { Metrics } from './metrics';
 import { currentRequest } from './request-scope';
 
 export interface CallOptions {
@@ -52,8 +53,9 @@ interface GraphQLResponse<T> {
   errors?: { message: string; extensions?: { code?: string } }[];
 }
 
-export function createServiceClient(config: PlatformConfig, caller: string, log: Logger): ServiceClient {
-  const breakers = new CircuitBreakers(config.circuitBreaker, log);
+/** `metrics`: the circuit breakers' states and transitions per target (calls are counted by countedServiceClient). */
+export function createServiceClient(config: PlatformConfig, caller: string, log: Logger, metrics?: Metrics): ServiceClient {
+  const breakers = new CircuitBreakers(config.circuitBreaker, log, metrics);
   return {
     request(service, document, variables, options = {}) {
       return breakers.run(service, () => send(config, caller, log, service, operationText(document), variables, options));

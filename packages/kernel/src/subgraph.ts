@@ -23,7 +23,7 @@ import { formatClientError } from './errors';
 import { answerClientErrors, jsonErrorHandler } from './http-errors';
 import { bearer, verifyServiceToken, type Identity, type UserIdentity } from './identity';
 import { createLogger, type Logger } from './logger';
-import { countSqlStatements, countedServiceClient, createMetrics, type Metrics } from './metrics';
+import { countSqlStatements, countedServiceClient, createMetrics, observeDbPool, requestMetrics, type Metrics } from './metrics';
 import { createORM, prepareDatabase } from './orm';
 import { buildShield } from './permissions';
 import { DateTimeScalar } from './scalars';
@@ -110,8 +110,9 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
   await prepareDatabase(orm, log);
   const metrics = createMetrics(def.name);
   countSqlStatements(orm, metrics);
-  const services = countedServiceClient(options.services ?? createServiceClient(config, def.name, log), metrics);
-  const rateLimiter = createRateLimiter(config.rateLimits, log);
+  observeDbPool(orm, metrics);
+  const services = countedServiceClient(options.services ?? createServiceClient(config, def.name, log, metrics), metrics);
+  const rateLimiter = createRateLimiter(config.rateLimits, log, metrics);
 
   const typeDefs = loadTypeDefs(def.schemaPath);
   const federated = buildSubgraphSchema([{ typeDefs, resolvers: { DateTime: DateTimeScalar, ...def.resolvers } as never }]);
@@ -134,7 +135,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
     introspection: true,
     // Inline traces feed Apollo Studio, which this platform does not use. Cache-control hints are
     // not used either, and that plugin alone made Apollo wrap every field resolver to watch it.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), rejectUnstorableText(),
+    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), rejectUnstorableText(), requestMetrics(metrics),
       // Its id (the client request's, from the gateway) is the logger's; who called for whom, SQL statements sent.
       requestLog<SubgraphContext<L, C>>((ctx) => ({
         log: ctx.log,

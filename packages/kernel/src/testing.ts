@@ -105,13 +105,26 @@ export async function expiredServiceToken(identity: Identity, keys: ServiceKey[]
     .sign(keys[0].secret);
 }
 
-/** Polls `check` every 20 ms until it returns a truthy value, and returns it; throws after `timeoutMs`. */
+/**
+ * The one way tests wait: polls `check` until it returns a truthy value, and returns it; throws
+ * after `timeoutMs`. It polls after 20 ms at first and backs off to every 200 ms, so a quick
+ * in-process condition is seen at once and a slow end-to-end one doesn't flood the platform.
+ */
 export async function waitFor<T>(check: () => Promise<T | undefined | null | false> | T | undefined | null | false, timeoutMs = 5000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
-  for (;;) {
+  for (let interval = 20; ; interval = Math.min(interval * 2, 200)) {
     const value = await check();
     if (value) return value;
     if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms`);
-    await new Promise((resolve) => setTimeout(resolve, 20));
+    await new Promise((resolve) => setTimeout(resolve, interval));
   }
+}
+
+/** The current value of one series of a prom-client metric (labels matched exactly); undefined when it has none. */
+export async function metricValue(metric: { get(): Promise<{ values: { labels: Record<string, unknown>; value: number; metricName?: string }[] }> }, labels: Record<string, string> = {}, metricName?: string): Promise<number | undefined> {
+  const { values } = await metric.get();
+  const wanted = Object.entries(labels);
+  return values.find(
+    (v) => (metricName === undefined || v.metricName === metricName) && Object.keys(v.labels).length === wanted.length && wanted.every(([k, x]) => v.labels[k] === x),
+  )?.value;
 }

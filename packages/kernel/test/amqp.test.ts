@@ -11,6 +11,8 @@ import { Client } from 'pg';
 import { Broker, PermanentMessageError, readAmqpConfig, type BrokerMessage, type QueueSpec } from '../src/amqp';
 import { EnvReader } from '../src/config';
 import { createLogger } from '../src/logger';
+import { createMetrics, type Metrics } from '../src/metrics';
+import { metricValue } from '../src/testing';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -21,9 +23,9 @@ let inspect: ChannelModel;
 let raw: Channel;
 let db: Client;
 
-function broker(env: Record<string, string> = {}): Broker {
+function broker(env: Record<string, string> = {}, metrics?: Metrics): Broker {
   const config = readAmqpConfig(new EnvReader({ AMQP_URL, AMQP_PREFIX: prefix, AMQP_RETRY_DELAY_MS: '100', AMQP_MAX_ATTEMPTS: '3', ...env }));
-  const b = new Broker({ ...config, url: config.url! }, log, `kernel-test-${prefix}`).start();
+  const b = new Broker({ ...config, url: config.url! }, log, `kernel-test-${prefix}`, metrics).start();
   brokers.push(b);
   return b;
 }
@@ -128,7 +130,8 @@ describe('consuming', () => {
   });
 
   it('nacks a failing message, retries it after the delay, and acks it once it succeeds', async () => {
-    const b = broker();
+    const metrics = createMetrics('test');
+    const b = broker({}, metrics);
     const attempts: { attempt: number; at: number }[] = [];
     await b.consume(spec('retry'), async (message: BrokerMessage) => {
       attempts.push({ attempt: message.attempt, at: Date.now() });
@@ -143,10 +146,15 @@ describe('consuming', () => {
     await new Promise((r) => setTimeout(r, 300));
     expect(attempts).toHaveLength(3);
     for (const suffix of ['', '.retry', '.dead']) expect((await raw.checkQueue(`${prefix}.retry.q${suffix}`)).messageCount).toBe(0);
+    // Counted by the queue's logical name (no prefix).
+    expect(await metricValue(metrics.amqpMessages, { queue: 'retry.q', outcome: 'retry' })).toBe(2);
+    expect(await metricValue(metrics.amqpMessages, { queue: 'retry.q', outcome: 'ok' })).toBe(1);
+    expect(await metricValue(metrics.amqpMessages, { queue: 'retry.q', outcome: 'dead_letter' })).toBeUndefined();
   });
 
   it('parks a message after AMQP_MAX_ATTEMPTS, and at once when it can never succeed', async () => {
-    const b = broker();
+    const metrics = createMetrics('test');
+    const b = broker({}, metrics);
     const calls: string[] = [];
     await b.consume(spec('park'), async (message: BrokerMessage<{ kind: string }>) => {
       calls.push(`${message.body.kind}:${message.attempt}`);
@@ -166,6 +174,9 @@ describe('consuming', () => {
       if (msg) parked[msg.properties.messageId] = msg.properties.headers?.['x-parked-reason'];
     }
     expect(parked).toEqual({ 'flaky-1': 'always failing', 'poison-1': 'kind is not known', 'garbage-1': 'the message is not JSON' });
+    expect(await metricValue(metrics.amqpMessages, { queue: 'park.q', outcome: 'dead_letter' })).toBe(3);
+    expect(await metricValue(metrics.amqpMessages, { queue: 'park.q', outcome: 'retry' })).toBe(2); // flaky's first two attempts
+    expect(await metricValue(metrics.amqpMessages, { queue: 'park.q', outcome: 'ok' })).toBeUndefined();
   });
 
   it('reconnects after the connection drops: publishing and consuming go on', async () => {

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { SubgraphDefinition } from '@wsb/kernel';
 import { readConfig, type AdminConfig } from './config';
 import { createLoaders, type Loaders } from './context';
-import { AdminAuditEntrySchema } from './entities/admin-audit-entry.entity';
+import { AdminAuditEntry } from './entities/admin-audit-entry.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -12,7 +12,7 @@ export const adminSubgraph: SubgraphDefinition<Loaders, AdminConfig> = {
   schemaPath: resolve(__dirname, '../schema.graphql'),
   resolvers,
   permissions,
-  entities: [AdminAuditEntrySchema],
+  entities: [AdminAuditEntry],
   migrations,
   loaders: createLoaders,
   config: readConfig,

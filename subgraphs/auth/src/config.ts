@@ -1,6 +1,6 @@
-import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
+import { EnvReader, isEmail, normalizeEmail, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
 import { DEFAULT_HASHING_LIMITS, defaultHashConcurrency, type HashingLimits } from './passwords';
-import { isEmail, normalizeEmail, passwordProblem } from './validation';
+import { passwordProblem } from './validation';
 
 export interface BootstrapAdmin {
   email: string;

@@ -3,9 +3,9 @@ import type { SubgraphDefinition } from '@wsb/kernel';
 import { createBootstrap } from './bootstrap';
 import { readConfig, type AuthConfig } from './config';
 import type { Loaders } from './context';
-import { CredentialSchema } from './entities/credential.entity';
-import { LoginAttemptSchema } from './entities/login-attempt.entity';
-import { RefreshTokenSchema } from './entities/refresh-token.entity';
+import { Credential } from './entities/credential.entity';
+import { LoginAttempt } from './entities/login-attempt.entity';
+import { RefreshToken } from './entities/refresh-token.entity';
 import { migrations } from './migrations';
 import { limitPasswordHashing, prepareDummyHash } from './passwords';
 import { permissions } from './permissions';
@@ -19,7 +19,7 @@ export function createAuthSubgraph(): SubgraphDefinition<Loaders, AuthConfig> {
     schemaPath: resolve(__dirname, '../schema.graphql'),
     resolvers,
     permissions,
-    entities: [CredentialSchema, RefreshTokenSchema, LoginAttemptSchema],
+    entities: [Credential, RefreshToken, LoginAttempt],
     migrations,
     config: readConfig,
     async onStart(app) {

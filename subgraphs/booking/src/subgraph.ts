@@ -3,12 +3,13 @@ import { createBroker, type Broker, type SubgraphDefinition } from '@wsb/kernel'
 import { PendingSweeper } from './booking/recovery';
 import { readConfig, type BookingConfig } from './config';
 import { createLoaders, type Loaders } from './context';
-import { BookingSchema } from './entities/booking.entity';
-import { OutboxEventSchema } from './entities/outbox-event.entity';
+import { Booking } from './entities/booking.entity';
+import { OutboxEvent } from './entities/outbox-event.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
 import { BrokerPublisher, DirectPublisher, type EventPublisher } from './outbox/publisher';
 import { OutboxRelay } from './outbox/relay';
+import { observeOutbox } from './outbox/metrics';
 import { resolvers } from './resolvers';
 
 export interface BookingSubgraphOptions {
@@ -32,7 +33,7 @@ export function createBookingSubgraph(options: BookingSubgraphOptions = {}): Sub
     schemaPath: resolve(__dirname, '../schema.graphql'),
     resolvers,
     permissions,
-    entities: [BookingSchema, OutboxEventSchema],
+    entities: [Booking, OutboxEvent],
     migrations,
     loaders: (em) => createLoaders(em, outbox),
     config: readConfig,
@@ -40,12 +41,13 @@ export function createBookingSubgraph(options: BookingSubgraphOptions = {}): Sub
       const log = app.log.child({ component: 'outbox' });
       let publisher = options.publisher?.(app);
       if (!publisher) {
-        broker = createBroker(app.config.amqp, app.log, 'booking');
+        broker = createBroker(app.config.amqp, app.log, 'booking', app.metrics);
         if (broker) await BrokerPublisher.declareTopology(broker);
         publisher = broker ? new BrokerPublisher(broker, app.services, log) : new DirectPublisher(app.services, log);
       }
       app.log.info('outbox relay started', { mode: broker ? 'rabbitmq' : 'direct' });
       relay = new OutboxRelay(app.orm, publisher, log, app.config.outbox);
+      observeOutbox(app.orm, app.metrics, log);
       // Events that waited while the broker was away go out as soon as it is back, not at the next poll.
       broker?.onConnected(() => relay?.kick());
       sweeper = new PendingSweeper(app.orm, app.config.pendingTimeoutMs, app.log.child({ component: 'pending-sweeper' }));

@@ -6,7 +6,7 @@
  * second email. Without AMQP_URL the booking relay calls `_sendNotification` directly instead.
  */
 import { BOOKING_EVENT_QUEUES, notificationFor } from '@wsb/booking-events';
-import { DomainError, PermanentMessageError, createBroker, type Broker, type Logger } from '@wsb/kernel';
+import { DomainError, PermanentMessageError, createBroker, type Broker, type Logger, type Metrics } from '@wsb/kernel';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { NotificationConfig } from './config';
 import type { DeliveryWorker } from './delivery';
@@ -14,10 +14,10 @@ import { recordNotification } from './record';
 import { validNotification, type NotificationInput } from './validation';
 
 export async function consumeBookingEvents(
-  app: { orm: MikroORM; config: NotificationConfig; log: Logger },
+  app: { orm: MikroORM; config: NotificationConfig; log: Logger; metrics?: Metrics },
   delivery: DeliveryWorker,
 ): Promise<Broker | undefined> {
-  const broker = createBroker(app.config.amqp, app.log, 'notification');
+  const broker = createBroker(app.config.amqp, app.log, 'notification', app.metrics);
   if (!broker) return undefined;
   const log = app.log.child({ component: 'booking-events' });
   await broker.consume(BOOKING_EVENT_QUEUES.notification, async (message) => {

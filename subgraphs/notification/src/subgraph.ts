@@ -4,7 +4,7 @@ import { consumeBookingEvents } from './booking-events';
 import { readConfig, type NotificationConfig } from './config';
 import { createLoaders, type Loaders } from './context';
 import { DeliveryWorker } from './delivery';
-import { NotificationSchema } from './entities/notification.entity';
+import { Notification } from './entities/notification.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -21,7 +21,7 @@ export function createNotificationSubgraph(): SubgraphDefinition<Loaders, Notifi
     schemaPath: resolve(__dirname, '../schema.graphql'),
     resolvers,
     permissions,
-    entities: [NotificationSchema],
+    entities: [Notification],
     migrations,
     loaders: (em) => createLoaders(em, delivery),
     config: readConfig,

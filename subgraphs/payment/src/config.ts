@@ -1,4 +1,4 @@
-import { EnvReader, isCurrency, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
+import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
 import { createProvider, PAYMENT_PROVIDERS, type PaymentProvider, type PaymentProviderName } from './provider';
 
 export interface PaymentConfig extends SubgraphConfig {
@@ -17,8 +17,7 @@ export function readConfig(env: Env): PaymentConfig {
   const base = readSubgraphConfig('payment', env);
   const r = new EnvReader(env);
   const paymentProvider = r.oneOf('PAYMENT_PROVIDER', PAYMENT_PROVIDERS, 'simulated');
-  const platformCurrency = r.str('PLATFORM_CURRENCY', 'EUR');
-  if (!isCurrency(platformCurrency)) r.problems.push(`PLATFORM_CURRENCY must be an ISO-4217 code such as EUR, got "${platformCurrency}"`);
+  const platformCurrency = r.currency('PLATFORM_CURRENCY', 'EUR');
   r.done();
   return { ...base, paymentProvider, platformCurrency, provider: createProvider(paymentProvider) };
 }

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { SubgraphDefinition } from '@wsb/kernel';
 import { readConfig, type PaymentConfig } from './config';
 import { createLoaders, type Loaders } from './context';
-import { PaymentSchema } from './entities/payment.entity';
+import { Payment } from './entities/payment.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -12,7 +12,7 @@ export const paymentSubgraph: SubgraphDefinition<Loaders, PaymentConfig> = {
   schemaPath: resolve(__dirname, '../schema.graphql'),
   resolvers,
   permissions,
-  entities: [PaymentSchema],
+  entities: [Payment],
   migrations,
   loaders: createLoaders,
   config: readConfig,

@@ -6,7 +6,7 @@
  * row. Without AMQP_URL the booking relay calls `_recordActivity` directly instead.
  */
 import { BOOKING_EVENT_QUEUES, activityFor } from '@wsb/booking-events';
-import { DomainError, PermanentMessageError, createBroker, type Broker, type Logger } from '@wsb/kernel';
+import { DomainError, PermanentMessageError, createBroker, type Broker, type Logger, type Metrics } from '@wsb/kernel';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { RecordActivityInput } from './__generated__/resolvers-types';
 import type { ReportingConfig } from './config';
@@ -19,8 +19,8 @@ function toDate(value: unknown, field: string): Date {
   return date;
 }
 
-export async function consumeBookingEvents(app: { orm: MikroORM; config: ReportingConfig; log: Logger }): Promise<Broker | undefined> {
-  const broker = createBroker(app.config.amqp, app.log, 'reporting');
+export async function consumeBookingEvents(app: { orm: MikroORM; config: ReportingConfig; log: Logger; metrics?: Metrics }): Promise<Broker | undefined> {
+  const broker = createBroker(app.config.amqp, app.log, 'reporting', app.metrics);
   if (!broker) return undefined;
   const log = app.log.child({ component: 'booking-events' });
   await broker.consume(BOOKING_EVENT_QUEUES.reporting, async (message) => {

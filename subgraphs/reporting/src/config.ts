@@ -8,8 +8,7 @@ export interface ReportingConfig extends SubgraphConfig {
 export function readConfig(env: Env): ReportingConfig {
   const platform = readSubgraphConfig('reporting', env);
   const r = new EnvReader(env);
-  const platformCurrency = r.str('PLATFORM_CURRENCY', 'EUR').toUpperCase();
-  if (!/^[A-Z]{3}$/.test(platformCurrency)) r.problems.push(`PLATFORM_CURRENCY must be an ISO-4217 code such as EUR, got "${platformCurrency}"`);
+  const platformCurrency = r.currency('PLATFORM_CURRENCY', 'EUR');
   r.done();
   return { ...platform, platformCurrency };
 }

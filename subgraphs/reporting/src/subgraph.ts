@@ -3,7 +3,7 @@ import type { Broker, SubgraphDefinition } from '@wsb/kernel';
 import { consumeBookingEvents } from './booking-events';
 import { readConfig, type ReportingConfig } from './config';
 import { createLoaders, type Loaders } from './context';
-import { ActivitySchema } from './entities/activity.entity';
+import { Activity } from './entities/activity.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -16,7 +16,7 @@ export function createReportingSubgraph(): SubgraphDefinition<Loaders, Reporting
     schemaPath: resolve(__dirname, '../schema.graphql'),
     resolvers,
     permissions,
-    entities: [ActivitySchema],
+    entities: [Activity],
     migrations,
     loaders: createLoaders,
     config: readConfig,

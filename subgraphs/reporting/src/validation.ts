@@ -1,4 +1,4 @@
-import { BadUserInputError, requireUuid } from '@wsb/kernel';
+import { BadUserInputError, requireUuid, validMoney } from '@wsb/kernel';
 import type { RecordActivityInput } from './__generated__/resolvers-types';
 import { ACTIVITY_KINDS, type Activity, type ActivityKind } from './entities/activity.entity';
 
@@ -10,11 +10,7 @@ export function validActivity(input: RecordActivityInput): ActivityData {
     throw new BadUserInputError(`kind must be one of ${ACTIVITY_KINDS.join(', ')}.`, 'kind');
   }
   if (input.startsAt.getTime() >= input.endsAt.getTime()) throw new BadUserInputError('startsAt must be before endsAt.', 'startsAt');
-  const { amount, currency } = input.amount;
-  if (!Number.isInteger(amount) || amount < 0) {
-    throw new BadUserInputError('amount.amount must be a whole number of minor units (cents), 0 or more.', 'amount.amount');
-  }
-  if (!/^[A-Za-z]{3}$/.test(currency)) throw new BadUserInputError('amount.currency must be an ISO-4217 code such as EUR.', 'amount.currency');
+  const { amount, currency } = validMoney(input.amount, 'amount');
   return {
     kind: input.kind as ActivityKind,
     bookingId: requireUuid(input.bookingId, 'bookingId'),
@@ -23,7 +19,7 @@ export function validActivity(input: RecordActivityInput): ActivityData {
     startsAt: input.startsAt,
     endsAt: input.endsAt,
     amount,
-    currency: currency.toUpperCase(),
+    currency,
     at: input.at,
   };
 }

@@ -104,7 +104,7 @@ describe('recording booking activity', () => {
     [{ bookingId: 'nope' }, 'bookingId is not a valid id.'],
     [{ endsAt: '2027-01-14T09:00:00Z' }, 'startsAt must be before endsAt.'],
     [{ amount: { amount: -1, currency: 'EUR' } }, 'amount.amount must be a whole number of minor units (cents), 0 or more.'],
-    [{ amount: { amount: 1, currency: 'EURO' } }, 'amount.currency must be an ISO-4217 code such as EUR.'],
+    [{ amount: { amount: 1, currency: 'EURO' } }, 'amount.currency must be an ISO-4217 code such as EUR, got "EURO".'],
   ])('rejects a malformed event %j', async (patch, message) => {
     const e = event({ startsAt: '2027-01-14T09:00:00Z', endsAt: '2027-01-14T10:00:00Z', at: '2027-01-05T12:00:00Z', ...patch });
     expect((await record(e)).errors?.[0]).toMatchObject({ message, extensions: { code: 'BAD_USER_INPUT' } });

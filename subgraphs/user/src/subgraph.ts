@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { SubgraphDefinition } from '@wsb/kernel';
 import { readConfig, type UserConfig } from './config';
 import { createLoaders, type Loaders } from './context';
-import { UserSchema } from './entities/user.entity';
+import { User } from './entities/user.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -12,7 +12,7 @@ export const userSubgraph: SubgraphDefinition<Loaders, UserConfig> = {
   schemaPath: resolve(__dirname, '../schema.graphql'),
   resolvers,
   permissions,
-  entities: [UserSchema],
+  entities: [User],
   migrations,
   loaders: createLoaders,
   config: readConfig,

@@ -2,7 +2,7 @@ import { resolve } from 'node:path';
 import type { SubgraphDefinition } from '@wsb/kernel';
 import { readConfig, type WorkspaceConfig } from './config';
 import { createLoaders, type Loaders } from './context';
-import { WorkspaceSchema } from './entities/workspace.entity';
+import { Workspace } from './entities/workspace.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
@@ -12,7 +12,7 @@ export const workspaceSubgraph: SubgraphDefinition<Loaders, WorkspaceConfig> = {
   schemaPath: resolve(__dirname, '../schema.graphql'),
   resolvers,
   permissions,
-  entities: [WorkspaceSchema],
+  entities: [Workspace],
   migrations,
   loaders: createLoaders,
   config: readConfig,

@@ -73,6 +73,16 @@ describe('workspace subgraph', () => {
     });
   });
 
+  it('finds a workspace by its id in any case, as every subgraph does (one id rule: canonicalId)', async () => {
+    const created = (await app.run(CREATE, { input: { ...room, name: 'Upper' } }, admin)).data.createWorkspace;
+    const q = 'query ($id: ID!) { workspace(id: $id) { id name } }';
+    expect((await app.run(q, { id: created.id.toUpperCase() })).data.workspace).toEqual({ id: created.id, name: 'Upper' });
+    const entities = await app.run('query ($r: [_Any!]!) { _entities(representations: $r) { ... on Workspace { id } } }', {
+      r: [{ __typename: 'Workspace', id: created.id.toUpperCase() }],
+    });
+    expect(entities.data._entities).toEqual([{ id: created.id }]);
+  });
+
   it('resolves Workspace entities through _entities in one batch', async () => {
     const created = (await app.run(CREATE, { input: { ...room, name: 'Entity' } }, admin)).data.createWorkspace;
     const { data } = await app.run(

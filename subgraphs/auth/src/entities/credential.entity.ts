@@ -1,24 +1,22 @@
 import { randomUUID } from 'node:crypto';
-import { EntitySchema, OptionalProps } from '@mikro-orm/postgresql';
+import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { EMAIL_MAX } from '@wsb/kernel';
 
-/** How a user signs in. Its id is the user's id everywhere on the platform. */
-export class Credential {
-  [OptionalProps]?: 'id' | 'createdAt';
-  id: string = randomUUID();
-  /** Trimmed and lower-case. */
-  email!: string;
-  /** argon2id, encoded with its parameters and salt. */
-  passwordHash!: string;
-  createdAt: Date = new Date();
-}
-
-export const CredentialSchema = new EntitySchema<Credential>({
-  class: Credential,
+/**
+ * How a user signs in. Its id is the user's id everywhere on the platform.
+ * Each column is declared here once; the migrations create them, and test/schema-drift.test.ts keeps the two equal.
+ */
+export const Credential = defineEntity({
+  name: 'Credential',
   tableName: 'credential',
-  properties: {
-    id: { type: 'uuid', primary: true },
-    email: { type: 'string', length: 254, unique: true },
-    passwordHash: { type: 'text' },
-    createdAt: { type: 'datetime', length: 3 },
-  },
+  properties: (p) => ({
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    /** Trimmed and lower-case. */
+    email: p.string().length(EMAIL_MAX).unique('credential_email_key'),
+    /** argon2id, encoded with its parameters and salt. */
+    passwordHash: p.text(),
+    createdAt: p.datetime(3).onCreate(() => new Date()),
+  }),
+  checks: [{ name: 'credential_email_check', expression: 'email = lower(email)' }],
 });
+export type Credential = InferEntity<typeof Credential>;

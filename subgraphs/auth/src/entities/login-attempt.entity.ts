@@ -1,23 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { EntitySchema, OptionalProps } from '@mikro-orm/postgresql';
+import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { EMAIL_MAX } from '@wsb/kernel';
 
 /** Every login, good or bad: the trail an operator reads when an account is being guessed at. */
-export class LoginAttempt {
-  [OptionalProps]?: 'id' | 'createdAt';
-  id: string = randomUUID();
-  /** As typed (normalized), even when no account has it. */
-  email!: string;
-  succeeded!: boolean;
-  createdAt: Date = new Date();
-}
-
-export const LoginAttemptSchema = new EntitySchema<LoginAttempt>({
-  class: LoginAttempt,
+export const LoginAttempt = defineEntity({
+  name: 'LoginAttempt',
   tableName: 'login_attempt',
-  properties: {
-    id: { type: 'uuid', primary: true },
-    email: { type: 'string', length: 254 },
-    succeeded: { type: 'boolean' },
-    createdAt: { type: 'datetime', length: 3 },
-  },
+  properties: (p) => ({
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    /** As typed (normalized), even when no account has it. */
+    email: p.string().length(EMAIL_MAX),
+    succeeded: p.boolean(),
+    createdAt: p.datetime(3).onCreate(() => new Date()),
+  }),
+  indexes: [{ name: 'login_attempt_email_idx', expression: 'create index login_attempt_email_idx on login_attempt (email, created_at desc)' }],
 });
+export type LoginAttempt = InferEntity<typeof LoginAttempt>;

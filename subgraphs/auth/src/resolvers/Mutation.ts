@@ -1,12 +1,12 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
-import { BadUserInputError, DependencyUnavailableError, UnauthenticatedError } from '@wsb/kernel';
+import { BadUserInputError, DependencyUnavailableError, EMAIL_MAX, normalizeEmail, UnauthenticatedError, validEmail, validName } from '@wsb/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 import { Credential } from '../entities/credential.entity';
 import { LoginAttempt } from '../entities/login-attempt.entity';
 import { hashPassword, upgradedHash, verifyPassword } from '../passwords';
 import { createUserProfile, findProfile, type Profile } from '../profiles';
 import { claimRefreshToken, findRefreshToken, isUsable, issueTokens, revokeFamily } from '../tokens';
-import { EMAIL_MAX, normalizeEmail, validEmail, validName, validPassword } from '../validation';
+import { validPassword } from '../validation';
 
 const emailTaken = () => new BadUserInputError('An account with this email already exists.', 'email');
 // One answer for a wrong password and an unknown email, so login does not tell who has an account.

@@ -1,39 +1,32 @@
 import { randomUUID } from 'node:crypto';
-import { EntitySchema, OptionalProps } from '@mikro-orm/postgresql';
+import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
 
 /**
  * An event written in the same transaction as the state change it reports (transactional outbox),
  * so a committed booking always gets its notification and activity entry, however late.
  */
-export class OutboxEvent {
-  [OptionalProps]?: 'id' | 'createdAt' | 'attempts' | 'nextAttemptAt';
-  id: string = randomUUID();
-  type!: string;
-  payload!: Record<string, unknown>;
-  createdAt: Date = new Date();
-  /** Set once every consumer has the event; null while it is due. */
-  publishedAt?: Date | null;
-  /** Failed deliveries so far. */
-  attempts = 0;
-  /** Not delivered before this time (backoff after a failure). */
-  nextAttemptAt: Date = new Date();
-  lastError?: string | null;
-  /** A relay is delivering it until then; after that, another may take it over. */
-  claimedUntil?: Date | null;
-}
-
-export const OutboxEventSchema = new EntitySchema<OutboxEvent>({
-  class: OutboxEvent,
+export const OutboxEvent = defineEntity({
+  name: 'OutboxEvent',
   tableName: 'outbox_event',
-  properties: {
-    id: { type: 'uuid', primary: true },
-    type: { type: 'string', length: 64 },
-    payload: { type: 'json' },
-    createdAt: { type: 'datetime', length: 3 },
-    publishedAt: { type: 'datetime', length: 3, nullable: true },
-    attempts: { type: 'integer' },
-    nextAttemptAt: { type: 'datetime', length: 3 },
-    lastError: { type: 'text', nullable: true },
-    claimedUntil: { type: 'datetime', length: 3, nullable: true },
-  },
+  properties: (p) => ({
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    type: p.string().length(64),
+    payload: p.json<Record<string, unknown>>(),
+    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    /** Set once every consumer has the event; null while it is due. */
+    publishedAt: p.datetime(3).nullable(),
+    /** Failed deliveries so far. */
+    attempts: p.integer().default(0).onCreate(() => 0),
+    /** Not delivered before this time (backoff after a failure). */
+    nextAttemptAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    lastError: p.text().nullable(),
+    /** A relay is delivering it until then; after that, another may take it over. */
+    claimedUntil: p.datetime(3).nullable(),
+  }),
+  indexes: [
+    // The relay only ever reads due, unpublished rows.
+    { name: 'outbox_event_due_idx', expression: 'create index outbox_event_due_idx on outbox_event (next_attempt_at) where published_at is null' },
+    { name: 'outbox_event_published_at', expression: 'create index outbox_event_published_at on outbox_event (published_at) where published_at is not null' },
+  ],
 });
+export type OutboxEvent = InferEntity<typeof OutboxEvent>;

@@ -1,9 +1,9 @@
-import { isUuid } from '@wsb/kernel';
+import { loadById } from '@wsb/kernel';
 import type { BookingResolvers } from '../__generated__/resolvers-types';
 
 export const Booking: BookingResolvers = {
   __resolveReference(reference, { loaders }) {
-    return isUuid(reference.id) ? loaders.bookingById.load(reference.id.toLowerCase()) : null;
+    return loadById(loaders.bookingById, reference.id);
   },
   // User and Workspace belong to other subgraphs: a reference is all this one knows and returns.
   user: (booking) => ({ __typename: 'User', id: booking.userId }),

@@ -1,4 +1,4 @@
-import { isUuid } from '@wsb/kernel';
+import { loadById } from '@wsb/kernel';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { bookingsOf } from '../booking/queries';
 import { Booking } from '../entities/booking.entity';
@@ -7,7 +7,7 @@ export const Query: QueryResolvers = {
   async booking(_parent, { id }, { loaders }) {
     // An id that is not a UUID cannot exist; answer null like any other unknown id. The Booking
     // type's rule then decides whether the caller may see it.
-    return isUuid(id) ? loaders.bookingById.load(id.toLowerCase()) : null;
+    return loadById(loaders.bookingById, id);
   },
 
   async myBookings(_parent, args, { em, user }) {

@@ -1,4 +1,4 @@
-import { isUuid, pageSize } from '@wsb/kernel';
+import { canonicalId, pageSize } from '@wsb/kernel';
 import type { UserResolvers } from '../__generated__/resolvers-types';
 
 export const User: UserResolvers = {
@@ -7,7 +7,8 @@ export const User: UserResolvers = {
   __resolveReference: (reference) => ({ id: reference.id }),
   async notifications(user, { first }, { loaders }) {
     const limit = pageSize(first); // default 20, BAD_USER_INPUT outside 0..100
-    if (limit === 0 || !isUuid(user.id)) return [];
-    return loaders.notificationsOfUser(limit).load(user.id);
+    const id = canonicalId(user.id);
+    if (limit === 0 || !id) return [];
+    return loaders.notificationsOfUser(limit).load(id);
   },
 };

@@ -1,45 +1,47 @@
 import { randomUUID } from 'node:crypto';
-import { EntitySchema, OptionalProps } from '@mikro-orm/postgresql';
+import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
 
-export type PaymentStatus = 'PENDING' | 'CAPTURED' | 'FAILED' | 'REFUNDED';
+export const PAYMENT_STATUSES = ['PENDING', 'CAPTURED', 'FAILED', 'REFUNDED'] as const;
+export type PaymentStatus = (typeof PAYMENT_STATUSES)[number];
 
-/** The charge for one booking; booking_id is unique, so a booking is never charged twice. */
-export class Payment {
-  [OptionalProps]?: 'id' | 'status' | 'providerRef' | 'createdAt' | 'capturedAt' | 'refundedAt';
-  id: string = randomUUID();
-  bookingId!: string;
-  /** The booking's owner, copied here so the permission rule needs no call to the booking subgraph. */
-  userId!: string;
-  /** Minor units (cents). */
-  amount!: number;
-  currency!: string;
-  status: PaymentStatus = 'PENDING';
-  /** The processor's id of the charge; set once captured. */
-  providerRef?: string | null;
-  createdAt: Date = new Date();
-  capturedAt?: Date | null;
-  refundedAt?: Date | null;
-}
+/**
+ * The charge for one booking; booking_id is unique, so a booking is never charged twice.
+ * Each column is declared here once; the migrations create them, and test/schema-drift.test.ts keeps the two equal.
+ */
+export const Payment = defineEntity({
+  name: 'Payment',
+  tableName: 'payment',
+  properties: (p) => ({
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    bookingId: p.uuid().unique('payment_booking_id_unique'),
+    /** The booking's owner, copied here so the permission rule needs no call to the booking subgraph. */
+    userId: p.uuid().index('payment_user_id_idx'),
+    /** Minor units (cents). */
+    amount: p.integer(),
+    currency: p.string().columnType('char(3)'),
+    status: p.enum([...PAYMENT_STATUSES]).columnType('varchar(10)').onCreate(() => 'PENDING' as const),
+    /** The processor's id of the charge; set once captured. */
+    providerRef: p.string().length(200).nullable(),
+    createdAt: p.datetime(3).onCreate(() => new Date()),
+    capturedAt: p.datetime(3).nullable(),
+    refundedAt: p.datetime(3).nullable(),
+  }),
+  indexes: [
+    // _revenueSince sums captured payments from a point in time.
+    { name: 'payment_captured_created_at_idx', expression: `create index payment_captured_created_at_idx on payment (created_at) where status = 'CAPTURED'` },
+  ],
+  checks: [
+    { name: 'payment_amount_check', expression: 'amount >= 0' },
+    { name: 'payment_currency_check', expression: `currency ~ '^[A-Z]{3}$'` },
+    // status not in ('CAPTURED', 'REFUNDED') or captured_at is not null, as PostgreSQL spells it back (so the drift check compares equal)
+    { name: 'payment_captured_check', expression: `(status)::text <> ALL ((ARRAY['CAPTURED'::character varying, 'REFUNDED'::character varying])::text[]) OR (captured_at IS NOT NULL)` },
+    { name: 'payment_refunded_check', expression: `(status = 'REFUNDED') = (refunded_at is not null)` },
+  ],
+});
+export type Payment = InferEntity<typeof Payment>;
 
 /** A Booking as this subgraph knows it: only its key. */
 export interface BookingRef {
   __typename?: 'Booking';
   id: string;
 }
-
-export const PaymentSchema = new EntitySchema<Payment>({
-  class: Payment,
-  tableName: 'payment',
-  properties: {
-    id: { type: 'uuid', primary: true },
-    bookingId: { type: 'uuid', unique: true },
-    userId: { type: 'uuid' },
-    amount: { type: 'integer' },
-    currency: { type: 'string', length: 3 },
-    status: { type: 'string', length: 10 },
-    providerRef: { type: 'string', length: 200, nullable: true },
-    createdAt: { type: 'datetime', length: 3 },
-    capturedAt: { type: 'datetime', length: 3, nullable: true },
-    refundedAt: { type: 'datetime', length: 3, nullable: true },
-  },
-});

@@ -1,4 +1,4 @@
-import { isUuid } from '@wsb/kernel';
+import { canonicalId } from '@wsb/kernel';
 import type { BookingResolvers } from '../__generated__/resolvers-types';
 
 export const Booking: BookingResolvers = {
@@ -6,8 +6,9 @@ export const Booking: BookingResolvers = {
   // simply has no payment.
   __resolveReference: (reference) => ({ id: reference.id }),
   async payment(booking, _args, { loaders }) {
-    if (!isUuid(booking.id)) return null;
-    const [payment] = await loaders.paymentsByBookingId.load(booking.id);
+    const id = canonicalId(booking.id);
+    if (!id) return null;
+    const [payment] = await loaders.paymentsByBookingId.load(id);
     return payment ?? null;
   },
 };

@@ -1,9 +1,9 @@
-import { isUuid } from '@wsb/kernel';
+import { loadById } from '@wsb/kernel';
 import type { PaymentResolvers } from '../__generated__/resolvers-types';
 
 export const Payment: PaymentResolvers = {
   __resolveReference(reference, { loaders }) {
-    return isUuid(reference.id) ? loaders.paymentById.load(reference.id) : null;
+    return loadById(loaders.paymentById, reference.id);
   },
   // The booking subgraph owns Booking; a reference is enough for the gateway to join it.
   booking: (payment) => ({ __typename: 'Booking', id: payment.bookingId }),

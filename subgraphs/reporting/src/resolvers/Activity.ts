@@ -1,9 +1,9 @@
-import { isUuid } from '@wsb/kernel';
+import { loadById } from '@wsb/kernel';
 import type { ActivityResolvers } from '../__generated__/resolvers-types';
 
 export const Activity: ActivityResolvers = {
   __resolveReference(reference, { loaders }) {
-    return isUuid(reference.id) ? loaders.activityById.load(reference.id) : null;
+    return loadById(loaders.activityById, reference.id);
   },
   // The gateway resolves these references in the subgraphs that own them.
   booking: (activity) => ({ __typename: 'Booking', id: activity.bookingId }),

@@ -1,28 +1,24 @@
-import { EntitySchema, OptionalProps } from '@mikro-orm/postgresql';
-import type { Role } from '@wsb/kernel';
+import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { EMAIL_MAX, NAME_MAX, ROLES } from '@wsb/kernel';
 
-/** A user's profile. The id is the auth subgraph's credential id, so it is given, never generated. */
-export class User {
-  [OptionalProps]?: 'role' | 'createdAt' | 'updatedAt';
-  id!: string;
-  /** Lower-case; the auth subgraph normalizes it before it gets here. */
-  email!: string;
-  name!: string;
-  role: Role = 'MEMBER';
-  createdAt: Date = new Date();
-  updatedAt: Date = new Date();
-}
-
-export const UserSchema = new EntitySchema<User>({
-  class: User,
+/**
+ * A user's profile. The id is the auth subgraph's credential id, so it is given, never generated.
+ * Each column is declared here once; the migrations create them, and test/schema-drift.test.ts keeps the two equal.
+ */
+export const User = defineEntity({
+  name: 'User',
   // `user` is a reserved word in PostgreSQL.
   tableName: 'user_profile',
-  properties: {
-    id: { type: 'uuid', primary: true },
-    email: { type: 'string', length: 254, unique: true },
-    name: { type: 'string', length: 100 },
-    role: { type: 'string', length: 10 },
-    createdAt: { type: 'datetime', length: 3 },
-    updatedAt: { type: 'datetime', length: 3, onUpdate: () => new Date() },
-  },
+  properties: (p) => ({
+    id: p.uuid().primary(),
+    /** Lower-case; the auth subgraph normalizes it before it gets here. */
+    email: p.string().length(EMAIL_MAX).unique('user_profile_email_key'),
+    name: p.string().length(NAME_MAX),
+    role: p.enum([...ROLES]).columnType('varchar(10)').default('MEMBER').onCreate(() => 'MEMBER' as const),
+    createdAt: p.datetime(3).onCreate(() => new Date()),
+    updatedAt: p.datetime(3).onCreate(() => new Date()).onUpdate(() => new Date()),
+  }),
+  indexes: [{ name: 'user_profile_created_at_idx', expression: 'create index user_profile_created_at_idx on user_profile (created_at desc, id desc)' }],
+  checks: [{ name: 'user_profile_email_check', expression: 'email = lower(email)' }],
 });
+export type User = InferEntity<typeof User>;

@@ -1,8 +1,7 @@
-import { BadUserInputError, NotFoundError, recordAdminAudit, requireUuid } from '@wsb/kernel';
+import { BadUserInputError, NotFoundError, recordAdminAudit, requireUuid, validEmail, validName } from '@wsb/kernel';
 import type { MutationResolvers } from '../__generated__/resolvers-types';
 import type { Context } from '../context';
 import { User } from '../entities/user.entity';
-import { normalizedEmail, validName } from '../validation';
 
 async function findUser(ctx: Context, id: string): Promise<User> {
   const user = await ctx.em.findOne(User, { id });
@@ -42,7 +41,7 @@ export const Mutation: MutationResolvers = {
 
   async _createUserProfile(_parent, { input }, { em }) {
     const now = new Date();
-    const values = [requireUuid(input.id, 'id').toLowerCase(), normalizedEmail(input.email), validName(input.name), input.role, now, now];
+    const values = [requireUuid(input.id, 'id').toLowerCase(), validEmail(input.email), validName(input.name), input.role, now, now];
     const [row] = await em.execute<Record<string, unknown>[]>(UPSERT_PROFILE, values);
     return em.map(User, row);
   },

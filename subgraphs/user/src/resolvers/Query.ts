@@ -1,4 +1,4 @@
-import { isUuid, paginate } from '@wsb/kernel';
+import { loadById, paginate } from '@wsb/kernel';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { User } from '../entities/user.entity';
 
@@ -9,7 +9,7 @@ export const Query: QueryResolvers = {
 
   async user(_parent, { id }, { loaders }) {
     // An id that is not a UUID cannot exist; answer null like any other unknown id.
-    return isUuid(id) ? loaders.userById.load(id) : null;
+    return loadById(loaders.userById, id);
   },
 
   async users(_parent, { first, after }, { em }) {

@@ -1,38 +1,31 @@
 import { randomUUID } from 'node:crypto';
-import { EntitySchema, OptionalProps } from '@mikro-orm/postgresql';
+import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
 
-export type WorkspaceKind = 'DESK' | 'MEETING_ROOM' | 'PRIVATE_OFFICE';
+export const WORKSPACE_KINDS = ['DESK', 'MEETING_ROOM', 'PRIVATE_OFFICE'] as const;
+export type WorkspaceKind = (typeof WORKSPACE_KINDS)[number];
 
-export class Workspace {
-  [OptionalProps]?: 'id' | 'active' | 'createdAt' | 'updatedAt';
-  id: string = randomUUID();
-  name!: string;
-  description?: string | null;
-  kind!: WorkspaceKind;
-  capacity!: number;
-  /** Minor units (cents) per hour. */
-  hourlyRateAmount!: number;
-  hourlyRateCurrency!: string;
-  timezone!: string;
-  active = true;
-  createdAt: Date = new Date();
-  updatedAt: Date = new Date();
-}
-
-export const WorkspaceSchema = new EntitySchema<Workspace>({
-  class: Workspace,
+/** Each column is declared here once; the migrations create them, and test/schema-drift.test.ts keeps the two equal. */
+export const Workspace = defineEntity({
+  name: 'Workspace',
   tableName: 'workspace',
-  properties: {
-    id: { type: 'uuid', primary: true },
-    name: { type: 'string', length: 200 },
-    description: { type: 'text', nullable: true },
-    kind: { type: 'string', length: 20 },
-    capacity: { type: 'integer' },
-    hourlyRateAmount: { type: 'integer' },
-    hourlyRateCurrency: { type: 'string', length: 3 },
-    timezone: { type: 'string', length: 64 },
-    active: { type: 'boolean' },
-    createdAt: { type: 'datetime', length: 3 },
-    updatedAt: { type: 'datetime', length: 3, onUpdate: () => new Date() },
-  },
+  properties: (p) => ({
+    id: p.uuid().primary().onCreate(() => randomUUID()),
+    name: p.string().length(200),
+    description: p.text().nullable(),
+    kind: p.enum([...WORKSPACE_KINDS]).columnType('varchar(20)'),
+    capacity: p.integer(),
+    /** Minor units (cents) per hour. */
+    hourlyRateAmount: p.integer(),
+    hourlyRateCurrency: p.string().columnType('char(3)'),
+    timezone: p.string().length(64),
+    active: p.boolean().default(true).onCreate(() => true),
+    createdAt: p.datetime(3).onCreate(() => new Date()),
+    updatedAt: p.datetime(3).onCreate(() => new Date()).onUpdate(() => new Date()),
+  }),
+  indexes: [{ name: 'workspace_created_at_idx', expression: 'create index workspace_created_at_idx on workspace (created_at desc, id desc)' }],
+  checks: [
+    { name: 'workspace_capacity_check', expression: 'capacity >= 1 and capacity <= 10000' },
+    { name: 'workspace_hourly_rate_amount_check', expression: 'hourly_rate_amount >= 0' },
+  ],
 });
+export type Workspace = InferEntity<typeof Workspace>;

@@ -1,4 +1,4 @@
-import { isUuid, paginate } from '@wsb/kernel';
+import { loadById, paginate } from '@wsb/kernel';
 import type { FilterQuery } from '@mikro-orm/postgresql';
 import type { QueryResolvers } from '../__generated__/resolvers-types';
 import { Workspace } from '../entities/workspace.entity';
@@ -7,7 +7,7 @@ import { validCapacity } from '../validation';
 export const Query: QueryResolvers = {
   async workspace(_parent, { id }, { loaders }) {
     // An id that is not a UUID cannot exist; answer null like any other unknown id.
-    return isUuid(id) ? loaders.workspaceById.load(id) : null;
+    return loadById(loaders.workspaceById, id);
   },
 
   async workspaces(_parent, { filter, first, after }, { em }) {

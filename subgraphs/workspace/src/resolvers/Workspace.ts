@@ -1,9 +1,9 @@
-import { isUuid } from '@wsb/kernel';
+import { loadById } from '@wsb/kernel';
 import type { WorkspaceResolvers } from '../__generated__/resolvers-types';
 
 export const Workspace: WorkspaceResolvers = {
   __resolveReference(reference, { loaders }) {
-    return isUuid(reference.id) ? loaders.workspaceById.load(reference.id) : null;
+    return loadById(loaders.workspaceById, reference.id);
   },
   hourlyRate: (workspace) => ({ amount: workspace.hourlyRateAmount, currency: workspace.hourlyRateCurrency }),
 };
