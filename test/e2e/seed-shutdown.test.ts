@@ -157,9 +157,10 @@ describe('graceful shutdown (SIGTERM under load)', () => {
     const expected = (await platform.sql<{ id: string }>('booking', `select id from booking where user_id = $1 and status <> 'PENDING' order by id`, [memberId])).map((r) => r.id);
     const secrets = readFileSync(join(platform.runDir, 'secrets.env'), 'utf8');
     const keys = parseServiceKeys(/^SERVICE_JWT_KEYS=(.*)$/m.exec(secrets)![1], []);
-    const token = await signServiceToken({ caller: 'e2e' }, keys);
     const url = `${platform.serviceUrl('booking')}/graphql`;
     const read = async () => {
+      // Signed per request: a service token lives 60 s, less than a restart may take on a busy machine.
+      const token = await signServiceToken({ caller: 'e2e' }, keys);
       const res = await fetch(url, {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
