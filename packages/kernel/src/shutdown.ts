@@ -37,7 +37,9 @@ export function httpDrainer(server: http.Server): HttpDrainer {
   const connections = new Map<Socket, Connection>();
   const responses = new Set<http.ServerResponse>();
   let draining = false;
+  let accepted = 0;
   server.on('connection', (socket: Socket) => {
+    accepted++;
     connections.set(socket, { inFlight: 0, served: 0 });
     socket.once('close', () => connections.delete(socket));
   });
@@ -70,7 +72,13 @@ export function httpDrainer(server: http.Server): HttpDrainer {
       // One turn of the event loop accepts every connection the kernel has queued (closing the
       // listening socket would reset them), then the listener closes. net.Server's close, not
       // http.Server's, which would also destroy connections whose request is not read yet.
-      await new Promise((resolve) => setImmediate(resolve));
+      // Turns of the loop until one accepts nothing new (at most 50): connections still arriving
+      // from clients that sent before the signal are taken, not reset with the listener.
+      for (let turn = 0, seen = -1; turn < 50 && seen !== accepted; turn++) {
+        seen = accepted;
+        await new Promise((resolve) => setImmediate(resolve));
+        await new Promise((resolve) => setTimeout(resolve, 2));
+      }
       const inFlight = [...connections.values()].reduce((sum, c) => sum + c.inFlight, 0);
       const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
       endIdle(false);
