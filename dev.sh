@@ -6,6 +6,7 @@
 #   ./dev.sh logs [all|<name>-service|gateway] [-f] [--raw]   (readable; --raw: the JSON lines as written)
 #   ./dev.sh build                      (npm run build, only when a source is newer than the build)
 #   ./dev.sh watch <name>-service|gateway   (one service in the foreground from source, restarting on change)
+#   ./dev.sh seed                       (a demo: workspaces, members, a month of bookings; idempotent)
 #   ./dev.sh test [jest args]
 #
 # Services run from the build (npm run build: */dist/index.js), each as one plain `node` process
@@ -47,6 +48,7 @@ usage() {
 Usage: ./dev.sh start|stop|restart [all | <name>-service|gateway ...]
        ./dev.sh status | logs [all|<name>-service|gateway] [-f] [--raw]
        ./dev.sh build | watch <name>-service|gateway
+       ./dev.sh seed                  (demo data through the running platform; a second run changes nothing)
        ./dev.sh test [jest args]
 Services: ${SERVICES[*]}, and $PG (the database used when DATABASE_URL is unset)
 ("status" exits non-zero when a service is down.)
@@ -265,9 +267,9 @@ stop_pid() { # <name> <pid> <grace seconds>: SIGTERM, wait, then SIGKILL, and th
   kill_leftovers "$name" # embedded-postgres runs postgres as a child: none may outlive it
   say "Stopped $name"
 }
-stop_service() { # <service> [grace seconds]
+stop_service() { # <service> [grace seconds]: by default the drain timeout (SHUTDOWN_DRAIN_TIMEOUT_MS) + 10 s
   local pid
-  if pid=$(running_pid "$1"); then stop_pid "$1" "$pid" "${2:-15}"
+  if pid=$(running_pid "$1"); then stop_pid "$1" "$pid" "${2:-$((${SHUTDOWN_DRAIN_TIMEOUT_MS:-10000} / 1000 + 10))}"
   elif [ -n "$(recorded_pid "$1")" ]; then kill_leftovers "$1"; say "$1 not running"
   else say "$1 not running"; fi
 }
@@ -406,6 +408,26 @@ cmd_logs() {
   tail "${tail_args[@]}" "${files[@]}" | node scripts/format-logs.mjs
 }
 
+# Demo data (scripts/seed): starts whatever is not running, then seeds through the gateway. The
+# admin is the bootstrap admin: BOOTSTRAP_ADMIN_EMAIL/PASSWORD (default admin@example.com /
+# change-me-please); when the running auth-service was started without them it is restarted with
+# them once (the seed exits 3 when it cannot sign in as that admin).
+cmd_seed() {
+  export BOOTSTRAP_ADMIN_EMAIL="${BOOTSTRAP_ADMIN_EMAIL:-admin@example.com}"
+  export BOOTSTRAP_ADMIN_PASSWORD="${BOOTSTRAP_ADMIN_PASSWORD:-change-me-please}"
+  say "Making sure the platform runs (./dev.sh start all)..."
+  cmd_start all >/dev/null
+  say "Seeding through http://localhost:$GATEWAY_PORT/graphql ..."
+  local status=0
+  node_modules/.bin/tsx scripts/seed/index.ts || status=$?
+  if [ "$status" = 3 ]; then
+    say "Restarting auth-service with BOOTSTRAP_ADMIN_EMAIL=$BOOTSTRAP_ADMIN_EMAIL"
+    KEEP_DB=1 cmd_stop auth-service >/dev/null && cmd_start auth-service >/dev/null
+    status=0; node_modules/.bin/tsx scripts/seed/index.ts || status=$?
+  fi
+  return "$status"
+}
+
 cmd_test() {
   ensure_database
   # Stop the database again only if this run started it (a running 'start all' keeps its own).
@@ -427,7 +449,7 @@ cmd_test() {
 
 main() {
   local cmd=${1:-}
-  case $cmd in start | stop | restart | status | logs | build | watch | test) shift ;;
+  case $cmd in start | stop | restart | status | logs | build | watch | seed | test) shift ;;
     -h | --help | help) usage; return 0 ;;
     *) usage >&2; return 2 ;;
   esac
@@ -440,6 +462,7 @@ main() {
     logs) cmd_logs "$@" ;;
     build) cmd_build ;;
     watch) cmd_watch "$@" ;;
+    seed) cmd_seed ;;
     test) cmd_test "$@" ;;
   esac
 }

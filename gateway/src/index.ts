@@ -5,6 +5,7 @@ import { createGateway } from './server';
 
 async function main() {
   const gateway = await createGateway(readGatewayConfig());
+  process.once('exit', (code) => gateway.log.info('exit', { code }));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       // Spans still buffered are exported before the process ends.
@@ -13,7 +14,10 @@ async function main() {
         .then(() => shutdownTracing())
         .then(
           () => process.exit(0),
-          () => process.exit(1),
+          (err) => {
+            gateway.log.error('shutdown failed', { err });
+            process.exit(1);
+          },
         );
     });
   }

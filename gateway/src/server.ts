@@ -8,7 +8,6 @@ import http from 'node:http';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
-import { ApolloServerPluginDrainHttpServer } from '@apollo/server/plugin/drainHttpServer';
 import { ApolloServerPluginLandingPageLocalDefault } from '@apollo/server/plugin/landingPage/default';
 import { expressMiddleware } from '@as-integrations/express5';
 import {
@@ -21,6 +20,7 @@ import {
   requestLog,
   requestMetrics,
   formatClientError,
+  httpDrainer,
   jsonErrorHandler,
   rejectUnstorableText,
   type Logger,
@@ -85,10 +85,13 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     }),
   );
   const httpServer = http.createServer(web);
+  const drainer = httpDrainer(httpServer);
   answerClientErrors(httpServer);
   const armor = queryProtection(config.queryLimits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
+    // index.ts handles SIGTERM (close() drains first); Apollo's own handler would re-raise the signal.
+    stopOnTerminationSignals: false,
     introspection: config.introspection,
     includeStacktraceInErrorResponses: false,
     allowBatchedHttpRequests: false,
@@ -103,7 +106,6 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       // Per client request: its id, the user, and the subgraph fetches it made.
       requestLog<GatewayContext>((ctx) => ({ log, fields: { requestId: ctx.requestId, userId: ctx.user?.id, fetches: ctx.fetches ?? 0 } })),
       rejectUnstorableText(),
-      ApolloServerPluginDrainHttpServer({ httpServer }),
       config.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: readFileSync(config.sandboxDocumentPath, 'utf8') })
         : ApolloServerPluginLandingPageDisabled(),
@@ -120,8 +122,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   // Readiness means "can serve": the supergraph is loaded (it is, once this route exists) and the
   // gateway is not shutting down. A subgraph that is down fails only its part of a query, so it
   // must not take the whole API out of rotation; /status shows each one for people and dashboards.
-  let stopping = false;
   web.get('/ready', (_req, res) => {
+    const stopping = drainer.draining;
     res.status(stopping ? 503 : 200).json({ status: stopping ? 'stopping' : 'ready', service: 'gateway' });
   });
   web.get('/status', async (_req, res) => {
@@ -156,10 +158,17 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     log,
     url: `http://localhost:${port}`,
     metricsUrl: `http://localhost:${metricsPort}/metrics`,
+    // No new connections; the requests already accepted finish (their subgraph fetches included,
+    // at most SHUTDOWN_DRAIN_TIMEOUT_MS) and their responses close their connections; then Apollo stops.
     close: async () => {
-      stopping = true;
+      const started = Date.now();
+      log.info('shutting down: draining requests in flight', { timeoutMs: config.shutdownDrainTimeoutMs });
+      const { graceful, inFlight } = await drainer.drain(config.shutdownDrainTimeoutMs);
+      if (!graceful) log.warn('drain timed out: open connections were cut', { timeoutMs: config.shutdownDrainTimeoutMs });
       await apollo.stop();
+      metricsServer.closeAllConnections();
       await new Promise((resolve) => metricsServer.close(resolve));
+      log.info('stopped', { inFlightAtSignal: inFlight, graceful, ms: Date.now() - started });
     },
   };
 }

@@ -129,6 +129,8 @@ export interface PlatformConfig {
   rateLimits: RateLimitConfig;
   /** The message broker (RabbitMQ) for booking events; its url is unset in the embedded, broker-less mode. */
   amqp: AmqpConfig;
+  /** On SIGTERM: how long requests already accepted may take to finish before their connections are cut. */
+  shutdownDrainTimeoutMs: number;
 }
 
 export function parseServiceKeys(raw: string, problems: string[]): ServiceKey[] {
@@ -172,6 +174,7 @@ export function readPlatformConfig(r: EnvReader): PlatformConfig {
     circuitBreaker: readCircuitBreakerConfig(r),
     rateLimits: readRateLimitConfig(r),
     amqp: readAmqpConfig(r),
+    shutdownDrainTimeoutMs: r.int('SHUTDOWN_DRAIN_TIMEOUT_MS', 10000, { min: 0, max: 300000 }),
   };
 }
 

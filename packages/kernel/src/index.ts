@@ -22,3 +22,4 @@ export * from './service-client';
 export * from './subgraph';
 export * from './text-input';
 export * from './tracing';
+export * from './shutdown';

@@ -30,6 +30,7 @@ import { DateTimeScalar } from './scalars';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { currentRequest, requestIdFrom, requestLog, runInRequestScope } from './request-scope';
 import { createServiceClient, type ServiceClient } from './service-client';
+import { httpDrainer } from './shutdown';
 import { shutdownTracing } from './tracing';
 import { rejectUnstorableText } from './text-input';
 
@@ -128,6 +129,9 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
   const server = new ApolloServer<SubgraphContext<L, C>>({
     schema,
     includeStacktraceInErrorResponses: false,
+    // startSubgraph handles SIGTERM itself (drain first); Apollo's own handler would stop the server
+    // under the requests in flight and re-raise the signal, ending the process before it drained.
+    stopOnTerminationSignals: false,
     // A subgraph is reached only with a service identity, so its own introspection stays on.
     introspection: true,
     // Inline traces feed Apollo Studio, which this platform does not use. Cache-control hints are
@@ -170,7 +174,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
  * The subgraph's HTTP handler: /health, /ready, /metrics, and /graphql behind the service-identity
  * check. JSON POSTs to /graphql take the fast path below; the rest goes through Express.
  */
-export function createHttpApp<L, C extends SubgraphConfig>(app: SubgraphApp<L, C>): http.RequestListener {
+export function createHttpApp<L, C extends SubgraphConfig>(app: SubgraphApp<L, C>, stopping: () => boolean = () => false): http.RequestListener {
   const web = express();
   web.disable('x-powered-by');
   web.get('/health', (_req, res) => {
@@ -181,6 +185,8 @@ export function createHttpApp<L, C extends SubgraphConfig>(app: SubgraphApp<L, C
     res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
   });
   web.get('/ready', async (_req, res) => {
+    // A draining process takes no new work: load balancers stop sending it any.
+    if (stopping()) return void res.status(503).json({ status: 'stopping', service: app.config.service });
     try {
       await app.orm.em.getConnection().execute('select 1');
       if (app.definition.ready) await app.definition.ready(app);
@@ -284,7 +290,12 @@ function serviceIdentityRequired() {
   });
 }
 
-/** Starts the subgraph on its port and stops it cleanly on SIGTERM/SIGINT. */
+/**
+ * Starts the subgraph on its port and stops it cleanly on SIGTERM/SIGINT: no new connections,
+ * the requests already accepted finish (at most SHUTDOWN_DRAIN_TIMEOUT_MS, their responses
+ * closing their connections), then the background workers stop (onStop), then the database pool
+ * closes and the process exits 0.
+ */
 export async function startSubgraph<L, C extends SubgraphConfig>(def: SubgraphDefinition<L, C>): Promise<{ close(): Promise<void> }> {
   let app: SubgraphApp<L, C>;
   try {
@@ -293,7 +304,8 @@ export async function startSubgraph<L, C extends SubgraphConfig>(def: SubgraphDe
     createLogger({ service: def.name }).error('failed to start', { err });
     process.exit(1);
   }
-  const httpServer = http.createServer(createHttpApp(app));
+  const httpServer = http.createServer(createHttpApp(app, () => drainer.draining));
+  const drainer = httpDrainer(httpServer);
   answerClientErrors(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(app.config.port, app.config.host, resolve));
   app.log.info('subgraph ready', { port: app.config.port });
@@ -301,19 +313,26 @@ export async function startSubgraph<L, C extends SubgraphConfig>(def: SubgraphDe
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      app.log.info('shutting down');
-      await new Promise<void>((resolve) => httpServer.close(() => resolve()));
+      const started = Date.now();
+      app.log.info('shutting down: draining requests in flight', { timeoutMs: app.config.shutdownDrainTimeoutMs });
+      const { graceful, inFlight } = await drainer.drain(app.config.shutdownDrainTimeoutMs);
+      if (!graceful) app.log.warn('drain timed out: open connections were cut', { timeoutMs: app.config.shutdownDrainTimeoutMs });
       await app.server.stop();
       if (def.onStop) await def.onStop();
       await app.rateLimiter.close();
       await app.orm.close();
       await shutdownTracing();
+      app.log.info('stopped', { inFlightAtSignal: inFlight, graceful, ms: Date.now() - started });
     })());
+  process.once('exit', (code) => app.log.info('exit', { code }));
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
       close().then(
         () => process.exit(0),
-        () => process.exit(1),
+        (err) => {
+          app.log.error('shutdown failed', { err });
+          process.exit(1);
+        },
       );
     });
   }

@@ -38,4 +38,19 @@ describe('brute force against login and register', () => {
     expect(await code(REGISTER, { email: 'new@example.com', password: 'long-enough-1', name: 'N' }, '198.51.100.7')).toBe('RATE_LIMITED');
     expect(await code(REGISTER, { email: 'new@example.com', password: 'long-enough-1', name: 'N' }, '198.51.100.8')).toBe('OK');
   });
+
+  it('counts clients only: a platform service (./dev.sh seed) registers and logs in past the limits', async () => {
+    const asSeed = { caller: 'seed' };
+    const codes = [];
+    for (let i = 0; i < 8; i++) {
+      const input = { email: `member${i}@demo.example`, password: 'demo-password-1', name: `Member ${i}` };
+      codes.push((await app.run(REGISTER, { input }, asSeed)).errors?.[0]?.extensions?.code ?? 'OK');
+      codes.push((await app.run(LOGIN, { input: { email: input.email, password: input.password } }, asSeed)).errors?.[0]?.extensions?.code ?? 'OK');
+    }
+    expect(codes).toEqual(Array(16).fill('OK'));
+    // The same attempts through the gateway are still counted.
+    const viaGateway = [];
+    for (let i = 0; i < 6; i++) viaGateway.push(await code(LOGIN, { email: `member${i}@demo.example`, password: 'wrong-guess' }, '192.0.2.44'));
+    expect(viaGateway).toEqual([...Array(5).fill('UNAUTHENTICATED'), 'RATE_LIMITED']);
+  });
 });
