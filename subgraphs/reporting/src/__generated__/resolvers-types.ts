@@ -101,7 +101,7 @@ export type Query = {
   __typename?: 'Query';
   /** Admin only; newest first. */
   activity: ActivityConnection;
-  /** Admin only. */
+  /** Admin only. Bookings created and cancelled, revenue and occupancy per workspace in [from, to). */
   bookingReport: BookingReport;
 };
 
