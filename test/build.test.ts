@@ -47,6 +47,13 @@ describe('npm run build', () => {
     }
   });
 
+  // The tracing instrumentations patch http and pg when they load: only what is required after them is traced.
+  it.each([...SUBGRAPHS.map((s) => `subgraphs/${s}`), 'gateway'])('%s starts tracing before it requires anything else', (dir) => {
+    const name = dir === 'gateway' ? 'gateway' : dir.split('/')[1];
+    expect(requiresOf(dir)[0]).toMatch(/^(\.\.\/)+packages\/tracing\/dist\/index\.js$/);
+    expect(bundleOf(dir)).toMatch(new RegExp(`require\\("[./]+packages/tracing/dist/index\\.js"\\);\\s*\\(0, import_tracing\\.startTracing\\)\\("${name}"\\)`));
+  });
+
   it('leaves nothing of the build tools in a bundle', () => {
     for (const dir of WORKSPACES) expect(requiresOf(dir).filter((spec) => /^(tsx|esbuild|typescript|@swc\/)/.test(spec))).toEqual([]);
   });

@@ -1,11 +1,12 @@
 /**
  * `.env.example` lists every setting any process reads. The settings are found by running each
- * process's own config reader (the gateway's and each subgraph's) over an environment that records
+ * process's own config reader (the gateway's, each subgraph's, the tracing's) over an environment that records
  * every name asked for, so a new setting fails this test until it is documented.
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { readDefinitionConfig } from '@wsb/kernel';
+import { readTracingConfig } from '@wsb/tracing';
 import { readGatewayConfig } from '../gateway/src/config';
 import { subgraphDefinition } from '../scripts/subgraph-definitions';
 import { ROOT } from './support/platform';
@@ -35,6 +36,8 @@ function settingsRead(): string[] {
       }
     };
     attempt(() => readGatewayConfig(recordingEnv(read, values)));
+    // Every process (gateway and subgraphs) starts tracing from these before anything else.
+    attempt(() => readTracingConfig(recordingEnv(read, values)));
     for (const name of SUBGRAPHS) {
       const definition = subgraphDefinition(name);
       attempt(() => readDefinitionConfig(definition, recordingEnv(read, values)));

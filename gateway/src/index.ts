@@ -1,4 +1,5 @@
-import { createLogger } from '@wsb/kernel';
+import './tracing';
+import { createLogger, shutdownTracing } from '@wsb/kernel';
 import { readGatewayConfig } from './config';
 import { createGateway } from './server';
 
@@ -6,10 +7,14 @@ async function main() {
   const gateway = await createGateway(readGatewayConfig());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {
-      gateway.close().then(
-        () => process.exit(0),
-        () => process.exit(1),
-      );
+      // Spans still buffered are exported before the process ends.
+      gateway
+        .close()
+        .then(() => shutdownTracing())
+        .then(
+          () => process.exit(0),
+          () => process.exit(1),
+        );
     });
   }
 }

@@ -1,5 +1,9 @@
 /**
- * npm run bench [-- --rounds 3 --seconds 8 --no-write --only 'page30 ours,createBooking' --broker]
+ * npm run bench [-- --rounds 3 --seconds 8 --no-write --only 'page30 ours,createBooking' --broker --tracing]
+ *
+ * --tracing: the platform runs with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT), exporting every span
+ * over OTLP/HTTP (protobuf, as to a real collector) to a sink in this process that discards them,
+ * so the CPU per operation includes what tracing costs. BENCH_BASE_PORT moves the ports (default 15000).
  *
  * Starts a platform of its own from the build (`./dev.sh start all` on ports 15000-16000, with its
  * own run dir, database names and broker prefix; PostgreSQL/Redis from DATABASE_URL and REDIS_URL
@@ -11,6 +15,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
+import { startOtlpReceiver } from '../../test/support/otlp-receiver';
 import { startPlatform, ROOT, type Platform, type Service } from '../../test/support/platform';
 import { bareInsertArm, BARE_TABLE, createBookingArm, pageArm, workspacesArm } from './arms';
 import type { LoadResult } from './load';
@@ -21,7 +26,7 @@ import { parseServiceKeys } from '../../packages/kernel/src/config';
 import { signServiceToken } from '../../packages/kernel/src/identity';
 
 const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
-const BASE_PORT = 15000;
+const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
 const HIVE_PORT = BASE_PORT + 1002; // the gateway is BASE_PORT + 1000, its metrics BASE_PORT + 1050
 
 function arg(name: string, fallback: number): number {
@@ -31,6 +36,7 @@ function arg(name: string, fallback: number): number {
 const ROUNDS = arg('rounds', 3);
 const SECONDS = arg('seconds', 8);
 const WRITE = !process.argv.includes('--no-write');
+const TRACING = process.argv.includes('--tracing');
 /** --only 'page30 ours,createBooking' runs just those arms (for profiling one path). */
 const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
 /**
@@ -65,7 +71,17 @@ async function startHive(platform: Platform): Promise<ChildProcess> {
     }
     await sleep(500);
   }
+  if (child.pid) killGroup(child.pid); // nothing of it may keep the port
   throw new Error('Hive Gateway did not start');
+}
+
+/** SIGKILL to a process group that may already be gone (then nothing to do). */
+function killGroup(pid: number): void {
+  try {
+    process.kill(-pid, 'SIGKILL');
+  } catch {
+    /* already gone */
+  }
 }
 
 /** Waits until every confirmed booking's events are delivered, so their CPU is counted in the arm. */
@@ -89,6 +105,7 @@ interface Sample {
 
 async function main() {
   const keys = `bench:${randomBytes(32).toString('hex')}`;
+  const sink = TRACING ? await startOtlpReceiver({ keep: false }) : undefined;
   const platform = await startPlatform({
     basePort: BASE_PORT,
     env: {
@@ -103,8 +120,10 @@ async function main() {
       RATE_LIMIT_AUTH_PER_IP: '100000',
       RATE_LIMIT_AUTH_PER_EMAIL: '100000',
       ...BROKER_ENV,
+      ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' } : {}),
     },
   });
+  if (sink) console.log(`tracing on: spans exported to a discarding OTLP sink at ${sink.url}`);
   let hive: ChildProcess | undefined;
   const bareDb = new Pool({ connectionString: platform.serverUrl, max: 20 });
   try {
@@ -114,8 +133,11 @@ async function main() {
     await sleep(3000);
     const idleRss = mapValues(usageOf(groups), (u) => u.rssBytes);
 
-    hive = await startHive(platform);
-    groups.hive = hive.pid!;
+    // Hive Gateway only when a hive arm runs (--only createBooking needs none).
+    if (!ONLY || ONLY.some((name) => name.endsWith(' hive'))) {
+      hive = await startHive(platform);
+      groups.hive = hive.pid!;
+    }
     console.log('seeding ...');
     const pages = !ONLY || ONLY.some((name) => name.startsWith('page'));
     const data = await seed(platform.gatewayUrl, pages);
@@ -192,9 +214,13 @@ async function main() {
       process.exitCode = 1;
     }
   } finally {
-    if (hive?.pid) process.kill(-hive.pid, 'SIGKILL');
+    if (hive?.pid) killGroup(hive.pid);
     await bareDb.end();
     await platform.stop();
+    if (sink) {
+      console.log(`tracing: ${sink.requests} OTLP export requests received`);
+      await sink.close();
+    }
   }
 }
 

@@ -14,11 +14,14 @@
  *   headers (confirmed) and acked: kept for an operator, no longer blocking or looping.
  * Delivery is at least once (a crash between commit and ack redelivers), so handlers must be
  * idempotent; the platform's are (notification dedupe key, reporting (kind, bookingId)).
+ * With tracing on, a message carries the publisher's trace context in its headers (`traceparent`,
+ * `tracestate`) and the handler runs in a consumer span whose parent is that context.
  */
 import type { ChannelModel, ConfirmChannel, ConsumeMessage, Options } from 'amqplib';
 import type { EnvReader } from './config';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';
+import { SpanKind, currentTraceCarrier, inSpan } from './tracing';
 
 export interface AmqpConfig {
   /** AMQP_URL; unset or empty: no broker, events are delivered directly from the outbox. */
@@ -182,6 +185,8 @@ export class Broker {
     const channel = this.publishChannel;
     if (!channel) return Promise.reject(new Error('not connected to the message broker'));
     const content = Buffer.from(JSON.stringify(body));
+    // The trace context of the publishing work (the outbox event's, see booking's relay), if traced.
+    const headers = currentTraceCarrier() ?? undefined;
     return new Promise<void>((resolve, reject) => {
       const timer = setTimeout(() => reject(new Error(`the broker did not confirm within ${this.config.publishTimeoutMs} ms`)), this.config.publishTimeoutMs);
       const settle = (err: unknown) => {
@@ -194,7 +199,7 @@ export class Broker {
           this.name(exchange),
           routingKey,
           content,
-          { persistent: true, messageId: options.messageId, type: routingKey, contentType: 'application/json', timestamp: Math.floor(Date.now() / 1000) },
+          { persistent: true, messageId: options.messageId, type: routingKey, contentType: 'application/json', timestamp: Math.floor(Date.now() / 1000), headers },
           settle,
         );
       } catch (err) {
@@ -398,7 +403,18 @@ export class Broker {
     if (!batch.length) return;
     let outcomes: BatchOutcome[];
     try {
-      outcomes = await consumer.batchHandler!(batch.map((b) => b.message));
+      // One consumer span for the batch: it continues the first message's trace and links the others'.
+      const keys = new Set(batch.map((b) => b.message.routingKey));
+      outcomes = await inSpan(
+        `${keys.size === 1 ? batch[0].message.routingKey : consumer.spec.queue} process`,
+        {
+          kind: SpanKind.CONSUMER,
+          carrier: batch[0].msg.properties.headers,
+          links: batch.slice(1).map((b) => b.msg.properties.headers),
+          attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process', 'messaging.destination.name': queue, 'messaging.batch.message_count': batch.length },
+        },
+        () => consumer.batchHandler!(batch.map((b) => b.message)),
+      );
     } catch (err) {
       outcomes = batch.map(() => (err instanceof Error ? err : new Error(String(err))));
     }
@@ -428,7 +444,16 @@ export class Broker {
       return this.park(channel, consumer, msg, attempt, 'the message is not JSON');
     }
     try {
-      await consumer.handler!({ id, routingKey: msg.fields.routingKey, body, redelivered: msg.fields.redelivered, attempt });
+      const message = { id, routingKey: msg.fields.routingKey, body, redelivered: msg.fields.redelivered, attempt };
+      await inSpan(
+        `${message.routingKey} process`,
+        {
+          kind: SpanKind.CONSUMER,
+          carrier: msg.properties.headers,
+          attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process', 'messaging.destination.name': queue, 'messaging.message.id': id, 'messaging.rabbitmq.message.delivery_attempt': attempt },
+        },
+        () => consumer.handler!(message),
+      );
     } catch (err) {
       const reason = (err as Error)?.message ?? String(err);
       if (err instanceof PermanentMessageError || attempt >= this.config.maxAttempts) {

@@ -21,3 +21,4 @@ export * from './semaphore';
 export * from './service-client';
 export * from './subgraph';
 export * from './text-input';
+export * from './tracing';

@@ -3,8 +3,11 @@
  * `time` (ISO), `level` (a name), the logger's fields (`service`, `requestId`...), the line's own
  * fields and `msg`. Secrets and tokens are redacted wherever they appear in a line's fields (at the
  * top level or one object down), so a careless `log.info('x', { input })` cannot leak a password.
+ * With tracing on (OTEL_EXPORTER_OTLP_ENDPOINT), a line written inside a traced operation also has
+ * its `traceId` and `spanId`, so a request's lines and its trace find each other.
  */
 import pino, { type DestinationStream } from 'pino';
+import { activeTraceIds, tracingEnabled } from './tracing';
 
 const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
 export type LogLevel = (typeof LEVELS)[number];
@@ -59,6 +62,8 @@ export function createLogger(base: Record<string, unknown>, level: LogLevel = 'i
       redact: { paths: REDACT_PATHS, censor: '[redacted]' },
       // An error anywhere in a line's fields keeps its name, message and stack.
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
+      // Only when tracing is on: otherwise no per-line cost at all.
+      ...(tracingEnabled() ? { mixin: () => activeTraceIds() ?? {} } : {}),
     },
     // process.stdout (synchronous for files and pipes), so whatever captures stdout sees the lines.
     destination ?? process.stdout,

@@ -6,6 +6,7 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
 import type { ApolloServerPlugin } from '@apollo/server';
+import { ROOT_CONTEXT, context } from '@opentelemetry/api';
 import type { Logger } from './logger';
 
 export interface RequestScope {
@@ -30,9 +31,12 @@ export function currentRequest(): RequestScope | undefined {
   return scopes.getStore();
 }
 
-/** Work a request starts but does not wait for (the outbox relay, say) is not counted as the request's. */
+/**
+ * Work a request starts but does not wait for (the outbox relay, say) is not counted as the
+ * request's, nor traced as part of it (it carries its own trace context where it needs one).
+ */
 export function outsideRequest<T>(fn: () => T): T {
-  return scopes.exit(fn);
+  return scopes.exit(() => context.with(ROOT_CONTEXT, fn));
 }
 
 /**

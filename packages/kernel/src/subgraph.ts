@@ -30,6 +30,7 @@ import { DateTimeScalar } from './scalars';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { currentRequest, requestIdFrom, requestLog, runInRequestScope } from './request-scope';
 import { createServiceClient, type ServiceClient } from './service-client';
+import { shutdownTracing } from './tracing';
 import { rejectUnstorableText } from './text-input';
 
 export interface SubgraphContext<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig> {
@@ -306,6 +307,7 @@ export async function startSubgraph<L, C extends SubgraphConfig>(def: SubgraphDe
       if (def.onStop) await def.onStop();
       await app.rateLimiter.close();
       await app.orm.close();
+      await shutdownTracing();
     })());
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     process.once(signal, () => {

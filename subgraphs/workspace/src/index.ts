@@ -1,3 +1,4 @@
+import './tracing';
 import { startSubgraph } from '@wsb/kernel';
 import { workspaceSubgraph } from './subgraph';
 

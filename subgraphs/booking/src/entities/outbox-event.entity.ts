@@ -22,6 +22,8 @@ export const OutboxEvent = defineEntity({
     lastError: p.text().nullable(),
     /** A relay is delivering it until then; after that, another may take it over. */
     claimedUntil: p.datetime(3).nullable(),
+    /** W3C trace context of the request that wrote it (null when tracing was off): its delivery continues that trace. */
+    traceContext: p.json<Record<string, string>>().nullable(),
   }),
   indexes: [
     // The relay only ever reads due, unpublished rows.

@@ -6,6 +6,7 @@
  */
 import type { EntityManager } from '@mikro-orm/postgresql';
 import { BOOKING_CREATED, type BookingCreatedPayload, type BookingParties } from '@wsb/booking-events';
+import { currentTraceCarrier } from '@wsb/kernel';
 import type { Booking } from '../entities/booking.entity';
 import { OutboxEvent } from '../entities/outbox-event.entity';
 
@@ -37,12 +38,13 @@ export function bookingPayload(booking: Booking, parties: BookingParties, occurr
   };
 }
 
-/** Adds an event to the caller's transaction; it is flushed and committed with it. */
+/** Adds an event to the caller's transaction; it is flushed and committed with it, with the caller's trace context. */
 export function enqueue(em: EntityManager, type: string, payload: object, options: { notBefore?: Date } = {}): OutboxEvent {
   return em.create(OutboxEvent, {
     type,
     payload: payload as Record<string, unknown>,
     nextAttemptAt: options.notBefore ?? new Date(),
+    traceContext: currentTraceCarrier(),
   });
 }
 

@@ -5,7 +5,7 @@
  * The relay is the same for both: an event is marked published only when publish() resolved.
  */
 import { BOOKING_EVENTS_EXCHANGE, BOOKING_EVENT_QUEUES } from '@wsb/booking-events';
-import type { Broker, Logger, ServiceClient } from '@wsb/kernel';
+import { SpanKind, inSpan, type Broker, type Logger, type ServiceClient } from '@wsb/kernel';
 import { refundPayment } from '../dependencies';
 import { activityFor, notificationFor, type BookingActivity, type BookingNotification as NotificationInput } from '@wsb/booking-events';
 import { completeParties, recordBookingActivities, recordBookingActivity, sendBookingEmail, sendBookingEmails } from './consumers';
@@ -21,6 +21,8 @@ export interface PublishableEvent {
   id: string;
   type: string;
   payload: Record<string, unknown>;
+  /** The trace context stored with the event (of the request that wrote it), if it was traced. */
+  traceContext?: Record<string, string> | null;
 }
 
 export interface EventPublisher {
@@ -68,6 +70,30 @@ class Batch<T> {
   }
 }
 
+/**
+ * Runs the delivery of events in a producer span (`booking.created publish`) whose parent is the
+ * trace context stored with the first event (of the request that wrote it), linking the others':
+ * the calls to notification and reporting (direct) or the RabbitMQ message and what its consumers
+ * do (broker) belong to the trace of the request that booked. Without tracing it only runs `fn`.
+ */
+export function inPublishSpan<T>(events: PublishableEvent[], fn: () => Promise<T>): Promise<T> {
+  const types = new Set(events.map((e) => e.type));
+  return inSpan(
+    `${types.size === 1 ? events[0].type : 'booking events'} publish`,
+    {
+      kind: SpanKind.PRODUCER,
+      carrier: events[0]?.traceContext,
+      links: events.slice(1).map((e) => e.traceContext),
+      attributes: {
+        'messaging.operation.type': 'send',
+        'messaging.batch.message_count': events.length,
+        ...(events.length === 1 ? { 'messaging.message.id': events[0].id, 'booking.id': String(events[0].payload.bookingId ?? '') } : {}),
+      },
+    },
+    fn,
+  );
+}
+
 export class DirectPublisher implements EventPublisher {
   constructor(
     private readonly services: ServiceClient,
@@ -84,7 +110,11 @@ export class DirectPublisher implements EventPublisher {
    * sent, the booking's later events are held back with it (a cancellation never overtakes the
    * creation it follows).
    */
-  async publishAll(events: PublishableEvent[]): Promise<(Error | undefined)[]> {
+  publishAll(events: PublishableEvent[]): Promise<(Error | undefined)[]> {
+    return events.length ? inPublishSpan(events, () => this.deliverAll(events)) : Promise.resolve([]);
+  }
+
+  private async deliverAll(events: PublishableEvent[]): Promise<(Error | undefined)[]> {
     const errors: (Error | undefined)[] = events.map(() => undefined);
     const notifications = new Batch<NotificationInput>();
     const activities = new Batch<BookingActivity>();
@@ -143,7 +173,11 @@ export class DirectPublisher implements EventPublisher {
     });
   }
 
-  async publish(event: PublishableEvent): Promise<void> {
+  publish(event: PublishableEvent): Promise<void> {
+    return inPublishSpan([event], () => this.deliver(event));
+  }
+
+  private async deliver(event: PublishableEvent): Promise<void> {
     const deliveries = this.deliveriesFor(event);
     // Every consumer is tried even when another fails; a retry repeats all of them, which their
     // idempotency makes harmless.
@@ -235,7 +269,12 @@ export class BrokerPublisher implements EventPublisher {
     return errors;
   }
 
-  async publish(event: PublishableEvent): Promise<void> {
+  /** In a publish span of its own (one per message, so each consumer continues its event's trace). */
+  publish(event: PublishableEvent): Promise<void> {
+    return inPublishSpan([event], () => this.send(event));
+  }
+
+  private async send(event: PublishableEvent): Promise<void> {
     let body: unknown = event.payload;
     if (event.type === BOOKING_PAYMENT_FAILED) {
       await refundUnconfirmed(this.services, this.log, (event.payload as unknown as BookingPaymentFailedPayload).bookingId);

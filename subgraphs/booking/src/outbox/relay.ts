@@ -15,7 +15,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import { BOOKING_CREATED } from '@wsb/booking-events';
 import { outsideRequest, type Logger } from '@wsb/kernel';
 import type { OutboxSettings } from '../config';
-import type { EventPublisher } from './publisher';
+import type { EventPublisher, PublishableEvent } from './publisher';
 
 export interface OutboxSignal {
   /** Asks the relay to look for due events soon; never blocks or throws. */
@@ -109,15 +109,14 @@ export class OutboxRelay implements OutboxSignal {
          where published_at is null and next_attempt_at <= ? and (claimed_until is null or claimed_until < ?)
          order by next_attempt_at, created_at
          limit ? for update skip locked)
-       returning id, type, payload, attempts, next_attempt_at, created_at`,
+       returning id, type, payload, attempts, next_attempt_at, created_at, trace_context`,
       [new Date(now.getTime() + this.settings.claimMs), now, now, this.settings.batchSize],
     );
     // In the order they were written (RETURNING keeps no order), so one booking's events go out
     // in order within a round; consumers are idempotent, so a retried event may arrive late.
     claimed.sort((a, b) => +new Date(a.created_at) - +new Date(b.created_at) || (a.id < b.id ? -1 : 1));
-    const outcomes = this.publisher.publishAll
-      ? await this.publisher.publishAll(claimed)
-      : await oneByOne(this.publisher, claimed);
+    const events = claimed.map((row) => ({ ...row, traceContext: row.trace_context }));
+    const outcomes = this.publisher.publishAll ? await this.publisher.publishAll(events) : await oneByOne(this.publisher, events);
     const delivered: string[] = [];
     for (const [i, event] of claimed.entries()) {
       const err = outcomes[i];
@@ -169,7 +168,7 @@ export class OutboxRelay implements OutboxSignal {
 }
 
 /** For publishers without publishAll: one event at a time, in order. */
-async function oneByOne(publisher: EventPublisher, events: ClaimedRow[]): Promise<(Error | undefined)[]> {
+async function oneByOne(publisher: EventPublisher, events: PublishableEvent[]): Promise<(Error | undefined)[]> {
   const outcomes: (Error | undefined)[] = [];
   for (const event of events) {
     try {
@@ -192,4 +191,5 @@ interface ClaimedRow {
   attempts: number;
   next_attempt_at: Date;
   created_at: Date;
+  trace_context: Record<string, string> | null;
 }

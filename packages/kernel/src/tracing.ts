@@ -1,0 +1,96 @@
+/**
+ * Trace context where HTTP instrumentation does not carry it: into the booking outbox (stored with
+ * the event), onto RabbitMQ messages (headers) and back out in the consumer, so the work an event
+ * causes in notification and reporting is part of the trace of the request that wrote it.
+ *
+ * Only @opentelemetry/api is used here: the SDK is started, or not, by @wsb/tracing before anything
+ * else loads (see packages/tracing). With tracing off every function here is a cheap no-op.
+ */
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Attributes } from '@opentelemetry/api';
+
+export { SpanKind } from '@opentelemetry/api';
+
+/** W3C trace-context headers (`traceparent`, and `tracestate` when there is one). */
+export type TraceCarrier = Record<string, string>;
+
+const GLOBAL = Symbol.for('wsb.tracing');
+
+/** Whether @wsb/tracing started the SDK in this process. */
+export function tracingEnabled(): boolean {
+  return Boolean((globalThis as { [GLOBAL]?: unknown })[GLOBAL]);
+}
+
+/**
+ * Exports the spans still buffered and stops tracing; call last on shutdown. Never rejects, and
+ * waits at most `timeoutMs` (an unreachable collector must not hold up a restart).
+ */
+export async function shutdownTracing(timeoutMs = 3000): Promise<void> {
+  const tracing = (globalThis as { [GLOBAL]?: { shutdown(): Promise<void> } })[GLOBAL];
+  if (!tracing) return;
+  let timer: NodeJS.Timeout | undefined;
+  await Promise.race([
+    tracing.shutdown().catch(() => undefined),
+    new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs).unref())),
+  ]);
+  clearTimeout(timer);
+}
+
+/** The trace and span id of the active span, for log lines; undefined when tracing is off or nothing is traced. */
+export function activeTraceIds(): { traceId: string; spanId: string } | undefined {
+  const span = trace.getActiveSpan();
+  if (!span) return undefined;
+  const { traceId, spanId } = span.spanContext();
+  return trace.isSpanContextValid(span.spanContext()) ? { traceId, spanId } : undefined;
+}
+
+/** The active trace context as W3C headers, to store or send; null when nothing is traced. */
+export function currentTraceCarrier(): TraceCarrier | null {
+  if (!tracingEnabled() || !trace.getActiveSpan()) return null;
+  const carrier: TraceCarrier = {};
+  propagation.inject(context.active(), carrier);
+  return carrier.traceparent ? carrier : null;
+}
+
+const tracer = () => trace.getTracer('@wsb/kernel');
+
+/**
+ * Runs `fn` in a new span whose parent is the trace context in `carrier` (what the producer
+ * stored or sent), or the active one when the carrier has none. The span ends when `fn` settles;
+ * a rejection marks it failed. Without tracing, just `fn()`.
+ */
+export async function inSpan<T>(
+  name: string,
+  options: { kind: SpanKind; carrier?: Record<string, unknown> | null; attributes?: Attributes; links?: (Record<string, unknown> | null | undefined)[] },
+  fn: () => Promise<T>,
+): Promise<T> {
+  if (!tracingEnabled()) return fn();
+  const stored = options.carrier ? propagation.extract(ROOT_CONTEXT, options.carrier, headerGetter) : undefined;
+  const parent = stored && trace.getSpanContext(stored) ? stored : context.active();
+  // Work done for several traced things at once (a batch) continues the first and links the rest.
+  const links = (options.links ?? []).flatMap((carrier) => {
+    const linked = carrier ? trace.getSpanContext(propagation.extract(ROOT_CONTEXT, carrier, headerGetter)) : undefined;
+    return linked ? [{ context: linked }] : [];
+  });
+  return tracer().startActiveSpan(name, { kind: options.kind, attributes: options.attributes, links }, parent, async (span) => {
+    try {
+      return await fn();
+    } catch (err) {
+      span.recordException(err as Error);
+      span.setStatus({ code: SpanStatusCode.ERROR, message: (err as Error)?.message });
+      throw err;
+    } finally {
+      span.end();
+    }
+  });
+}
+
+/** AMQP header values may arrive as Buffers; the W3C values are ASCII either way. */
+const headerGetter = {
+  keys: (carrier: Record<string, unknown>) => Object.keys(carrier),
+  get: (carrier: Record<string, unknown>, key: string) => {
+    const value = carrier[key];
+    if (typeof value === 'string') return value;
+    if (Buffer.isBuffer(value)) return value.toString('latin1');
+    return undefined;
+  },
+};

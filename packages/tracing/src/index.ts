@@ -1,0 +1,114 @@
+/**
+ * OpenTelemetry tracing for one process, started before anything it instruments is loaded.
+ *
+ * Every service's entry file imports its own `./tracing` first, which calls startTracing(name).
+ * The production build (scripts/build.mjs) keeps npm packages as plain requires in the order the
+ * sources import them, and tsx does the same, so the HTTP and pg instrumentations are registered
+ * before `http`, `pg` or anything using them is required, in `node dist/index.js`, `npm start`,
+ * the Docker image and `./dev.sh watch` alike: no --require flag to forget.
+ *
+ * Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set: then
+ * nothing but this file is loaded, and @opentelemetry/api stays the no-op it is by default. On:
+ * a NodeTracerProvider with the W3C trace-context propagator and an AsyncLocalStorage context
+ * manager, spans batched (OTEL_BSP_*) to an OTLP/HTTP exporter (protobuf, or JSON with
+ * OTEL_EXPORTER_OTLP_PROTOCOL=http/json), and these instrumentations:
+ *  - HTTP: a server span per request (the `traceparent` it carries is its parent) and a client
+ *    span per call between processes, which puts `traceparent` on the call. Health, readiness,
+ *    status and metrics probes are left out.
+ *  - pg: a span per SQL statement, only inside a traced operation (the relay's and sweeper's polls
+ *    start no traces of their own).
+ * The kernel adds its own spans for the outbox and RabbitMQ (packages/kernel/src/tracing.ts), and
+ * @apollo/gateway its gateway.request / plan / execute / fetch spans.
+ */
+import type { Attributes } from '@opentelemetry/api';
+
+export interface TracingConfig {
+  /** Where spans go: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (full URL) or OTEL_EXPORTER_OTLP_ENDPOINT (base URL, /v1/traces is added). */
+  endpoint?: string;
+  /** OTEL_EXPORTER_OTLP_PROTOCOL: http/protobuf (default) or http/json. */
+  protocol: 'http/protobuf' | 'http/json';
+  /** OTEL_SERVICE_NAME: overrides the process's own name (gateway, booking, ...). */
+  serviceName?: string;
+  /** OTEL_SDK_DISABLED=true turns tracing off even with an endpoint. */
+  disabled: boolean;
+}
+
+/** The settings this file reads (the SDK itself also reads OTEL_BSP_*, OTEL_TRACES_SAMPLER*, OTEL_EXPORTER_OTLP_HEADERS...). */
+export function readTracingConfig(env: NodeJS.ProcessEnv = process.env): TracingConfig {
+  const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined;
+  const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim() === 'http/json' ? 'http/json' : 'http/protobuf';
+  return {
+    endpoint,
+    protocol,
+    serviceName: env.OTEL_SERVICE_NAME?.trim() || undefined,
+    disabled: env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true',
+  };
+}
+
+export interface Tracing {
+  serviceName: string;
+  /** Exports what is buffered and stops (call on shutdown). */
+  shutdown(): Promise<void>;
+}
+
+/**
+ * Where the running tracing is kept: one per process whatever copies of this module exist, and
+ * found by the kernel (which only uses @opentelemetry/api) to know whether tracing is on.
+ */
+const GLOBAL = Symbol.for('wsb.tracing');
+type Global = { [GLOBAL]?: Tracing };
+
+export function activeTracing(): Tracing | undefined {
+  return (globalThis as Global)[GLOBAL];
+}
+
+/** HTTP requests that are probes, not work: never traced. */
+const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics', '/status', '/favicon.ico']);
+
+/**
+ * Starts tracing for this process when an OTLP endpoint is configured; returns undefined (and
+ * loads nothing) otherwise. Idempotent.
+ */
+export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
+  const config = readTracingConfig(env);
+  if (!config.endpoint || config.disabled) return undefined;
+  const running = activeTracing();
+  if (running) return running;
+
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
+  const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
+  const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
+  const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
+  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
+  const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
+  const { OTLPTraceExporter } = (
+    config.protocol === 'http/json' ? require('@opentelemetry/exporter-trace-otlp-http') : require('@opentelemetry/exporter-trace-otlp-proto')
+  ) as typeof import('@opentelemetry/exporter-trace-otlp-http');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+
+  const name = config.serviceName ?? serviceName;
+  const resource: Attributes = { 'service.name': name, 'service.namespace': 'workspace-booking', 'process.pid': process.pid };
+  // The exporter reads the endpoint (adding /v1/traces to a base URL), headers and timeout from the environment itself.
+  const provider = new NodeTracerProvider({
+    resource: resourceFromAttributes(resource),
+    spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
+  });
+  // Global tracer provider, W3C trace-context + baggage propagators, AsyncLocalStorage context manager.
+  provider.register();
+  registerInstrumentations({
+    tracerProvider: provider,
+    instrumentations: [
+      new HttpInstrumentation({
+        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!),
+        // A call made outside any traced work (a probe, a poll) starts no trace of its own.
+        requireParentforOutgoingSpans: true,
+      }),
+      new PgInstrumentation({ requireParentSpan: true }),
+    ],
+  });
+
+  const tracing: Tracing = { serviceName: name, shutdown: () => provider.shutdown() };
+  (globalThis as Global)[GLOBAL] = tracing;
+  return tracing;
+}
