@@ -284,9 +284,9 @@ export function renderApiReference(supergraphSdl: string): string {
         out.push(several ? '| Field | Type | Subgraph | Description |' : '| Field | Type | Description |');
         out.push(several ? '| --- | --- | --- | --- |' : '| --- | --- | --- |');
         for (const field of Object.values(type.getFields())) {
-          const args = field.args.length
-            ? ` Arguments: ${field.args.map((a) => `${code(`${a.name}: ${String(a.type)}`)}${a.description ? ` (${cell(a.description)})` : ''}`).join(', ')}.`
-            : '';
+          // The signature names the arguments; those with a description are explained here.
+          const described = field.args.filter((a) => a.description?.trim());
+          const args = described.length ? ` Arguments: ${described.map((a) => `${code(a.name)}: ${cell(a.description)}`).join('; ')}.` : '';
           const description = `${cell(field.description)}${args}${deprecation(field.deprecationReason)}`;
           const name = code(field.name + argList(field.args));
           const owner = several ? ` ${fieldOwners(own, type.name, field.name).join(', ')} |` : '';
