@@ -63,7 +63,7 @@ describe('schema:check', () => {
   });
 
   it('c fails on a changed argument type', async () => {
-    const report = await checkSchema(withSubgraph('workspace', (sdl) => sdl.replace('first: Int, after: String): WorkspaceConnection!', 'first: Int, after: Int): WorkspaceConnection!')));
+    const report = await checkSchema(withSubgraph('workspace', (sdl) => sdl.replace(/(\n {2}workspaces\([^]*?after: )String/, '$1Int')));
     expect(section(report, 'c').ok).toBe(false);
     expect(section(report, 'c').lines).toContainEqual(expect.stringMatching(/^ {2}✗ Query\.workspaces\.after: Type for argument 'after' on field 'Query\.workspaces' changed from 'String' to 'Int' \[FIELD_ARGUMENT_TYPE_CHANGED\]$/));
   });

@@ -100,9 +100,9 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Admin only; newest first. */
+  /** Admin only. The admin actions recorded by the admin subgraph, newest first. */
   adminAuditLog: AdminAuditEntryConnection;
-  /** Admin only. */
+  /** Admin only. Platform figures gathered from the other subgraphs, and the health of every subgraph. */
   adminDashboard: AdminDashboard;
 };
 

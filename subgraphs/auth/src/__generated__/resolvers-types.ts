@@ -33,10 +33,19 @@ export type LoginInput = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Signs in. A wrong password and an unknown email give the same UNAUTHENTICATED answer. */
   login: AuthPayload;
+  /**
+   * Signs out: revokes the refresh token and every other token of its rotation chain. True when a usable token
+   * was revoked, false when it was unknown, already revoked or expired.
+   */
   logout: Scalars['Boolean']['output'];
   /** Rotates: the old refresh token stops working. */
   refreshToken: AuthPayload;
+  /**
+   * Creates a MEMBER account and signs it in. A duplicate email is BAD_USER_INPUT; the password must
+   * be at least 8 characters.
+   */
   register: AuthPayload;
 };
 

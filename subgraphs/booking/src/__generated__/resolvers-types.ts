@@ -77,8 +77,16 @@ export type Money = {
 
 export type Mutation = {
   __typename?: 'Mutation';
-  /** Its owner or an admin. */
+  /**
+   * Its owner or an admin. Refunds the payment, then cancels. Cancelling a cancelled booking returns
+   * it unchanged; a booking that has ended cannot be cancelled.
+   */
   cancelBooking: Booking;
+  /**
+   * Books a workspace for the signed-in user and charges for it; answers the CONFIRMED booking.
+   * An overlapping booking that is not cancelled: BOOKING_CONFLICT. Payment unavailable:
+   * DEPENDENCY_UNAVAILABLE, and the slot is released.
+   */
   createBooking: Booking;
 };
 

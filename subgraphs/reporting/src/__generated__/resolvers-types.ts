@@ -99,9 +99,9 @@ export type PageInfo = {
 
 export type Query = {
   __typename?: 'Query';
-  /** Admin only; newest first. */
+  /** Admin only. The booking activity log (bookings created and cancelled), newest first. */
   activity: ActivityConnection;
-  /** Admin only. */
+  /** Admin only. Bookings created and cancelled, revenue and occupancy per workspace in [from, to). */
   bookingReport: BookingReport;
 };
 

@@ -29,8 +29,9 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Internal: idempotent on id. */
   _createUserProfile: User;
-  /** Admin only. */
+  /** Admin only; an admin cannot change their own role. Applies from the user's next login or refreshToken. */
   setUserRole: User;
+  /** Changes the signed-in user's own profile. */
   updateMe: User;
 };
 
@@ -64,9 +65,9 @@ export type Query = {
   _userCount: Scalars['Int']['output'];
   /** The signed-in user, or null when not signed in. */
   me?: Maybe<User>;
-  /** The user themself or an admin. */
+  /** The user themself or an admin; null when no user has that id. */
   user?: Maybe<User>;
-  /** Admin only. */
+  /** Admin only; newest first. */
   users: UserConnection;
 };
 

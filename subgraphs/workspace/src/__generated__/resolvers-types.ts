@@ -42,7 +42,7 @@ export type Mutation = {
   __typename?: 'Mutation';
   /** Admin only. Sets active to false: no new bookings. */
   archiveWorkspace: Workspace;
-  /** Admin only. */
+  /** Admin only. Creates an active workspace. */
   createWorkspace: Workspace;
   /** Admin only. */
   updateWorkspace: Workspace;
@@ -76,7 +76,9 @@ export type Query = {
   __typename?: 'Query';
   /** Internal: how many active workspaces exist (admin dashboard). */
   _workspaceCount: Scalars['Int']['output'];
+  /** Public. Any workspace, archived ones included; null when no workspace has that id. */
   workspace?: Maybe<Workspace>;
+  /** Public; newest first. Only active workspaces unless the filter asks for archived ones. */
   workspaces: WorkspaceConnection;
 };
 
