@@ -6,6 +6,7 @@
  */
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import http from 'node:http';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseServiceKeys, signServiceToken } from '@wsb/kernel';
@@ -129,8 +130,45 @@ function logSinceStart(service: string): Record<string, any>[] {
   return text.slice(text.lastIndexOf('=== ')).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
 }
 
-/** Fires the burst, sends SIGTERM once the first answer is back (the rest still in flight), and collects everything. */
-async function burstWithSigterm<T>(pid: number, requests: (() => Promise<T>)[]) {
+/**
+ * A request the server has accepted (its headers and the first byte of its body are in) whose body
+ * is still coming: it is in flight, for certain, when the signal arrives, and must still be answered
+ * in full once the rest is sent.
+ */
+function heldRequest(url: string, headers: Record<string, string>, body: string) {
+  const target = new URL(url);
+  const data = Buffer.from(body);
+  let release!: () => void;
+  const response = new Promise<{ status: number; json: any }>((resolve, reject) => {
+    const req = http.request(
+      { hostname: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent: false, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(data.length) } },
+      (res) => {
+        let text = '';
+        res.setEncoding('utf8');
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => {
+          try {
+            resolve({ status: res.statusCode!, json: JSON.parse(text) });
+          } catch (err) {
+            reject(new Error(`not JSON (${res.statusCode}): ${text.slice(0, 200)}`, { cause: err }));
+          }
+        });
+      },
+    );
+    req.on('error', reject);
+    req.write(data.subarray(0, 1));
+    release = () => req.end(data.subarray(1));
+  });
+  return { response, release: () => release() };
+}
+
+/**
+ * Holds one request open on the server, fires the burst, sends SIGTERM once the first answer is back
+ * (the held request, and likely more of the burst, still in flight), then lets the held request
+ * finish, and collects everything.
+ */
+async function burstWithSigterm<T>(pid: number, requests: (() => Promise<T>)[], held: ReturnType<typeof heldRequest>) {
+  await new Promise((r) => setTimeout(r, 300)); // the held request's headers are read by now
   let answered = 0;
   let signalled!: () => void;
   const signal = new Promise<void>((resolve) => (signalled = resolve));
@@ -147,8 +185,10 @@ async function burstWithSigterm<T>(pid: number, requests: (() => Promise<T>)[]) 
     ),
   );
   await signal;
-  const settled = await Promise.all(results);
-  return { settled };
+  await new Promise((r) => setTimeout(r, 200)); // the signal is being handled: draining has begun
+  held.release();
+  const [settled, heldAnswer] = await Promise.all([Promise.all(results), held.response]);
+  return { settled, held: heldAnswer };
 }
 
 describe('graceful shutdown (SIGTERM under load)', () => {
@@ -173,7 +213,13 @@ describe('graceful shutdown (SIGTERM under load)', () => {
       return { status: res.status, ids: body.data?._entities[0].bookings.edges.map((e: any) => e.node.id).sort() as string[], errors: body.errors };
     };
     const pid = platform.pidOf('booking')!;
-    const { settled } = await burstWithSigterm(pid, Array.from({ length: 30 }, () => read));
+    const held = heldRequest(url, { authorization: `Bearer ${await signServiceToken({ caller: 'e2e' }, keys)}` }, JSON.stringify({
+      query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { bookings(first: 100) { totalCount } } } }',
+      variables: { r: [{ __typename: 'User', id: memberId }] },
+    }));
+    const { settled, held: heldAnswer } = await burstWithSigterm(pid, Array.from({ length: 30 }, () => read), held);
+    // The request it had accepted before the signal, whose body arrived only after it, got its whole answer.
+    expect(heldAnswer).toEqual({ status: 200, json: { data: { _entities: [{ bookings: { totalCount: expected.length } }] } } });
     // Every one of the 30 (all sent before the signal) came back complete and correct.
     expect(settled.filter((r) => !r.ok)).toEqual([]);
     for (const r of settled) expect(r.ok && r.value).toEqual({ status: 200, ids: expected, errors: undefined });
@@ -204,7 +250,9 @@ describe('graceful shutdown (SIGTERM under load)', () => {
         input: { workspaceId: ids[i], startsAt: `${day}T10:00:00Z`, endsAt: `${day}T11:00:00Z`, idempotencyKey: `burst-${i}` },
       }, auth);
     const pid = platform.pidOf('gateway')!;
-    const { settled } = await burstWithSigterm(pid, ids.map((_, i) => create(i)));
+    const held = heldRequest(`${platform.gatewayUrl}/graphql`, auth, JSON.stringify({ query: 'query SeedHeldMe { me { email } }' }));
+    const { settled, held: heldAnswer } = await burstWithSigterm(pid, ids.map((_, i) => create(i)), held);
+    expect(heldAnswer).toEqual({ status: 200, json: { data: { me: { email: 'grace.hopper@demo.example.com' } } } });
     expect(settled.filter((r) => !r.ok)).toEqual([]);
     const answers = settled.map((r) => (r.ok ? r.value : undefined));
     for (const [i, a] of answers.entries()) {

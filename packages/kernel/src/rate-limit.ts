@@ -80,11 +80,14 @@ export function createRateLimiter(config: RateLimitConfig, log: Logger, metrics?
         retryStrategy: (times) => Math.min(times * 200, 5000),
       })
     : undefined;
+  // Said once per outage: when the connection reports an error, or when a limit first had to be
+  // counted by this process alone (which can come before the reconnection's error).
   let redisDown = false;
-  redis?.on('error', (err) => {
-    if (!redisDown) log.warn('Redis unavailable: rate limits fall back to this process only', { err: err.message });
+  const fellBack = (reason: string) => {
+    if (!redisDown) log.warn('Redis unavailable: rate limits fall back to this process only', { err: reason });
     redisDown = true;
-  });
+  };
+  redis?.on('error', (err) => fellBack(err.message));
   redis?.on('ready', () => {
     if (redisDown) log.info('Redis is back: rate limits are shared again');
     redisDown = false;
@@ -95,7 +98,12 @@ export function createRateLimiter(config: RateLimitConfig, log: Logger, metrics?
       const options = { points, duration, keyPrefix: `${config.keyPrefix}:${kind}` };
       const fallbacks = redis ? metrics?.rateLimitFallbacks.labels(kind) : undefined;
       fallbacks?.inc(0); // every rule's series from the start, at 0
-      const memory = redis ? new FallbackLimiter(options, () => fallbacks?.inc()) : new RateLimiterMemory(options);
+      const memory = redis
+        ? new FallbackLimiter(options, () => {
+            fallbacks?.inc();
+            fellBack(`not connected (${redis.status})`);
+          })
+        : new RateLimiterMemory(options);
       const limiter: RateLimiterAbstract = redis
         ? new RateLimiterRedis({
             storeClient: redis,
