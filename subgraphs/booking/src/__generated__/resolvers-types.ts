@@ -62,7 +62,14 @@ export type CreateBookingInput = {
   /** Defaults to 1; at most the workspace's capacity. */
   attendees?: InputMaybe<Scalars['Int']['input']>;
   endsAt: Scalars['DateTime']['input'];
-  /** The same key from the same user returns the first booking. */
+  /**
+   * The same key from the same user returns the first booking; retry with it (and the same input) after
+   * DEPENDENCY_UNAVAILABLE, a timeout or a dropped connection. A retry of an attempt still running waits
+   * for it (or is DEPENDENCY_UNAVAILABLE, never a second booking); of a CONFIRMED one gets that booking; of
+   * one compensated with nothing charged runs the booking again (BOOKING_CONFLICT if the slot was taken
+   * meanwhile); of one whose payment outcome was unknown asks payment what happened and never charges
+   * twice. The same key with a different input is BAD_USER_INPUT.
+   */
   idempotencyKey?: InputMaybe<Scalars['String']['input']>;
   startsAt: Scalars['DateTime']['input'];
   workspaceId: Scalars['ID']['input'];
