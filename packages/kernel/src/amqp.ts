@@ -389,16 +389,8 @@ export class Broker {
     const queue = this.name(consumer.spec.queue);
     const batch: { channel: ConfirmChannel; msg: ConsumeMessage; message: BrokerMessage }[] = [];
     for (const { channel, msg } of deliveries) {
-      const attempt = 1 + failedAttempts(msg, queue);
-      const id = String(msg.properties.messageId ?? '');
-      let body: unknown;
-      try {
-        body = JSON.parse(msg.content.toString('utf8'));
-      } catch {
-        await this.park(channel, consumer, msg, attempt, 'the message is not JSON');
-        continue;
-      }
-      batch.push({ channel, msg, message: { id, routingKey: msg.fields.routingKey, body, redelivered: msg.fields.redelivered, attempt } });
+      const message = await this.decode(channel, consumer, msg);
+      if (message) batch.push({ channel, msg, message });
     }
     if (!batch.length) return;
     let outcomes: BatchOutcome[];
@@ -433,18 +425,24 @@ export class Broker {
     }
   }
 
+  /** The message as handlers see it; one that is not JSON is parked (no retry can fix it) and gives undefined. */
+  private async decode(channel: ConfirmChannel, consumer: Consumer, msg: ConsumeMessage): Promise<BrokerMessage | undefined> {
+    const attempt = 1 + failedAttempts(msg, this.name(consumer.spec.queue));
+    const id = String(msg.properties.messageId ?? '');
+    try {
+      return { id, routingKey: msg.fields.routingKey, body: JSON.parse(msg.content.toString('utf8')), redelivered: msg.fields.redelivered, attempt };
+    } catch {
+      await this.park(channel, consumer, msg, attempt, 'the message is not JSON');
+      return undefined;
+    }
+  }
+
   private async handle(channel: ConfirmChannel, consumer: Consumer, msg: ConsumeMessage): Promise<void> {
     const queue = this.name(consumer.spec.queue);
-    const attempt = 1 + failedAttempts(msg, queue);
-    const id = String(msg.properties.messageId ?? '');
-    let body: unknown;
+    const message = await this.decode(channel, consumer, msg);
+    if (!message) return;
+    const { id, attempt } = message;
     try {
-      body = JSON.parse(msg.content.toString('utf8'));
-    } catch {
-      return this.park(channel, consumer, msg, attempt, 'the message is not JSON');
-    }
-    try {
-      const message = { id, routingKey: msg.fields.routingKey, body, redelivered: msg.fields.redelivered, attempt };
       await inSpan(
         `${message.routingKey} process`,
         {
@@ -466,6 +464,7 @@ export class Broker {
     this.counted(consumer, 'ok');
     this.settle(() => channel.ack(msg), queue, id);
   }
+
 
   /** Counted by the queue's logical name, the same in every platform whatever its AMQP_PREFIX. */
   private counted(consumer: Consumer, outcome: 'ok' | 'retry' | 'dead_letter'): void {

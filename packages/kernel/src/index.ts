@@ -11,6 +11,7 @@ export * from './logger';
 export * from './metrics';
 export * from './money';
 export * from './people';
+export * from './periodic';
 export * from './orm';
 export * from './pagination';
 export * from './permissions';

@@ -4,7 +4,7 @@
  * and only the winner calls the provider.
  */
 import { randomUUID } from 'node:crypto';
-import { BadUserInputError, DependencyUnavailableError, requireUuid, validMoney, type Logger } from '@wsb/kernel';
+import { BadUserInputError, DependencyUnavailableError, PeriodicTask, requireUuid, validMoney, type Logger } from '@wsb/kernel';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import type { Context } from './context';
 import { Payment } from './entities/payment.entity';
@@ -105,31 +105,9 @@ export async function resumeStaleCharges(orm: MikroORM, provider: PaymentProvide
 }
 
 /** Runs resumeStaleCharges on a timer, from start-up on (a crash leaves its charges to the next process). */
-export class StaleChargeSweeper {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly provider: PaymentProvider,
-    private readonly staleMs: number,
-    private readonly log: Logger,
-  ) {}
-
-  start(): void {
-    const sweep = () => {
-      this.running ??= resumeStaleCharges(this.orm, this.provider, this.staleMs, this.log)
-        .catch((err) => this.log.error('stale charge sweep failed', { err }))
-        .finally(() => (this.running = undefined));
-    };
-    sweep();
-    this.timer = setInterval(sweep, Math.max(1000, Math.round(this.staleMs / 4)));
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+export class StaleChargeSweeper extends PeriodicTask {
+  constructor(orm: MikroORM, provider: PaymentProvider, staleMs: number, log: Logger) {
+    super('stale charge sweep', Math.max(1000, Math.round(staleMs / 4)), () => resumeStaleCharges(orm, provider, staleMs, log), log, true);
   }
 }
 

@@ -3,7 +3,7 @@
  * CONFIRMED without a payment: a failed payment cancels it at once, and a PENDING booking whose
  * request died (crash, lost connection) is cancelled by the sweeper once it is clearly stale.
  */
-import { CircuitOpenError, DomainError, type Logger } from '@wsb/kernel';
+import { CircuitOpenError, DomainError, PeriodicTask, type Logger } from '@wsb/kernel';
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
 import { Booking, type CancellationReason } from '../entities/booking.entity';
 import { BOOKING_PAYMENT_FAILED, enqueue, type BookingPaymentFailedPayload } from '../outbox/events';
@@ -63,29 +63,8 @@ export async function sweepStalePending(orm: MikroORM, olderThanMs: number, log:
 }
 
 /** Runs the sweep on a timer (the refunds it schedules are due later, so the relay's poll sends them). */
-export class PendingSweeper {
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<unknown>;
-
-  constructor(
-    private readonly orm: MikroORM,
-    private readonly olderThanMs: number,
-    private readonly log: Logger,
-    private readonly refundDelayMs = DEFAULT_REFUND_DELAY_MS,
-  ) {}
-
-  start(): void {
-    const every = Math.min(30_000, Math.round(this.olderThanMs / 4));
-    this.timer = setInterval(() => {
-      this.running ??= sweepStalePending(this.orm, this.olderThanMs, this.log, this.refundDelayMs)
-        .catch((err) => this.log.error('pending sweep failed', { err }))
-        .finally(() => (this.running = undefined));
-    }, every);
-    this.timer.unref();
-  }
-
-  async stop(): Promise<void> {
-    clearInterval(this.timer);
-    await this.running;
+export class PendingSweeper extends PeriodicTask {
+  constructor(orm: MikroORM, olderThanMs: number, log: Logger, refundDelayMs = DEFAULT_REFUND_DELAY_MS) {
+    super('pending sweep', Math.min(30_000, Math.round(olderThanMs / 4)), () => sweepStalePending(orm, olderThanMs, log, refundDelayMs), log);
   }
 }
