@@ -120,7 +120,9 @@ export async function startPlatform(options: {
         await admin.end();
       }
       if (env.AMQP_URL && env.AMQP_PREFIX) await deleteBrokerTopology(env.AMQP_URL, env.AMQP_PREFIX).catch(() => undefined);
-      rmSync(runDir, { recursive: true, force: true });
+      // WSB_E2E_KEEP_RUN_DIR=1 keeps the run directory (its logs) for a look after a failure.
+      if (process.env.WSB_E2E_KEEP_RUN_DIR) console.log(`run directory kept: ${runDir}`);
+      else rmSync(runDir, { recursive: true, force: true });
     },
   };
 }

@@ -427,10 +427,11 @@ export class Broker {
 
   /** The message as handlers see it; one that is not JSON is parked (no retry can fix it) and gives undefined. */
   private async decode(channel: ConfirmChannel, consumer: Consumer, msg: ConsumeMessage): Promise<BrokerMessage | undefined> {
-    const attempt = 1 + failedAttempts(msg, this.name(consumer.spec.queue));
+    const queue = this.name(consumer.spec.queue);
+    const attempt = 1 + failedAttempts(msg, queue);
     const id = String(msg.properties.messageId ?? '');
     try {
-      return { id, routingKey: msg.fields.routingKey, body: JSON.parse(msg.content.toString('utf8')), redelivered: msg.fields.redelivered, attempt };
+      return { id, routingKey: originalRoutingKey(msg, queue), body: JSON.parse(msg.content.toString('utf8')), redelivered: msg.fields.redelivered, attempt };
     } catch {
       await this.park(channel, consumer, msg, attempt, 'the message is not JSON');
       return undefined;
@@ -499,10 +500,26 @@ export class Broker {
 }
 
 /** How often the message was rejected from `queue` before (RabbitMQ's x-death count). */
+interface Death {
+  queue?: string;
+  reason?: string;
+  count?: number;
+  'routing-keys'?: unknown[];
+}
+const deaths = (msg: ConsumeMessage) => (msg.properties.headers?.['x-death'] ?? []) as Death[];
+
 function failedAttempts(msg: ConsumeMessage, queue: string): number {
-  const deaths = (msg.properties.headers?.['x-death'] ?? []) as { queue?: string; reason?: string; count?: number }[];
-  const rejected = deaths.find((d) => d.queue === queue && d.reason === 'rejected');
-  return Number(rejected?.count ?? 0);
+  return Number(deaths(msg).find((d) => d.queue === queue && d.reason === 'rejected')?.count ?? 0);
+}
+
+/**
+ * The key the message was published with. A retried message comes back from the retry queue
+ * through the default exchange, routed by the queue's name; RabbitMQ keeps the keys it had when
+ * it was rejected from this queue in that x-death entry.
+ */
+function originalRoutingKey(msg: ConsumeMessage, queue: string): string {
+  const key = deaths(msg).find((d) => d.queue === queue && d.reason === 'rejected')?.['routing-keys']?.[0];
+  return key === undefined ? msg.fields.routingKey : String(key);
 }
 
 /** A broker for this process when AMQP_URL is set (started: it connects in the background), else undefined. */

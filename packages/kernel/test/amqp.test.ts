@@ -132,15 +132,17 @@ describe('consuming', () => {
   it('nacks a failing message, retries it after the delay, and acks it once it succeeds', async () => {
     const metrics = createMetrics('test');
     const b = broker({}, metrics);
-    const attempts: { attempt: number; at: number }[] = [];
+    const attempts: { attempt: number; at: number; routingKey: string }[] = [];
     await b.consume(spec('retry'), async (message: BrokerMessage) => {
-      attempts.push({ attempt: message.attempt, at: Date.now() });
+      attempts.push({ attempt: message.attempt, at: Date.now(), routingKey: message.routingKey });
       if (message.attempt < 3) throw new Error('database down');
     });
     await b.whenConnected();
     await b.publish('retry.x', 'thing.created', {}, { messageId: randomUUID() });
     await waitFor(() => attempts.length === 3);
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
+    // A retry comes back from the retry queue routed by the queue's name; handlers still see the key it was published with.
+    expect(attempts.map((a) => a.routingKey)).toEqual(['thing.created', 'thing.created', 'thing.created']);
     // Each retry waited in the retry queue for about AMQP_RETRY_DELAY_MS (100 ms).
     expect(attempts[1].at - attempts[0].at).toBeGreaterThanOrEqual(90);
     await new Promise((r) => setTimeout(r, 300));
@@ -233,7 +235,7 @@ describe('consuming in batches', () => {
     const seen: string[] = [];
     let fail = true;
     await b.consumeBatch(spec('batchfail'), async (messages: BrokerMessage[]) => {
-      seen.push(...messages.map((m) => `${m.id}:${m.attempt}`));
+      seen.push(...messages.map((m) => `${m.id}:${m.attempt}:${m.routingKey}`));
       if (fail) {
         fail = false;
         throw new Error('database down');
@@ -242,8 +244,8 @@ describe('consuming in batches', () => {
     });
     await b.whenConnected();
     await b.publish('batchfail.x', 'thing.created', {}, { messageId: 'x' });
-    await waitFor(() => seen.includes('x:2'), 5000);
-    expect(seen).toEqual(['x:1', 'x:2']);
+    await waitFor(() => seen.includes('x:2:thing.created'), 5000);
+    expect(seen).toEqual(['x:1:thing.created', 'x:2:thing.created']);
   });
 });
 
