@@ -185,3 +185,21 @@ export function formatClientError(
     extensions: { code: 'INTERNAL_SERVER_ERROR', errorId },
   };
 }
+
+/**
+ * Each input validated on its own (a batch from the outbox relay): the valid ones, and per input
+ * null or the message of the DomainError it was refused with. Any other error is thrown.
+ */
+export function validateEach<I, O>(inputs: readonly I[], validate: (input: I) => O): { valid: O[]; errors: (string | null)[] } {
+  const valid: O[] = [];
+  const errors = inputs.map((input) => {
+    try {
+      valid.push(validate(input));
+      return null;
+    } catch (err) {
+      if (err instanceof DomainError) return err.message;
+      throw err;
+    }
+  });
+  return { valid, errors };
+}

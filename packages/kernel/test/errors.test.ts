@@ -1,6 +1,6 @@
 import { UniqueConstraintViolationException } from '@mikro-orm/core';
 import { GraphQLError } from 'graphql';
-import { BookingConflictError, formatClientError, toDomainError } from '../src/errors';
+import { BadUserInputError, BookingConflictError, formatClientError, toDomainError, validateEach } from '../src/errors';
 import { parseDateTime } from '../src/scalars';
 
 const format = (error: unknown, extensions?: Record<string, unknown>) => {
@@ -55,5 +55,19 @@ describe('DateTime', () => {
   });
   it('rejects non-strings', () => {
     expect(() => parseDateTime(12)).toThrow('DateTime must be an ISO-8601 string with an offset, e.g. 2026-12-01T09:00:00Z.');
+  });
+});
+
+describe('validateEach', () => {
+  const positive = (n: number) => {
+    if (n < 0) throw new BadUserInputError(`${n} is negative`);
+    if (Number.isNaN(n)) throw new TypeError('not a number');
+    return n * 2;
+  };
+  it('keeps the valid inputs and says why each other one was refused, in order', () => {
+    expect(validateEach([1, -2, 3], positive)).toEqual({ valid: [2, 6], errors: [null, '-2 is negative', null] });
+  });
+  it('throws an error that is not a DomainError (a bug, not bad input)', () => {
+    expect(() => validateEach([1, NaN], positive)).toThrow(TypeError);
   });
 });
