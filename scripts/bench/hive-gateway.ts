@@ -23,7 +23,7 @@ const env = process.env;
 const keys = parseServiceKeys(env.SERVICE_JWT_KEYS!, []);
 const jwtSecret = new TextEncoder().encode(env.JWT_SECRET!);
 
-// The committed supergraph names localhost:3000..3007; point each subgraph at the benchmark's URL.
+// The committed supergraph names each subgraph's default URL; point each at the benchmark's own.
 const supergraph = readFileSync(env.SUPERGRAPH_PATH!, 'utf8').replace(
   /@join__graph\(name: "(\w+)", url: "[^"]+"\)/g,
   (_m, name: ServiceName) => `@join__graph(name: "${name}", url: "${serviceUrl(name, env)}/graphql")`,
