@@ -22,7 +22,7 @@ COPY . .
 # The bundles, and the files the services read at run time from beside them.
 RUN npm run build && mkdir /out && \
     tar -cf - packages/*/dist subgraphs/*/dist gateway/dist subgraphs/*/schema.graphql \
-      schema/supergraph.graphql scripts/healthcheck.mjs | tar -xf - -C /out
+      schema/supergraph.graphql scripts/healthcheck.mjs services.json | tar -xf - -C /out
 
 FROM node:20-bookworm-slim AS prod-deps
 WORKDIR /app

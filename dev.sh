@@ -22,9 +22,14 @@
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")" # every path below is relative to the repo root
 
-SUBGRAPHS=(auth user workspace booking payment notification reporting admin) # ports 3000..3007
-SERVICES=(auth-service user-service workspace-service booking-service payment-service
-  notification-service reporting-service admin-service gateway)
+# The services come from services.json (the one list of them): per process its dev.sh name
+# (<name>-service or gateway), default port, port setting and URL setting ("-" for none).
+SERVICES=() DEFAULT_PORT=() PORT_ENV=() URL_ENV=()
+while read -r name port port_env url_env; do
+  SERVICES+=("$name") DEFAULT_PORT+=("$port") PORT_ENV+=("$port_env") URL_ENV+=("$url_env")
+done < <(node -e 'for (const s of require("./services.json").services)
+  console.log(s.subgraph ? `${s.name}-service` : s.name, s.port, s.portEnv, s.urlEnv ?? "-")')
+[ "${#SERVICES[@]}" -gt 0 ] || { echo "dev.sh: could not read services.json (is node on the PATH?)" >&2; exit 1; }
 RUN_DIR=${WSB_RUN_DIR:-.run}
 mkdir -p "$RUN_DIR" && RUN_DIR=$(cd "$RUN_DIR" && pwd) # absolute: it is handed to child processes
 PID_DIR=$RUN_DIR/pids LOG_DIR=$RUN_DIR/logs
@@ -41,7 +46,6 @@ KEEP_DB=0
 
 say() { printf '%s\n' "$*"; }
 die() { printf 'dev.sh: %s\n' "$*" >&2; exit 1; }
-upper() { printf '%s' "$1" | tr '[:lower:]' '[:upper:]'; }
 
 usage() {
   cat <<EOF
@@ -92,15 +96,14 @@ ensure_build() {
 }
 
 # --- names, ports, URLs ------------------------------------------------------------------------
-port_of() { # <service> -> its port, honouring <NAME>_SERVICE_PORT / GATEWAY_PORT
-  local svc=$1 i
-  if [ "$svc" = gateway ]; then say "${GATEWAY_PORT:-4000}"; return; fi
-  for i in "${!SUBGRAPHS[@]}"; do
-    if [ "${SUBGRAPHS[$i]}-service" = "$svc" ]; then
-      local var; var="$(upper "${SUBGRAPHS[$i]}")_SERVICE_PORT"
-      say "${!var:-$((3000 + i))}"; return
-    fi
-  done
+index_of() { # <service> -> its index in SERVICES (fails for an unknown one)
+  local i
+  for i in "${!SERVICES[@]}"; do if [ "${SERVICES[$i]}" = "$1" ]; then say "$i"; return 0; fi; done
+  return 1
+}
+port_of() { # <service> -> its port, honouring its port setting (<NAME>_SERVICE_PORT / GATEWAY_PORT)
+  local i var; i=$(index_of "$1") || return 0
+  var=${PORT_ENV[$i]}; say "${!var:-${DEFAULT_PORT[$i]}}"
 }
 dir_of() { # <service> -> its workspace directory
   if [ "$1" = gateway ]; then say gateway; else say "subgraphs/${1%-service}"; fi
@@ -123,13 +126,13 @@ resolve_targets() { # [all | name-service | name | gateway]... -> TARGETS (dies 
 
 # Exports what every process reads. Values already in the environment win.
 export_env() {
-  local name var port
-  for name in "${SUBGRAPHS[@]}"; do
-    port=$(port_of "$name-service"); var="$(upper "$name")_SERVICE"
-    export "${var}_PORT=$port"
-    export "${var}_URL=$(v="${var}_URL"; say "${!v:-http://localhost:$port}")"
+  local i port url_env
+  for i in "${!SERVICES[@]}"; do
+    port=$(port_of "${SERVICES[$i]}") url_env=${URL_ENV[$i]}
+    export "${PORT_ENV[$i]}=$port"
+    [ "$url_env" = - ] || export "$url_env=${!url_env:-http://localhost:$port}"
   done
-  export GATEWAY_PORT="${GATEWAY_PORT:-4000}" NODE_ENV="${NODE_ENV:-development}"
+  export NODE_ENV="${NODE_ENV:-development}"
   # Booking events go through RabbitMQ when AMQP_URL is set (and not empty), else directly from
   # booking's outbox relay to notification and reporting.
   if [ -n "${AMQP_URL:-}" ]; then export AMQP_URL; fi

@@ -26,12 +26,12 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const SUBGRAPHS = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
 export const STAMP = join(ROOT, 'node_modules/.cache/wsb-build/stamp');
 const quiet = process.argv.includes('--quiet');
 
-const SERVICES = [...SUBGRAPHS.map((name) => `subgraphs/${name}`), 'gateway'];
 const readJson = (file) => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
+/** Every process's workspace (subgraphs/<name>, gateway), from services.json. */
+const SERVICES = readJson('services.json').services.map((s) => (s.subgraph ? `subgraphs/${s.name}` : s.name));
 /** Workspace package name -> its directory, from the root package.json's workspaces. */
 const workspaces = new Map(
   readdirSync(join(ROOT, 'packages')).map((dir) => [readJson(`packages/${dir}/package.json`).name, `packages/${dir}`]),

@@ -2,14 +2,15 @@
 /**
  * The Docker image's HEALTHCHECK: GET /health of the service this container runs, on 127.0.0.1.
  * One image runs any of the nine services, so the port is found the way the service finds it:
- * PORT, else <NAME>_SERVICE_PORT / GATEWAY_PORT, else the default (3000-3007, 4000); which service
+ * PORT, else <NAME>_SERVICE_PORT / GATEWAY_PORT, else its default in services.json; which service
  * runs is read from the command line of the node process running a build (…/dist/index.js).
  *
  *   node scripts/healthcheck.mjs [port]      exit 0 when /health answers 2xx within 3 s
  */
 import { readdirSync, readFileSync } from 'node:fs';
 
-const DEFAULT_PORTS = { auth: 3000, user: 3001, workspace: 3002, booking: 3003, payment: 3004, notification: 3005, reporting: 3006, admin: 3007, gateway: 4000 };
+// services.json is copied into the image beside this script's directory (see the Dockerfile).
+const { services } = JSON.parse(readFileSync(new URL('../services.json', import.meta.url), 'utf8'));
 
 function runningService() {
   for (const pid of readdirSync('/proc').filter((e) => /^\d+$/.test(e))) {
@@ -29,8 +30,9 @@ function portOf(service) {
   if (process.argv[2]) return Number(process.argv[2]);
   if (process.env.PORT) return Number(process.env.PORT);
   if (!service) return undefined;
-  const own = process.env[service === 'gateway' ? 'GATEWAY_PORT' : `${service.toUpperCase()}_SERVICE_PORT`];
-  return Number(own ?? DEFAULT_PORTS[service]);
+  const entry = services.find((s) => s.name === service);
+  if (!entry) return undefined;
+  return Number(process.env[entry.portEnv] ?? entry.port);
 }
 
 const port = portOf(process.argv[2] || process.env.PORT ? undefined : runningService());

@@ -8,20 +8,21 @@
  * Configuration comes from the environment only (see the README's Environment table);
  * `./dev.sh start` is the way to run the whole platform with generated secrets.
  */
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-const SUBGRAPHS = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
+const { services } = JSON.parse(readFileSync(join(ROOT, 'services.json'), 'utf8'));
 const name = (process.argv[2] ?? '').replace(/-service$/, '');
+const service = services.find((s) => s.name === name);
 
-if (!name || (name !== 'gateway' && !SUBGRAPHS.includes(name))) {
-  console.error(`usage: npm start -- <service>   (one of: ${[...SUBGRAPHS, 'gateway'].join(', ')})`);
+if (!service) {
+  console.error(`usage: npm start -- <service>   (one of: ${services.map((s) => s.name).join(', ')})`);
   process.exit(2);
 }
-const entry = join(ROOT, name === 'gateway' ? 'gateway' : `subgraphs/${name}`, 'dist/index.js');
+const entry = join(ROOT, service.subgraph ? `subgraphs/${name}` : name, 'dist/index.js');
 if (!existsSync(entry)) {
   console.error(`${entry} does not exist: run npm run build first`);
   process.exit(1);

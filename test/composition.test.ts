@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_PORTS, SERVICE_NAMES } from '../packages/kernel/src/services';
 import { composeSupergraph, readSupergraphConfig } from '../scripts/supergraph';
 
 const root = resolve(__dirname, '..');
@@ -7,18 +8,13 @@ const root = resolve(__dirname, '..');
 describe('the supergraph', () => {
   const result = composeSupergraph(resolve(root, 'rover.yaml'));
 
-  it('composes from the eight subgraph schemas named in rover.yaml', () => {
+  it('composes from the eight subgraph schemas named in rover.yaml: the subgraphs of services.json, on their ports', () => {
     expect(result.ok ? [] : result.errors).toEqual([]);
-    expect(readSupergraphConfig(resolve(root, 'rover.yaml')).map((s) => [s.name, s.url])).toEqual([
-      ['auth', 'http://localhost:3000/graphql'],
-      ['user', 'http://localhost:3001/graphql'],
-      ['workspace', 'http://localhost:3002/graphql'],
-      ['booking', 'http://localhost:3003/graphql'],
-      ['payment', 'http://localhost:3004/graphql'],
-      ['notification', 'http://localhost:3005/graphql'],
-      ['reporting', 'http://localhost:3006/graphql'],
-      ['admin', 'http://localhost:3007/graphql'],
-    ]);
+    expect(SERVICE_NAMES).toHaveLength(8);
+    // rover.yaml stays a static file rover reads; it must name services.json's subgraphs, in its order.
+    expect(readSupergraphConfig(resolve(root, 'rover.yaml')).map((s) => [s.name, s.url, s.path])).toEqual(
+      SERVICE_NAMES.map((name) => [name, `http://localhost:${DEFAULT_PORTS[name]}/graphql`, `subgraphs/${name}/schema.graphql`]),
+    );
   });
 
   it('is committed as composed (run npm run compose after changing a subgraph schema)', () => {

@@ -7,6 +7,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import YAML from 'yaml';
+import { DEFAULT_PORTS, SERVICE_NAMES, SERVICES, serviceDir, serviceEntry } from '../packages/kernel/src/services';
 
 type Service = {
   build?: unknown;
@@ -23,17 +24,8 @@ const compose = YAML.parse(readFileSync(resolve(__dirname, '..', 'docker-compose
 };
 const services = compose.services;
 
-const APP_PORTS: Record<string, number> = {
-  auth: 3000,
-  user: 3001,
-  workspace: 3002,
-  booking: 3003,
-  payment: 3004,
-  notification: 3005,
-  reporting: 3006,
-  admin: 3007,
-  gateway: 4000,
-};
+/** Every process of services.json on its default port: the compose file is static, so checked against it here. */
+const APP_PORTS: Record<string, number> = DEFAULT_PORTS;
 const INFRA = ['postgres', 'redis', 'rabbitmq'];
 
 function envOf(svc: Service): Record<string, string | null> {
@@ -47,16 +39,19 @@ function envOf(svc: Service): Record<string, string | null> {
 
 describe('docker-compose.yml', () => {
   it('declares the nine app services and postgres, redis, rabbitmq', () => {
+    expect(Object.keys(APP_PORTS)).toHaveLength(9);
     for (const name of [...Object.keys(APP_PORTS), ...INFRA]) {
       expect(services).toHaveProperty([name]);
     }
+    // and no app service services.json does not know
+    expect(Object.keys(services).filter((name) => !INFRA.includes(name)).sort()).toEqual(Object.keys(APP_PORTS).sort());
   });
 
   it.each(Object.entries(APP_PORTS))('%s publishes port %i and runs its own build with plain node', (name, port) => {
     const svc = services[name];
     expect(svc.ports).toContain(`${port}:${port}`);
     expect(svc.build ?? svc.image).toBeDefined();
-    const dir = name === 'gateway' ? 'gateway' : `subgraphs/${name}`;
+    const dir = serviceDir(name as keyof typeof DEFAULT_PORTS);
     // One node process: node [flags] <dir>/dist/index.js (what npm run build writes from <dir>/src/index.ts).
     expect(Array.isArray(svc.command)).toBe(true);
     const command = svc.command as string[];
@@ -84,6 +79,15 @@ describe('docker-compose.yml', () => {
       NOTIFICATION_SERVICE_URL: 'http://notification:3005',
       REPORTING_SERVICE_URL: 'http://reporting:3006',
     });
+  });
+
+  it("gives every app service every subgraph's URL setting, on that subgraph's container and port", () => {
+    const urls = Object.fromEntries(SERVICE_NAMES.map((name) => [serviceEntry(name).urlEnv!, `http://${name}:${DEFAULT_PORTS[name]}`]));
+    for (const { name } of SERVICES) expect({ name, env: envOf(services[name]) }).toMatchObject({ name, env: urls });
+  });
+
+  it('starts the gateway once every subgraph is healthy', () => {
+    expect(Object.keys(services.gateway.depends_on ?? {}).sort()).toEqual([...SERVICE_NAMES].sort());
   });
 
   it('gives every app service its database, Redis, RabbitMQ and secrets', () => {
@@ -174,6 +178,11 @@ describe('Dockerfile', () => {
     const cmd = JSON.parse(runtime.instructions[cmdAt].slice(4)) as string[];
     expect(cmd[0]).toBe('node');
     expect(cmd.at(-1)).toBe('gateway/dist/index.js');
+
+    // It exposes every port of services.json, and its healthcheck script reads services.json, so the image holds it.
+    const exposed = runtime.instructions.filter((i) => /^EXPOSE /.test(i)).flatMap((i) => i.split(' ').slice(1).map(Number));
+    expect(exposed.sort()).toEqual(Object.values(DEFAULT_PORTS).sort());
+    expect(stages.find((s) => s.instructions.some((i) => /^RUN .*npm run build/.test(i)))!.instructions.join('\n')).toMatch(/tar -cf - .*\bservices\.json\b/);
 
     const healthcheck = runtime.instructions.find((i) => /^HEALTHCHECK /.test(i));
     expect(healthcheck).toBeDefined();

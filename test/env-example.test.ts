@@ -9,9 +9,7 @@ import { readDefinitionConfig } from '@wsb/kernel';
 import { readTracingConfig } from '@wsb/tracing';
 import { readGatewayConfig } from '../gateway/src/config';
 import { subgraphDefinition } from '../scripts/subgraph-definitions';
-import { ROOT } from './support/platform';
-
-const SUBGRAPHS = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const;
+import { ROOT, SUBGRAPHS } from './support/platform';
 
 function recordingEnv(read: Set<string>, values: Record<string, string> = {}): NodeJS.ProcessEnv {
   return new Proxy({} as NodeJS.ProcessEnv, {

@@ -10,9 +10,7 @@ import { join } from 'node:path';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Kind, isObjectType, parse, type ConstDirectiveNode, type DocumentNode, type FieldDefinitionNode } from 'graphql';
 import type { IRules } from 'graphql-shield';
-import { ROOT } from './support/platform';
-
-const SUBGRAPHS = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const;
+import { ROOT, SUBGRAPHS } from './support/platform';
 
 const permissionsOf = (name: string): IRules => require(join(ROOT, 'subgraphs', name, 'src', 'permissions.ts')).permissions;
 const sdlOf = (name: string) => parse(readFileSync(join(ROOT, 'subgraphs', name, 'schema.graphql'), 'utf8'));

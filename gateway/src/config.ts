@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { readQueryLimits, type QueryLimits } from './armor';
-import { DEFAULT_PORTS, EnvReader, readPlatformConfig, type Env, type PlatformConfig } from '@wsb/kernel';
+import { DEFAULT_PORTS, EnvReader, readPlatformConfig, serviceEntry, type Env, type PlatformConfig } from '@wsb/kernel';
 
 export interface GatewayConfig extends PlatformConfig {
   port: number;
@@ -34,7 +34,7 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
   const r = new EnvReader(env);
   const platform = readPlatformConfig(r);
   const development = platform.nodeEnv !== 'production';
-  const port = r.int('PORT', r.int('GATEWAY_PORT', DEFAULT_PORTS.gateway, { max: 65535 }), { max: 65535 });
+  const port = r.int('PORT', r.int(serviceEntry('gateway').portEnv, DEFAULT_PORTS.gateway, { max: 65535 }), { max: 65535 });
   const config: GatewayConfig = {
     ...platform,
     port,

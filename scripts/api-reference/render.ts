@@ -22,6 +22,7 @@ import {
   type ObjectTypeDefinitionNode,
 } from 'graphql';
 import { ERROR_CODES, type ErrorCode } from '../../packages/kernel/src/errors';
+import { DEFAULT_PORTS } from '../../packages/kernel/src/services';
 
 export const REFERENCE_PATH = 'docs/api-reference.md';
 
@@ -217,7 +218,7 @@ export function renderApiReference(supergraphSdl: string): string {
   );
   out.push('');
   out.push(
-    'The public GraphQL API as clients see it through the gateway (`POST http://localhost:4000/graphql`): the supergraph without its `@inaccessible` internal fields. Every description below is the schema\'s own, so introspection and Sandbox show the same text. Send `Authorization: Bearer <accessToken>` for anything that needs a signed-in user.',
+    `The public GraphQL API as clients see it through the gateway (\`POST http://localhost:${DEFAULT_PORTS.gateway}/graphql\`): the supergraph without its \`@inaccessible\` internal fields. Every description below is the schema's own, so introspection and Sandbox show the same text. Send \`Authorization: Bearer <accessToken>\` for anything that needs a signed-in user.`,
   );
   out.push('');
   out.push('- [Operations](#operations)');

@@ -10,6 +10,7 @@ import { readFileSync } from 'node:fs';
 import http from 'node:http';
 import { parseServiceKeys } from '../../packages/kernel/src/config';
 import { bearer, signServiceToken, verifyAccessToken, type UserIdentity } from '../../packages/kernel/src/identity';
+import { serviceUrl, type ServiceName } from '../../packages/kernel/src/services';
 
 // Loaded untyped: its type declarations pull the DOM library into the whole program's types.
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -22,10 +23,10 @@ const env = process.env;
 const keys = parseServiceKeys(env.SERVICE_JWT_KEYS!, []);
 const jwtSecret = new TextEncoder().encode(env.JWT_SECRET!);
 
-// The committed supergraph names localhost:3000..3007; point each subgraph at the benchmark's URL.
+// The committed supergraph names each subgraph's default URL; point each at the benchmark's own.
 const supergraph = readFileSync(env.SUPERGRAPH_PATH!, 'utf8').replace(
   /@join__graph\(name: "(\w+)", url: "[^"]+"\)/g,
-  (_m, name: string) => `@join__graph(name: "${name}", url: "${env[`${name.toUpperCase()}_SERVICE_URL`]}/graphql")`,
+  (_m, name: ServiceName) => `@join__graph(name: "${name}", url: "${serviceUrl(name, env)}/graphql")`,
 );
 
 /** One verification per client request, shared by all its subgraph calls. */

@@ -16,7 +16,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { startOtlpReceiver } from '../../test/support/otlp-receiver';
-import { startPlatform, ROOT, type Platform, type Service } from '../../test/support/platform';
+import { PROCESSES, startPlatform, ROOT, type Platform } from '../../test/support/platform';
 import { bareInsertArm, BARE_TABLE, createBookingArm, pageArm, workspacesArm } from './arms';
 import type { LoadResult } from './load';
 import { usageOf, cpuBetween, selfCpuSeconds, type Usage } from './proc';
@@ -25,7 +25,6 @@ import { ADMIN, PAGE_BOOKINGS, seed } from './seed';
 import { parseServiceKeys } from '../../packages/kernel/src/config';
 import { signServiceToken } from '../../packages/kernel/src/identity';
 
-const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
 const HIVE_PORT = BASE_PORT + 1002; // the gateway is BASE_PORT + 1000, its metrics BASE_PORT + 1050
 
@@ -128,8 +127,7 @@ async function main() {
   const bareDb = new Pool({ connectionString: platform.serverUrl, max: 20 });
   try {
     const groups: Record<string, number> = {};
-    for (const s of SERVICES) groups[s] = platform.pidOf(s)!;
-    groups.gateway = platform.pidOf('gateway')!;
+    for (const s of PROCESSES) groups[s] = platform.pidOf(s)!;
     await sleep(3000);
     const idleRss = mapValues(usageOf(groups), (u) => u.rssBytes);
 

@@ -5,7 +5,7 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
-import { ROOT } from '../../test/support/platform';
+import { PROCESSES, ROOT, SUBGRAPHS } from '../../test/support/platform';
 
 export interface ArmSummary {
   throughput: number;
@@ -28,12 +28,11 @@ export interface Report {
   idleAfterRss: Record<string, number>;
 }
 
-const SUBGRAPHS = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
-const PLATFORM = [...SUBGRAPHS, 'gateway'];
+const PLATFORM = PROCESSES;
 const START = '<!-- bench:start -->';
 const END = '<!-- bench:end -->';
 
-const sum = (record: Record<string, number>, keys: string[]) => keys.reduce((n, k) => n + (record[k] ?? 0), 0);
+const sum = (record: Record<string, number>, keys: readonly string[]) => keys.reduce((n, k) => n + (record[k] ?? 0), 0);
 const f1 = (n: number) => (Number.isFinite(n) ? n.toFixed(1) : '-');
 const f2 = (n: number) => (Number.isFinite(n) ? n.toFixed(2) : '-');
 const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)}`;
@@ -43,7 +42,7 @@ const NONE: ArmSummary = { throughput: NaN, p50: NaN, p99: NaN, wrong: 0, reques
 
 export function targets(r: Report) {
   const a = (name: string) => r.arms[name] ?? NONE;
-  const cpu = (name: string, keys: string[]) => (r.arms[name] ? sum(r.arms[name].cpuMsPerOp, keys) : NaN);
+  const cpu = (name: string, keys: readonly string[]) => (r.arms[name] ? sum(r.arms[name].cpuMsPerOp, keys) : NaN);
   const idle = sum(r.idleRss, PLATFORM);
   const rows: { what: string; target: string; value: number; ok: (v: number) => boolean }[] = [
     { what: 'createBooking CPU per booking, all nine processes (ms)', target: '≤ 12', value: cpu('createBooking', PLATFORM), ok: (v) => v <= 12 },

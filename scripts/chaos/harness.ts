@@ -7,7 +7,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { waitFor } from '../../packages/kernel/src/testing';
-import type { Platform, Service } from '../../test/support/platform';
+import { processName, type Platform, type Service } from '../../test/support/platform';
 import { call, withRetries, CANCEL_BOOKING, CREATE_BOOKING, CREATE_WORKSPACE, LOGIN, REGISTER, type Answer } from './client';
 import { checkInvariants, settled, type ClientLedger, type InvariantResult } from './invariants';
 
@@ -245,7 +245,7 @@ async function killLoop(
   const restart = async (service: ChaosTarget) => {
     await sleep(300 + Math.random() * 2000);
     try {
-      await platform.dev('start', `${service}-service`);
+      await platform.dev('start', processName(service));
     } catch (err) {
       report.restartFailures += 1;
       log(`./dev.sh start ${service}-service failed (${(err as Error).message.split('\n')[0]}); trying start all`);

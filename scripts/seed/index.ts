@@ -18,11 +18,12 @@
 import { Client } from 'pg';
 import { EnvReader, serviceDatabaseUrl, parseServiceKeys } from '../../packages/kernel/src/config';
 import { signServiceToken } from '../../packages/kernel/src/identity';
+import { DEFAULT_PORTS, serviceEntry, serviceUrl } from '../../packages/kernel/src/services';
 import { MEMBER_PASSWORD, demoMembers, demoWorkspaces, plannedBookings, uuidOf, type PlannedBooking } from './data';
 
 const env = process.env;
-const GATEWAY = `http://localhost:${env.GATEWAY_PORT ?? 4000}/graphql`;
-const AUTH = `${(env.AUTH_SERVICE_URL ?? 'http://localhost:3000').replace(/\/+$/, '')}/graphql`;
+const GATEWAY = `http://localhost:${env[serviceEntry('gateway').portEnv] ?? DEFAULT_PORTS.gateway}/graphql`;
+const AUTH = `${serviceUrl('auth', env)}/graphql`;
 const ADMIN_EMAIL = env.BOOTSTRAP_ADMIN_EMAIL ?? '';
 const ADMIN_PASSWORD = env.BOOTSTRAP_ADMIN_PASSWORD ?? '';
 /** Bookings that start this soon or earlier are history (the API would refuse them as past). */

@@ -11,7 +11,7 @@ import { parseServiceKeys, signServiceToken } from '@wsb/kernel';
 import { expiredServiceToken } from '@wsb/kernel/src/testing';
 import { bearer, gql } from '../support/client';
 import { waitFor } from '@wsb/kernel/src/testing';
-import { ROOT, startPlatform, type Platform } from '../support/platform';
+import { ROOT, startPlatform, SUBGRAPHS, type Platform } from '../support/platform';
 
 jest.setTimeout(240_000);
 
@@ -268,14 +268,14 @@ describe('the platform around the graph', () => {
     const page = await fetch(`${url}/`, { headers: { accept: 'text/html' } });
     expect(page.status).toBe(200);
     expect(await page.text()).toMatch(/sandbox/i);
-    for (const base of [url, ...(['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const).map((s) => platform.serviceUrl(s))]) {
+    for (const base of [url, ...SUBGRAPHS.map((s) => platform.serviceUrl(s))]) {
       expect((await fetch(`${base}/health`)).status).toBe(200);
       expect((await fetch(`${base}/ready`)).status).toBe(200);
     }
   });
 
   it('refuses a subgraph reached directly, and ignores identity headers a client makes up', async () => {
-    for (const service of ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const) {
+    for (const service of SUBGRAPHS) {
       for (const query of ['{ _service { sdl } }', `{ _entities(representations: [{ __typename: "User", id: "${alice.id}" }]) { __typename } }`]) {
         const direct = await gql(platform.serviceUrl(service), query, {}, { 'x-user-id': alice.id, 'x-user-role': 'ADMIN' });
         expect([service, direct.status, direct.data]).toEqual([service, 401, undefined]);
@@ -290,7 +290,7 @@ describe('the platform around the graph', () => {
     const forged = await signServiceToken({ caller: 'gateway', user: { id: admin.id, role: 'ADMIN' } }, parseServiceKeys('e2e:forged-key-that-is-long-enough-0123456789', []));
     const expired = await expiredServiceToken({ caller: 'gateway', user: { id: admin.id, role: 'ADMIN' } }, [key]);
     const valid = await signServiceToken({ caller: 'gateway', user: { id: admin.id, role: 'ADMIN' } }, [key]);
-    for (const service of ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const) {
+    for (const service of SUBGRAPHS) {
       for (const token of [forged, expired]) {
         const res = await gql(platform.serviceUrl(service), '{ _service { sdl } }', {}, bearer(token));
         expect([service, res.status, res.data]).toEqual([service, 401, undefined]);

@@ -9,10 +9,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { bearer, gql, pool } from '../support/client';
 import { waitFor } from '@wsb/kernel/src/testing';
-import { startPlatform, type Platform } from '../support/platform';
+import { PROCESSES, processName, startPlatform, type Platform } from '../support/platform';
 
 const ADMIN = { email: 'guard-admin@example.com', password: 'guard-admin-password-1' };
-const SERVICE_NAMES = ['gateway', 'auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
 const PAGE = `query GuardPage($first: Int) { myBookings(first: $first) { edges { node { id startsAt status
   user { name email } workspace { name timezone } payment { status amount { amount currency } } } } } }`;
 const CREATE = 'mutation GuardBook($i: CreateBookingInput!) { createBooking(input: $i) { id status } }';
@@ -47,8 +46,8 @@ interface Line {
 
 function linesOf(requestId: string): Line[] {
   const lines: Line[] = [];
-  for (const service of SERVICE_NAMES) {
-    const file = join(platform.env.WSB_RUN_DIR!, 'logs', `${service === 'gateway' ? 'gateway' : `${service}-service`}.log`);
+  for (const service of PROCESSES) {
+    const file = join(platform.env.WSB_RUN_DIR!, 'logs', `${processName(service)}.log`);
     for (const text of readFileSync(file, 'utf8').split('\n')) {
       if (!text.startsWith('{') || !text.includes(requestId)) continue;
       const line = JSON.parse(text) as Line;

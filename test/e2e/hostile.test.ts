@@ -9,7 +9,7 @@
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { gql } from '../support/client';
-import { startPlatform, type Platform } from '../support/platform';
+import { PROCESSES, processName, startPlatform, type Platform } from '../support/platform';
 import { ADMIN, corpus, CREATE_BOOKING, CREATE_WORKSPACE, LOGIN, PASSWORD, SERVICES, UPDATE_ME, workspaceInput } from './hostile/corpus';
 import { judge } from './hostile/judge';
 import { asAdmin, asMember, slot } from './hostile/send';
@@ -121,6 +121,6 @@ describe('a hostile corpus through the gateway', () => {
     expect(normal.errors).toBeUndefined();
     expect(normal.data.booking).toEqual({ id: target.bookingId, status: 'CONFIRMED', workspace: { name: 'Target' }, payment: { status: 'CAPTURED' } });
     const status = await platform.dev('status');
-    for (const name of [...SERVICES.map((s) => `${s}-service`), 'gateway']) expect(status).toMatch(new RegExp(`^${name}\\s+UP\\b`, 'm'));
+    for (const name of PROCESSES.map(processName)) expect(status).toMatch(new RegExp(`^${name}\\s+UP\\b`, 'm'));
   });
 });

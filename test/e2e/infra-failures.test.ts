@@ -17,7 +17,7 @@ import { promisify } from 'node:util';
 import { bearer, gql, pool, type GraphQLResult } from '../support/client';
 import { waitFor } from '@wsb/kernel/src/testing';
 import { ownRabbit, ownRedis, type OwnServer } from '../support/own-servers';
-import { startPlatform, type Platform, type Service } from '../support/platform';
+import { startPlatform, SUBGRAPHS, type Platform, type Service } from '../support/platform';
 
 jest.setTimeout(300_000);
 
@@ -29,7 +29,6 @@ const AMQP_PORT = 13381 + OFFSET;
 const AMQP_DIST_PORT = 13382 + OFFSET;
 const ANONYMOUS_LIMIT = 4;
 const ADMIN = { email: 'admin@example.com', password: 'admin-password-1' };
-const SUBGRAPHS: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
 const CREATE_BOOKING = `mutation ($input: CreateBookingInput!) { createBooking(input: $input) { id status } }`;
 const WORKSPACES = `query { workspaces(first: 1) { totalCount } }`;
 const HOUR = 3600_000;

@@ -6,12 +6,11 @@
  */
 import { waitFor } from '@wsb/kernel/src/testing';
 import { bearer, gql } from '../support/client';
-import { startPlatform, type Platform, type Service } from '../support/platform';
+import { startPlatform, SUBGRAPHS, type Platform, type Service } from '../support/platform';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
 const ADMIN = { email: 'metrics-admin@example.com', password: 'metrics-admin-password-1' };
-const SUBGRAPHS: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
 const PAGE = `query MetricsPage { myBookings(first: 10) { edges { node { id status
   user { name } workspace { name } payment { status } } } } }`;
 

@@ -16,7 +16,7 @@ import amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { bearer, gql, pool, type GraphQLResult } from '../support/client';
 import { waitFor } from '@wsb/kernel/src/testing';
-import { startPlatform, type Platform, type Service } from '../support/platform';
+import { processName, startPlatform, type Platform, type Service } from '../support/platform';
 
 jest.setTimeout(300_000);
 
@@ -292,7 +292,7 @@ describe('the booking saga through RabbitMQ', () => {
       { service: 'reporting', query: '{ adminDashboard { userCount recentActivity(first: 1) { kind } } }', token: admin, check: (d) => expect(d.adminDashboard.userCount).toBeGreaterThan(CLIENTS) },
     ];
     for (const c of cases) {
-      await platform.dev('stop', `${c.service}-service`);
+      await platform.dev('stop', processName(c.service));
       try {
         const res = await gql(url, c.query, {}, bearer(c.token));
         expect(res.status).toBe(200);
@@ -306,7 +306,7 @@ describe('the booking saga through RabbitMQ', () => {
           else expect(created.data?.createBooking.status).toBe('CONFIRMED');
         }
       } finally {
-        await platform.dev('start', `${c.service}-service`);
+        await platform.dev('start', processName(c.service));
       }
     }
     // All back: the whole query is answered again.

@@ -13,12 +13,12 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { gql } from '../support/client';
 import { waitFor } from '@wsb/kernel/src/testing';
-import { ROOT, startPlatform, type Platform, type Service } from '../support/platform';
+import { PROCESSES, processName, ROOT, startPlatform, type Platform, type Service } from '../support/platform';
 
 jest.setTimeout(240_000);
 
-const SERVICES: (Service | 'gateway')[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin', 'gateway'];
-const nameOf = (s: Service | 'gateway') => (s === 'gateway' ? 'gateway' : `${s}-service`);
+const SERVICES = PROCESSES;
+const nameOf = processName;
 let platform: Platform;
 let zombieParent: ChildProcess | undefined;
 

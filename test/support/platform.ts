@@ -12,11 +12,15 @@ import { randomBytes } from 'node:crypto';
 import amqp from 'amqplib';
 import { Client } from 'pg';
 import { BOOKING_EVENTS_EXCHANGE, BOOKING_EVENT_QUEUES } from '@wsb/booking-events';
+import { databaseName, portOf, processName, SERVICE_NAMES, serviceEntry, subgraphPortEnv, type ServiceName } from '../../packages/kernel/src/services';
 
 const run = promisify(execFile);
 export const ROOT = resolve(__dirname, '../..');
-const SERVICES = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const;
-export type Service = (typeof SERVICES)[number];
+export type Service = ServiceName;
+/** The subgraphs, and every process (the subgraphs, then the gateway), as services.json lists them. */
+export const SUBGRAPHS: readonly Service[] = SERVICE_NAMES;
+export const PROCESSES: readonly (Service | 'gateway')[] = [...SERVICE_NAMES, 'gateway'];
+export { processName };
 
 export interface Platform {
   env: NodeJS.ProcessEnv;
@@ -55,7 +59,7 @@ export async function startPlatform(options: {
     RATE_LIMIT_KEY_PREFIX: prefix,
     // With AMQP_URL set (CI sets it), this platform's exchange and queues are its own.
     AMQP_PREFIX: prefix,
-    GATEWAY_PORT: String(basePort + 1000),
+    GATEWAY_PORT: String(portOf('gateway', basePort)),
     GATEWAY_METRICS_PORT: String(basePort + 1050),
     EMBEDDED_PG_PORT: String(basePort + 900),
     LOG_LEVEL: 'info',
@@ -63,11 +67,7 @@ export async function startPlatform(options: {
     ...options.env,
   };
   if (options.embeddedDatabase) delete env.DATABASE_URL;
-  SERVICES.forEach((service, i) => {
-    const upper = service.toUpperCase();
-    env[`${upper}_SERVICE_PORT`] = String(basePort + i);
-    env[`${upper}_SERVICE_URL`] = `http://localhost:${basePort + i}`;
-  });
+  Object.assign(env, subgraphPortEnv(basePort));
   const dev = async (...args: string[]) => {
     const { stdout } = await run(join(ROOT, 'dev.sh'), args, { env, cwd: ROOT, maxBuffer: 32 * 1024 * 1024, timeout: 240_000 });
     return stdout;
@@ -83,7 +83,7 @@ export async function startPlatform(options: {
   const serverUrl = env.DATABASE_URL ?? readFileSync(join(runDir, 'pids/embedded-postgres.ready'), 'utf8').trim();
   const dbUrl = (service: Service) => {
     const url = new URL(serverUrl);
-    url.pathname = `/${prefix}_${service}`;
+    url.pathname = `/${databaseName(service, prefix)}`;
     return url.toString();
   };
   return {
@@ -93,14 +93,13 @@ export async function startPlatform(options: {
     amqpPrefix: env.AMQP_PREFIX ?? '',
     pidOf(service) {
       try {
-        const name = service === 'gateway' ? 'gateway' : `${service}-service`;
-        return Number(readFileSync(join(runDir, 'pids', `${name}.pid`), 'utf8').trim()) || undefined;
+        return Number(readFileSync(join(runDir, 'pids', `${processName(service)}.pid`), 'utf8').trim()) || undefined;
       } catch {
         return undefined;
       }
     },
     gatewayUrl: `http://localhost:${env.GATEWAY_PORT}`,
-    serviceUrl: (service) => env[`${service.toUpperCase()}_SERVICE_URL`]!,
+    serviceUrl: (service) => env[serviceEntry(service).urlEnv!]!,
     dev,
     async sql(service, text, values) {
       const client = new Client({ connectionString: dbUrl(service) });
@@ -116,7 +115,7 @@ export async function startPlatform(options: {
       if (env.DATABASE_URL) {
         const admin = new Client({ connectionString: serverUrl });
         await admin.connect();
-        for (const service of SERVICES) await admin.query(`drop database if exists "${prefix}_${service}" with (force)`);
+        for (const service of SERVICE_NAMES) await admin.query(`drop database if exists "${databaseName(service, prefix)}" with (force)`);
         await admin.end();
       }
       if (env.AMQP_URL && env.AMQP_PREFIX) await deleteBrokerTopology(env.AMQP_URL, env.AMQP_PREFIX).catch(() => undefined);

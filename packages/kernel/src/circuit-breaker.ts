@@ -5,7 +5,8 @@
  * (NOT_FOUND, BAD_USER_INPUT, ...) is a healthy service saying no, and does not count.
  */
 import { BrokenCircuitError, CircuitState, ConsecutiveBreaker, circuitBreaker, handleType, type CircuitBreakerPolicy } from 'cockatiel';
-import type { EnvReader, ServiceName } from './config';
+import type { EnvReader } from './config';
+import type { ServiceName } from './services';
 import { DependencyUnavailableError } from './errors';
 import type { Logger } from './logger';
 import type { Metrics } from './metrics';

@@ -2,6 +2,10 @@ import { isCurrency } from './money';
 import { readAmqpConfig, type AmqpConfig } from './amqp';
 import { readCircuitBreakerConfig, type CircuitBreakerConfig } from './circuit-breaker';
 import { readRateLimitConfig, type RateLimitConfig } from './rate-limit';
+import { databaseName, DEFAULT_PORTS, SERVICE_NAMES, serviceEntry, type ServiceName } from './services';
+
+// Where every subgraph's name came from before services.ts: kept so `from './config'` still finds it.
+export type { ServiceName } from './services';
 
 /**
  * Typed configuration read once at start-up. Every setting has a default in one place and is
@@ -81,30 +85,6 @@ export class EnvReader {
   }
 }
 
-export const SERVICE_NAMES = [
-  'auth',
-  'user',
-  'workspace',
-  'booking',
-  'payment',
-  'notification',
-  'reporting',
-  'admin',
-] as const;
-export type ServiceName = (typeof SERVICE_NAMES)[number];
-
-export const DEFAULT_PORTS: Record<ServiceName | 'gateway', number> = {
-  auth: 3000,
-  user: 3001,
-  workspace: 3002,
-  booking: 3003,
-  payment: 3004,
-  notification: 3005,
-  reporting: 3006,
-  admin: 3007,
-  gateway: 4000,
-};
-
 /** Development keys, refused in production: dev.sh generates random ones for a real start. */
 const DEV_JWT_SECRET = 'dev-only-user-jwt-secret-change-me-0123456789';
 const DEV_SERVICE_KEYS = 'dev:dev-only-service-jwt-secret-change-me-0123456789';
@@ -161,7 +141,7 @@ export function readPlatformConfig(r: EnvReader): PlatformConfig {
   const serviceUrls = Object.fromEntries(
     SERVICE_NAMES.map((name) => [
       name,
-      r.url(`${name.toUpperCase()}_SERVICE_URL`, `http://localhost:${DEFAULT_PORTS[name]}`).replace(/\/+$/, ''),
+      r.url(serviceEntry(name).urlEnv!, `http://localhost:${DEFAULT_PORTS[name]}`).replace(/\/+$/, ''),
     ]),
   ) as Record<ServiceName, string>;
   return {
@@ -188,20 +168,20 @@ export interface SubgraphConfig extends PlatformConfig {
 
 /** The database of one subgraph: DATABASE_URL names the server, the database is per subgraph. */
 export function serviceDatabaseUrl(r: EnvReader, service: ServiceName): string {
-  const own = r.optional(`${service.toUpperCase()}_DATABASE_URL`);
+  const own = r.optional(serviceEntry(service).databaseUrlEnv!);
   if (own) return own;
   const server = r.url('DATABASE_URL', 'postgres://postgres@127.0.0.1:5432/postgres');
   const prefix = r.str('DB_NAME_PREFIX', 'wsb');
   if (!/^[a-z][a-z0-9_]{0,40}$/.test(prefix)) r.problems.push('DB_NAME_PREFIX must be lower-case letters, digits and _');
   const url = new URL(server);
-  url.pathname = `/${prefix}_${service}`;
+  url.pathname = `/${databaseName(service, prefix)}`;
   return url.toString();
 }
 
 export function readSubgraphConfig(service: ServiceName, env: Env = process.env): SubgraphConfig {
   const r = new EnvReader(env);
   const platform = readPlatformConfig(r);
-  const port = r.int('PORT', r.int(`${service.toUpperCase()}_SERVICE_PORT`, DEFAULT_PORTS[service], { min: 0, max: 65535 }), {
+  const port = r.int('PORT', r.int(serviceEntry(service).portEnv, DEFAULT_PORTS[service], { min: 0, max: 65535 }), {
     min: 0,
     max: 65535,
   });

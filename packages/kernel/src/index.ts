@@ -23,4 +23,5 @@ export * from './service-client';
 export * from './subgraph';
 export * from './text-input';
 export * from './tracing';
+export * from './services';
 export * from './shutdown';

@@ -11,7 +11,7 @@ import type { MikroORM } from '@mikro-orm/postgresql';
 import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Kind, type OperationDefinitionNode } from 'graphql';
-import type { ServiceName } from './config';
+import type { ServiceName } from './services';
 import { ERROR_CODES } from './errors';
 import type { Logger } from './logger';
 import { currentRequest } from './request-scope';

@@ -10,7 +10,8 @@
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { print, type DocumentNode } from 'graphql';
 import { CircuitBreakers } from './circuit-breaker';
-import type { PlatformConfig, ServiceName } from './config';
+import type { PlatformConfig } from './config';
+import type { ServiceName } from './services';
 import { DependencyUnavailableError, DomainError, ERROR_CODES, type ErrorCode } from './errors';
 import { RecordAuditDocument } from './__generated__/operations';
 import { signServiceToken, type UserIdentity } from './identity';

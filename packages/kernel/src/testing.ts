@@ -9,6 +9,7 @@ import type { ServiceKey, SubgraphConfig } from './config';
 import type { Identity, Role } from './identity';
 import type { DocumentNode } from 'graphql';
 import { operationText, type CallOptions, type ServiceClient } from './service-client';
+import { serviceEntry } from './services';
 import { createSubgraph, type SubgraphApp, type SubgraphDefinition } from './subgraph';
 
 export interface TestApp<L, C extends SubgraphConfig> extends SubgraphApp<L, C> {
@@ -36,7 +37,7 @@ export async function initTestApp<L, C extends SubgraphConfig>(
       ...process.env,
       NODE_ENV: 'test',
       LOG_LEVEL: process.env.LOG_LEVEL ?? 'error',
-      [`${def.name.toUpperCase()}_DATABASE_URL`]: url.toString(),
+      [serviceEntry(def.name).databaseUrlEnv!]: url.toString(),
       // Rate-limit counters of one test app never meet another's (Redis outlives test runs).
       RATE_LIMIT_KEY_PREFIX: dbName,
       // No broker unless a test asks for one (with its own AMQP_PREFIX): CI exports AMQP_URL for the

@@ -3,12 +3,12 @@
  * by category, each a named case (see hostile.test.ts, which runs one test per case).
  */
 import { gql } from '../../support/client';
-import type { Service } from '../../support/platform';
+import { SUBGRAPHS } from '../../support/platform';
 import { stringsIn } from './judge';
 import { asAdmin, asMember, http, JSON_HEADERS, jwt, now, op, post, raw, slot, userClaims } from './send';
 import { target, type Answer, type Attack } from './target';
 
-export const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
+export const SERVICES = SUBGRAPHS;
 export const ADMIN = { email: 'hostile-admin@example.com', password: 'hostile-admin-password-1' };
 export const PASSWORD = 'correct-horse-1';
 
