@@ -19,15 +19,15 @@ export function validNotifications(inputs: readonly NotificationInput[]): { vali
 }
 
 export const Mutation: MutationResolvers = {
-  async _sendNotification(_parent, { input }, { em, loaders }) {
-    const { notification } = await recordNotification(em, loaders.delivery, validNotification(input));
+  async _sendNotification(_parent, { input }, { em, services }) {
+    const { notification } = await recordNotification(em, services.delivery, validNotification(input));
     return notification;
   },
 
   /** One statement for the whole batch; an invalid input is refused alone, the rest recorded. */
-  async _sendNotifications(_parent, { inputs }, { em, loaders }) {
+  async _sendNotifications(_parent, { inputs }, { em, services }) {
     const { valid, errors } = validNotifications(inputs);
-    await recordNotifications(em, loaders.delivery, valid);
+    await recordNotifications(em, services.delivery, valid);
     return errors;
   },
 };
