@@ -115,6 +115,32 @@ describe('the subgraph runtime', () => {
     }
   });
 
+  it('opens the broker only for a service that asks for it, and /ready names it while it is not connected', async () => {
+    // Nothing listens on port 1: the connection keeps retrying in the background.
+    const env = { AMQP_URL: 'amqp://guest:guest@127.0.0.1:1' };
+    // No service asked: no connection, so nothing for /ready to wait for.
+    const withoutBroker = await initTestApp(definition([]), { env });
+    try {
+      await expect(withoutBroker.ready()).resolves.toBeUndefined();
+    } finally {
+      await withoutBroker.close();
+    }
+    const def = definition([]);
+    const declared = def.services!;
+    let opened: unknown;
+    def.services = (app) => {
+      opened = app.broker();
+      return declared(app);
+    };
+    const withBroker = await initTestApp(def, { env });
+    try {
+      expect(opened).toBe(withBroker.broker()); // one connection per process, whoever asks
+      await expect(withBroker.ready()).rejects.toThrow('service "broker" is not ready: not connected to the message broker');
+    } finally {
+      await withBroker.close();
+    }
+  });
+
   it('fails start-up with the service named when its start throws, and stops those already started', async () => {
     const events: string[] = [];
     await expect(initTestApp(definition(events, { second: { start: true } }))).rejects.toThrow(
@@ -123,7 +149,7 @@ describe('the subgraph runtime', () => {
     expect(events).toEqual(['first.start', 'second.start', 'first.stop', 'database open: true']);
   });
 
-  it('stops the services on shutdown, after the HTTP server and before the database pool closes', async () => {
+  it('stops the services in reverse order on shutdown (startSubgraph), before the database pool closes', async () => {
     const events: string[] = [];
     const prefix = `wsb_test_rt${randomBytes(4).toString('hex')}`;
     const saved = { ...process.env };
