@@ -33,7 +33,7 @@ async function listen(handler: http.RequestListener): Promise<string> {
 }
 
 beforeAll(async () => {
-  subgraph = await initTestApp(workspaceSubgraph, { env, services: stubServices({}).client });
+  subgraph = await initTestApp(workspaceSubgraph, { env, subgraphs: stubServices({}).client });
   const real = await listen(createHttpApp(subgraph) as unknown as http.RequestListener);
   const proxy = await listen(async (req, res) => {
     hits++;

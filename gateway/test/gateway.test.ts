@@ -48,8 +48,8 @@ let urlA: string;
 let urlB: string;
 beforeAll(async () => {
   subgraphs = [
-    await initTestApp(workspaceSubgraph, { env, services: noAudit }),
-    await initTestApp(workspaceSubgraph, { env, services: noAudit }),
+    await initTestApp(workspaceSubgraph, { env, subgraphs: noAudit }),
+    await initTestApp(workspaceSubgraph, { env, subgraphs: noAudit }),
   ];
   urlA = await listen(subgraphs[0]);
   urlB = await listen(subgraphs[1]);

@@ -25,7 +25,7 @@ let server: http.Server;
 let gw: Gateway;
 
 beforeAll(async () => {
-  subgraph = await initTestApp(workspaceSubgraph, { env, services: stubServices({ admin: () => ({ _recordAudit: { id: 'x' } }) }).client });
+  subgraph = await initTestApp(workspaceSubgraph, { env, subgraphs: stubServices({ admin: () => ({ _recordAudit: { id: 'x' } }) }).client });
   server = http.createServer(createHttpApp(subgraph));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const workspaceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;

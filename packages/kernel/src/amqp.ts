@@ -89,6 +89,12 @@ export class PermanentMessageError extends Error {
  */
 export type BatchOutcome = Error | null | undefined;
 
+/** A running consumer (consume, consumeBatch). */
+export interface Subscription {
+  /** Stops taking messages and waits for the ones being handled (acked, retried or parked). */
+  cancel(): Promise<void>;
+}
+
 interface Consumer {
   spec: QueueSpec;
   handler?: (message: BrokerMessage) => Promise<void>;
@@ -213,12 +219,8 @@ export class Broker {
    * (after its transaction committed); a handler that throws has it retried after the retry
    * delay, and parked after maxAttempts. Re-established after every reconnection.
    */
-  async consume<T>(spec: QueueSpec, handler: (message: BrokerMessage<T>) => Promise<void>): Promise<void> {
-    this.exchanges.add(spec.exchange);
-    this.queues.set(spec.queue, spec);
-    const consumer: Consumer = { spec, handler: handler as Consumer['handler'] };
-    this.consumers.push(consumer);
-    if (this.model && this.publishChannel) await this.startConsumer(this.model, consumer);
+  async consume<T>(spec: QueueSpec, handler: (message: BrokerMessage<T>) => Promise<void>): Promise<Subscription> {
+    return this.subscribe({ spec, handler: handler as Consumer['handler'] });
   }
 
   /**
@@ -229,12 +231,24 @@ export class Broker {
    * a handler that throws fails every message of the batch (each retried or parked by its attempt
    * count, as with consume()).
    */
-  async consumeBatch<T>(spec: QueueSpec, handler: (messages: BrokerMessage<T>[]) => Promise<BatchOutcome[]>): Promise<void> {
-    this.exchanges.add(spec.exchange);
-    this.queues.set(spec.queue, spec);
-    const consumer: Consumer = { spec, batchHandler: handler as Consumer['batchHandler'], pending: [] };
+  async consumeBatch<T>(spec: QueueSpec, handler: (messages: BrokerMessage<T>[]) => Promise<BatchOutcome[]>): Promise<Subscription> {
+    return this.subscribe({ spec, batchHandler: handler as Consumer['batchHandler'], pending: [] });
+  }
+
+  private async subscribe(consumer: Consumer): Promise<Subscription> {
+    this.exchanges.add(consumer.spec.exchange);
+    this.queues.set(consumer.spec.queue, consumer.spec);
     this.consumers.push(consumer);
     if (this.model && this.publishChannel) await this.startConsumer(this.model, consumer);
+    return { cancel: () => this.cancel(consumer) };
+  }
+
+  /** One consumer stops taking messages (for good, reconnections included) and the ones being handled finish. */
+  private async cancel(consumer: Consumer): Promise<void> {
+    const at = this.consumers.indexOf(consumer);
+    if (at >= 0) this.consumers.splice(at, 1);
+    if (consumer.channel && consumer.tag) await consumer.channel.cancel(consumer.tag).catch(() => undefined);
+    await Promise.allSettled([...this.inflight]);
   }
 
   /** Stops consuming, waits for the messages being handled (so they are acked), closes the connection. */

@@ -17,6 +17,7 @@ export * from './pagination';
 export * from './permissions';
 export * from './rate-limit';
 export * from './request-scope';
+export * from './runtime';
 export * from './scalars';
 export * from './semaphore';
 export * from './service-client';

@@ -142,13 +142,13 @@ export async function fetchEntities<TResult extends EntitiesResult, TName extend
  * and never fails the admin's request.
  */
 export async function recordAdminAudit(
-  ctx: { services: ServiceClient; user?: UserIdentity; log: Logger },
+  ctx: { subgraphs: ServiceClient; user?: UserIdentity; log: Logger },
   action: string,
   target: string,
 ): Promise<void> {
   if (!ctx.user) return;
   try {
-    await ctx.services.request('admin', RecordAuditDocument, { input: { actorId: ctx.user.id, action, target } }, { user: ctx.user });
+    await ctx.subgraphs.request('admin', RecordAuditDocument, { input: { actorId: ctx.user.id, action, target } }, { user: ctx.user });
   } catch (err) {
     ctx.log.warn('admin audit not recorded', { action, target, err: (err as Error).message });
   }

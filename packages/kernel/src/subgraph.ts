@@ -1,8 +1,8 @@
 /**
  * Everything a subgraph needs to run, so that its entry file is its name, schema, resolvers,
  * permissions and entities: the federated schema behind the permission shield, a forked entity
- * manager and fresh DataLoaders per request, service-identity checks, /health and /ready, and a
- * graceful shutdown.
+ * manager and fresh DataLoaders per request, the subgraph's long-lived services (runtime.ts),
+ * service-identity checks, /health and /ready, and a graceful shutdown.
  */
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -17,6 +17,7 @@ import express from 'express';
 import { GraphQLError, parse, type DocumentNode } from 'graphql';
 import { applyMiddleware } from 'graphql-middleware';
 import type { IRules } from 'graphql-shield';
+import type { Broker } from './amqp';
 import { readSubgraphConfig, type Env, type ServiceName, type SubgraphConfig } from './config';
 import { resolveEachEntityOnce } from './entities';
 import { formatClientError, isDatabaseUnavailable } from './errors';
@@ -29,25 +30,30 @@ import { buildShield } from './permissions';
 import { DateTimeScalar } from './scalars';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { currentRequest, requestIdFrom, requestLog, runInRequestScope } from './request-scope';
+import { BrokerSlot, ServiceError, ServiceRuntime, type Services } from './runtime';
 import { createServiceClient, type ServiceClient } from './service-client';
 import { httpDrainer } from './shutdown';
 import { shutdownTracing } from './tracing';
 import { rejectUnstorableText } from './text-input';
 
-export interface SubgraphContext<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig> {
+export interface SubgraphContext<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig, S extends Services = Services> {
   requestId: string;
   identity: Identity;
   /** Shorthand for identity.user. */
   user?: UserIdentity;
   em: EntityManager;
+  /** DataLoaders, fresh for this request. */
   loaders: Loaders;
-  services: ServiceClient;
+  /** The subgraph's long-lived services (one set per process), as its definition declares them. */
+  services: S;
+  /** Calls to the other subgraphs. */
+  subgraphs: ServiceClient;
   rateLimiter: RateLimiter;
   log: Logger;
   config: Config;
 }
 
-export interface SubgraphDefinition<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig> {
+export interface SubgraphDefinition<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig, S extends Services = Services> {
   name: ServiceName;
   /** Path of the subgraph's schema.graphql (the SDL file is the source of truth). */
   schemaPath: string;
@@ -56,36 +62,47 @@ export interface SubgraphDefinition<Loaders = unknown, Config extends SubgraphCo
   entities: EntitySchema<any, any>[];
   migrations: MigrationObject[];
   /** DataLoaders, created anew for every request. */
-  loaders?: (em: EntityManager, ctx: Omit<SubgraphContext<unknown, Config>, 'loaders'>) => Loaders;
+  loaders?: (em: EntityManager, ctx: Omit<SubgraphContext<unknown, Config, S>, 'loaders'>) => Loaders;
   /** Reads the subgraph's own settings on top of the platform's. */
   config?: (env: Env) => Config;
-  /** Runs once the database is migrated, before the port opens (e.g. seeding). */
-  onStart?: (app: SubgraphApp<Loaders, Config>) => Promise<void>;
-  /** Runs on shutdown before the database closes. */
-  onStop?: () => Promise<void>;
-  /** Extra readiness checks; throw when not ready. */
-  ready?: (app: SubgraphApp<Loaders, Config>) => Promise<void>;
+  /**
+   * The long-lived services, built once per app (see runtime.ts): started in this order after the
+   * migrations, checked by /ready, stopped in reverse on shutdown. Resolvers reach them as ctx.services.
+   */
+  services?: (app: ServiceHost<Config>) => S;
 }
+
+/** What a subgraph's services are built from: the app without its services. */
+export type ServiceHost<Config extends SubgraphConfig = SubgraphConfig> = Omit<SubgraphApp<unknown, Config, Services>, 'services' | 'definition' | 'server' | 'ready' | 'close'>;
 
 export interface SubgraphOptions<Config> {
   env?: Env;
   config?: Partial<Config>;
-  /** Replaces the real service client (resolver tests stub other subgraphs). */
-  services?: ServiceClient;
+  /** Replaces the real client of the other subgraphs (resolver tests stub them). */
+  subgraphs?: ServiceClient;
 }
 
-export interface SubgraphApp<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig> {
-  definition: SubgraphDefinition<Loaders, Config>;
+export interface SubgraphApp<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig, S extends Services = Services> {
+  definition: SubgraphDefinition<Loaders, Config, S>;
   config: Config;
   log: Logger;
   orm: MikroORM;
-  server: ApolloServer<SubgraphContext<Loaders, Config>>;
-  services: ServiceClient;
+  server: ApolloServer<SubgraphContext<Loaders, Config, S>>;
+  /** The long-lived services, started (see SubgraphDefinition.services). */
+  services: S;
+  /** Calls to the other subgraphs. */
+  subgraphs: ServiceClient;
   rateLimiter: RateLimiter;
   metrics: Metrics;
   typeDefs: DocumentNode;
+  /** The process's one broker connection, opened on first call; undefined without AMQP_URL. */
+  broker(): Broker | undefined;
+  /** What /ready checks: the database, every service's ready hook, the broker. Throws when not ready. */
+  ready(): Promise<void>;
+  /** Stops the Apollo server, the services (reverse order), the broker, the rate limiter and the database pool. */
+  close(): Promise<void>;
   /** A context for work outside a request (seeding, consumers), acting as this service. */
-  createContext(identity?: Identity, requestId?: string): SubgraphContext<Loaders, Config>;
+  createContext(identity?: Identity, requestId?: string): SubgraphContext<Loaders, Config, S>;
   /** Runs one operation in-process as the given identity (tests, tools). */
   execute(query: string, variables?: Record<string, unknown>, identity?: Identity): ReturnType<ApolloServer['executeOperation']>;
 }
@@ -95,15 +112,15 @@ export function loadTypeDefs(schemaPath: string): DocumentNode {
 }
 
 /** A subgraph's settings: its own reader on top of the platform's, or the platform's alone. */
-export function readDefinitionConfig<L, C extends SubgraphConfig>(def: SubgraphDefinition<L, C>, env: Env): C {
+export function readDefinitionConfig<L, C extends SubgraphConfig, S extends Services>(def: SubgraphDefinition<L, C, S>, env: Env): C {
   return def.config ? def.config(env) : (readSubgraphConfig(def.name, env) as C);
 }
 
-/** Builds the subgraph (ORM connected and migrated, Apollo server started) without opening a port. */
-export async function createSubgraph<L, C extends SubgraphConfig>(
-  def: SubgraphDefinition<L, C>,
+/** Builds the subgraph (ORM connected and migrated, Apollo server and services started) without opening a port. */
+export async function createSubgraph<L, C extends SubgraphConfig, S extends Services = Services>(
+  def: SubgraphDefinition<L, C, S>,
   options: SubgraphOptions<C> = {},
-): Promise<SubgraphApp<L, C>> {
+): Promise<SubgraphApp<L, C, S>> {
   const env = options.env ?? process.env;
   const config = { ...readDefinitionConfig(def, env), ...options.config } as C;
   const log = createLogger({ service: def.name }, config.logLevel);
@@ -112,7 +129,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
   const metrics = createMetrics(def.name);
   countSqlStatements(orm, metrics);
   observeDbPool(orm, metrics);
-  const services = countedServiceClient(options.services ?? createServiceClient(config, def.name, log, metrics), metrics);
+  const subgraphs = countedServiceClient(options.subgraphs ?? createServiceClient(config, def.name, log, metrics), metrics);
   const rateLimiter = createRateLimiter(config.rateLimits, log, metrics);
 
   const typeDefs = loadTypeDefs(def.schemaPath);
@@ -120,13 +137,17 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
   resolveEachEntityOnce(federated);
   const schema = applyMiddleware(federated, buildShield(def.permissions, federated));
 
-  const createContext = (identity: Identity = { caller: def.name }, requestId: string = randomUUID()): SubgraphContext<L, C> => {
+  const broker = new BrokerSlot(config.amqp, log, def.name, metrics);
+  // Built below, before any request can arrive.
+  let services = {} as S;
+
+  const createContext = (identity: Identity = { caller: def.name }, requestId: string = randomUUID()): SubgraphContext<L, C, S> => {
     const em = orm.em.fork();
-    const base = { requestId, identity, user: identity.user, em, services, rateLimiter, log: log.child({ requestId }), config };
+    const base = { requestId, identity, user: identity.user, em, services, subgraphs, rateLimiter, log: log.child({ requestId }), config };
     return { ...base, loaders: def.loaders ? def.loaders(em, base) : ({} as L) };
   };
 
-  const server = new ApolloServer<SubgraphContext<L, C>>({
+  const server = new ApolloServer<SubgraphContext<L, C, S>>({
     schema,
     includeStacktraceInErrorResponses: false,
     // startSubgraph handles SIGTERM itself (drain first); Apollo's own handler would stop the server
@@ -138,7 +159,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
     // not used either, and that plugin alone made Apollo wrap every field resolver to watch it.
     plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), rejectUnstorableText(), requestMetrics(metrics),
       // Its id (the client request's, from the gateway) is the logger's; who called for whom, SQL statements sent.
-      requestLog<SubgraphContext<L, C>>((ctx) => ({
+      requestLog<SubgraphContext<L, C, S>>((ctx) => ({
         log: ctx.log,
         fields: { caller: ctx.identity.caller, userId: ctx.user?.id, sql: currentRequest()?.sql ?? 0 },
       })),
@@ -152,21 +173,44 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
   });
   await server.start();
 
-  const app: SubgraphApp<L, C> = {
-    definition: def,
+  const host: ServiceHost<C> = {
     config,
     log,
     orm,
-    server,
-    services,
+    subgraphs,
     rateLimiter,
     metrics,
     typeDefs,
-    createContext,
+    broker: () => broker.get(),
+    createContext: createContext as ServiceHost<C>['createContext'],
     execute: (query, variables, identity) =>
       server.executeOperation({ query, variables } as GraphQLRequest, { contextValue: createContext(identity) }),
   };
-  if (def.onStart) await def.onStart(app);
+  const runtime = new ServiceRuntime(def.services ? def.services(host) : ({} as S), broker, log);
+  services = runtime.services;
+  const app: SubgraphApp<L, C, S> = {
+    ...host,
+    server,
+    createContext,
+    definition: def,
+    services,
+    async ready() {
+      await orm.em.getConnection().execute('select 1');
+      await runtime.ready();
+    },
+    async close() {
+      await server.stop();
+      await runtime.stop();
+      await rateLimiter.close();
+      await orm.close();
+    },
+  };
+  try {
+    await runtime.start();
+  } catch (err) {
+    await app.close().catch((closeErr) => log.warn('could not close after a failed start', { err: closeErr }));
+    throw err;
+  }
   return app;
 }
 
@@ -174,7 +218,7 @@ export async function createSubgraph<L, C extends SubgraphConfig>(
  * The subgraph's HTTP handler: /health, /ready, /metrics, and /graphql behind the service-identity
  * check. JSON POSTs to /graphql take the fast path below; the rest goes through Express.
  */
-export function createHttpApp<L, C extends SubgraphConfig>(app: SubgraphApp<L, C>, stopping: () => boolean = () => false): http.RequestListener {
+export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(app: SubgraphApp<L, C, S>, stopping: () => boolean = () => false): http.RequestListener {
   const web = express();
   web.disable('x-powered-by');
   web.get('/health', (_req, res) => {
@@ -188,11 +232,11 @@ export function createHttpApp<L, C extends SubgraphConfig>(app: SubgraphApp<L, C
     // A draining process takes no new work: load balancers stop sending it any.
     if (stopping()) return void res.status(503).json({ status: 'stopping', service: app.config.service });
     try {
-      await app.orm.em.getConnection().execute('select 1');
-      if (app.definition.ready) await app.definition.ready(app);
+      await app.ready();
       res.json({ status: 'ready', service: app.config.service });
     } catch (err) {
-      app.log.warn('not ready', { err: (err as Error).message });
+      // The log names the service that is not ready (the database when it is not a ServiceError).
+      app.log.warn('not ready', { service: err instanceof ServiceError ? err.service : 'database', err: (err as Error).message });
       res.status(503).json({ status: 'unavailable', service: app.config.service });
     }
   });
@@ -219,7 +263,7 @@ export function createHttpApp<L, C extends SubgraphConfig>(app: SubgraphApp<L, C
  * sixth of a small request's CPU. Everything else (and any other content type) goes to Express,
  * which answers exactly as before.
  */
-function graphqlFastPath<L, C extends SubgraphConfig>(app: SubgraphApp<L, C>, fallback: http.RequestListener): http.RequestListener {
+function graphqlFastPath<L, C extends SubgraphConfig, S extends Services>(app: SubgraphApp<L, C, S>, fallback: http.RequestListener): http.RequestListener {
   return (req, res) => {
     const path = req.url?.split('?')[0];
     const json = /^application\/json\b/i.test(req.headers['content-type'] ?? '');
@@ -237,7 +281,7 @@ function graphqlFastPath<L, C extends SubgraphConfig>(app: SubgraphApp<L, C>, fa
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-async function serveGraphQL<L, C extends SubgraphConfig>(app: SubgraphApp<L, C>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function serveGraphQL<L, C extends SubgraphConfig, S extends Services>(app: SubgraphApp<L, C, S>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {
@@ -293,11 +337,11 @@ function serviceIdentityRequired() {
 /**
  * Starts the subgraph on its port and stops it cleanly on SIGTERM/SIGINT: no new connections,
  * the requests already accepted finish (at most SHUTDOWN_DRAIN_TIMEOUT_MS, their responses
- * closing their connections), then the background workers stop (onStop), then the database pool
- * closes and the process exits 0.
+ * closing their connections), then the services stop in reverse order and the broker closes, then
+ * the database pool closes and the process exits 0.
  */
-export async function startSubgraph<L, C extends SubgraphConfig>(def: SubgraphDefinition<L, C>): Promise<{ close(): Promise<void> }> {
-  let app: SubgraphApp<L, C>;
+export async function startSubgraph<L, C extends SubgraphConfig, S extends Services>(def: SubgraphDefinition<L, C, S>): Promise<{ close(): Promise<void> }> {
+  let app: SubgraphApp<L, C, S>;
   try {
     app = await createSubgraph(def);
   } catch (err) {
@@ -317,10 +361,7 @@ export async function startSubgraph<L, C extends SubgraphConfig>(def: SubgraphDe
       app.log.info('shutting down: draining requests in flight', { timeoutMs: app.config.shutdownDrainTimeoutMs });
       const { graceful, inFlight } = await drainer.drain(app.config.shutdownDrainTimeoutMs);
       if (!graceful) app.log.warn('drain timed out: open connections were cut', { timeoutMs: app.config.shutdownDrainTimeoutMs });
-      await app.server.stop();
-      if (def.onStop) await def.onStop();
-      await app.rateLimiter.close();
-      await app.orm.close();
+      await app.close();
       await shutdownTracing();
       app.log.info('stopped', { inFlightAtSignal: inFlight, graceful, ms: Date.now() - started });
     })());

@@ -9,12 +9,14 @@ import type { ServiceKey, SubgraphConfig } from './config';
 import type { Identity, Role } from './identity';
 import type { DocumentNode } from 'graphql';
 import { operationText, type CallOptions, type ServiceClient } from './service-client';
+import type { Services } from './runtime';
 import { serviceEntry } from './services';
 import { createSubgraph, type SubgraphApp, type SubgraphDefinition } from './subgraph';
 
-export interface TestApp<L, C extends SubgraphConfig> extends SubgraphApp<L, C> {
+export interface TestApp<L, C extends SubgraphConfig, S extends Services = Services> extends SubgraphApp<L, C, S> {
   /** Runs an operation and returns its data and errors (single result). */
   run<T = any>(query: string, variables?: Record<string, unknown>, identity?: Identity): Promise<{ data?: T; errors?: any[] }>;
+  /** Closes the app (services stopped in reverse order) and drops its database. */
   close(): Promise<void>;
 }
 
@@ -24,10 +26,10 @@ export const asGateway = (user?: { id: string; role?: Role }): Identity => ({
 });
 export const asService = (caller: string): Identity => ({ caller });
 
-export async function initTestApp<L, C extends SubgraphConfig>(
-  def: SubgraphDefinition<L, C>,
-  options: { services?: ServiceClient; config?: Partial<C>; env?: Record<string, string> } = {},
-): Promise<TestApp<L, C>> {
+export async function initTestApp<L, C extends SubgraphConfig, S extends Services = Services>(
+  def: SubgraphDefinition<L, C, S>,
+  options: { subgraphs?: ServiceClient; config?: Partial<C>; env?: Record<string, string> } = {},
+): Promise<TestApp<L, C, S>> {
   const server = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
   const dbName = `wsb_test_${def.name}_${randomBytes(4).toString('hex')}`;
   const url = new URL(server);
@@ -46,7 +48,11 @@ export async function initTestApp<L, C extends SubgraphConfig>(
       ...options.env,
     },
     config: options.config,
-    services: options.services,
+    subgraphs: options.subgraphs,
+  }).catch(async (err) => {
+    // A subgraph that failed to start leaves no database behind.
+    await dropDatabase(server, dbName);
+    throw err;
   });
   return {
     ...app,
@@ -56,10 +62,7 @@ export async function initTestApp<L, C extends SubgraphConfig>(
       return response.body.singleResult as { data?: any; errors?: any[] };
     },
     async close() {
-      await app.server.stop();
-      if (def.onStop) await def.onStop();
-      await app.rateLimiter.close();
-      await app.orm.close();
+      await app.close();
       await dropDatabase(server, dbName);
     },
   };

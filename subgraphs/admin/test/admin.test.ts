@@ -31,7 +31,7 @@ const healthy = {
 const handlers: Record<string, (query: string, variables: Record<string, unknown>) => unknown> = { ...healthy };
 const stub = stubServices(handlers);
 const callOptions: (CallOptions | undefined)[] = [];
-const services: ServiceClient = {
+const subgraphs: ServiceClient = {
   request: (service, query, variables, options) => {
     callOptions.push(options);
     return stub.client.request(service, query, variables, options);
@@ -67,7 +67,7 @@ beforeAll(async () => {
     workspace: await unusedPort(),
     booking: await serve(() => undefined), // accepts the request and never answers
   } as AdminConfig['serviceUrls'];
-  app = await initTestApp(adminSubgraph, { services, config: { serviceUrls } });
+  app = await initTestApp(adminSubgraph, { subgraphs, config: { serviceUrls } });
 });
 afterAll(async () => {
   await app.close();

@@ -3,14 +3,13 @@
  * subgraph, so the profile is made in the background with retries instead of holding up start-up;
  * until it exists, /ready answers 503. Every attempt is idempotent, so restarts change nothing.
  */
-import type { SubgraphApp } from '@wsb/kernel';
+import type { ServiceHost } from '@wsb/kernel';
 import type { AuthConfig, BootstrapAdmin } from './config';
-import type { Loaders } from './context';
 import { Credential } from './entities/credential.entity';
 import { hashPassword } from './passwords';
 import { createUserProfile, type Profile } from './profiles';
 
-type AuthApp = SubgraphApp<Loaders, AuthConfig>;
+type AuthApp = ServiceHost<AuthConfig>;
 
 const FIRST_RETRY_MS = 1000;
 const MAX_RETRY_MS = 5000;
@@ -26,10 +25,11 @@ export async function ensureBootstrapAdmin(app: AuthApp, admin: BootstrapAdmin):
     await em.flush();
   }
   // The name is used for a new profile only; an existing one keeps its own.
-  return createUserProfile(app.services, { id: credential.id, email: admin.email, name: 'Administrator', role: 'ADMIN' });
+  return createUserProfile(app.subgraphs, { id: credential.id, email: admin.email, name: 'Administrator', role: 'ADMIN' });
 }
 
-export function createBootstrap() {
+/** The bootstrap as a service of the subgraph: started with it, in /ready, stopped with it. */
+export function createBootstrap(app: AuthApp) {
   let state: 'off' | 'pending' | 'done' | 'failed' = 'off';
   let stopped = false;
   let wake: (() => void) | undefined;
@@ -44,7 +44,7 @@ export function createBootstrap() {
       };
     });
 
-  async function run(app: AuthApp, admin: BootstrapAdmin): Promise<void> {
+  async function run(admin: BootstrapAdmin): Promise<void> {
     const giveUpAt = Date.now() + GIVE_UP_AFTER_MS;
     for (let delay = FIRST_RETRY_MS; !stopped; delay = Math.min(delay * 2, MAX_RETRY_MS)) {
       try {
@@ -66,15 +66,15 @@ export function createBootstrap() {
 
   return {
     /** Starts the attempts in the background; resolves at once. */
-    start(app: AuthApp): void {
+    start(): void {
       const admin = app.config.bootstrapAdmin;
       if (!admin || state === 'pending') return;
       state = 'pending';
       stopped = false;
-      void run(app, admin);
+      void run(admin);
     },
     /** Throws while a configured bootstrap admin does not exist yet (or could not be created). */
-    assertReady(): void {
+    async ready(): Promise<void> {
       if (state === 'pending' || state === 'failed') throw new Error(`bootstrap admin is ${state}`);
     },
     stop(): void {

@@ -3,12 +3,13 @@ import { verifyAccessToken } from '@wsb/kernel';
 import { initTestApp, type TestApp } from '@wsb/kernel/src/testing';
 import type { AuthConfig } from '../src/config';
 import type { Loaders } from '../src/context';
-import { createAuthSubgraph } from '../src/subgraph';
+import type { AuthServices } from '../src/services';
+import { authSubgraph } from '../src/subgraph';
 import { hashToken } from '../src/tokens';
 import { stubUserSubgraph } from './stub-user';
 
 const user = stubUserSubgraph();
-let app: TestApp<Loaders, AuthConfig>;
+let app: TestApp<Loaders, AuthConfig, AuthServices>;
 
 const PAYLOAD = 'accessToken refreshToken expiresAt user { id email name role createdAt }';
 const REGISTER = `mutation ($input: RegisterInput!) { register(input: $input) { ${PAYLOAD} } }`;
@@ -29,7 +30,7 @@ const login = (email: string, password: string) => app.run(LOGIN, { input: { ema
 const refresh = (token: string) => app.run(REFRESH, { token });
 
 beforeAll(async () => {
-  app = await initTestApp(createAuthSubgraph(), { services: user.client });
+  app = await initTestApp(authSubgraph, { subgraphs: user.client });
 });
 afterAll(() => app.close());
 beforeEach(() => {

@@ -2,21 +2,21 @@ import { ConfigError, verifyAccessToken } from '@wsb/kernel';
 import { initTestApp, type TestApp } from '@wsb/kernel/src/testing';
 import { readConfig, type AuthConfig } from '../src/config';
 import type { Loaders } from '../src/context';
-import { createAuthSubgraph } from '../src/subgraph';
+import type { AuthServices } from '../src/services';
+import { authSubgraph } from '../src/subgraph';
 import { stubUserSubgraph } from './stub-user';
 
 const EMAIL = 'root@example.com';
 const PASSWORD = 'bootstrap secret';
 const user = stubUserSubgraph();
-const definition = createAuthSubgraph();
-let app: TestApp<Loaders, AuthConfig>;
+let app: TestApp<Loaders, AuthConfig, AuthServices>;
 
 /** Polls the /ready hook until it passes: the bootstrap runs in the background. */
 async function waitUntilReady(timeoutMs = 10_000): Promise<void> {
   const giveUpAt = Date.now() + timeoutMs;
   for (;;) {
     try {
-      return await definition.ready!(app);
+      return await app.services.bootstrapAdmin.ready();
     } catch (err) {
       if (Date.now() > giveUpAt) throw err;
       await new Promise((resolve) => setTimeout(resolve, 50));
@@ -30,19 +30,18 @@ const adminProfileCalls = () =>
 beforeAll(async () => {
   // The user subgraph is not up yet when auth starts: the first attempt fails.
   user.state.down = true;
-  app = await initTestApp(definition, {
-    services: user.client,
+  app = await initTestApp(authSubgraph, {
+    subgraphs: user.client,
     env: { BOOTSTRAP_ADMIN_EMAIL: ' Root@Example.com', BOOTSTRAP_ADMIN_PASSWORD: PASSWORD },
   });
 });
 afterAll(async () => {
-  await definition.onStop!();
   await app.close();
 });
 
 describe('bootstrap admin', () => {
   it('is not ready until the user subgraph has the ADMIN profile, then signs in as ADMIN', async () => {
-    await expect(definition.ready!(app)).rejects.toThrow('bootstrap admin is pending');
+    await expect(app.services.bootstrapAdmin.ready()).rejects.toThrow('bootstrap admin is pending');
     user.state.down = false;
     await waitUntilReady();
     const [credential] = await credentials();
@@ -62,7 +61,7 @@ describe('bootstrap admin', () => {
     const [before] = await credentials();
     // A restart with a different password configured: the account already exists, so it is kept.
     app.config.bootstrapAdmin = { email: EMAIL, password: 'a different one' };
-    await definition.onStart!(app);
+    await app.services.bootstrapAdmin.start();
     await waitUntilReady();
     expect(await credentials()).toEqual([before]);
     const calls = adminProfileCalls();
@@ -90,7 +89,7 @@ describe('auth config', () => {
   });
 
   it('makes /ready independent of the bootstrap when none is configured', async () => {
-    const plain = createAuthSubgraph();
-    await expect(plain.ready!(app)).resolves.toBeUndefined();
+    const plain = authSubgraph.services!(app);
+    await expect(plain.bootstrapAdmin.ready()).resolves.toBeUndefined();
   });
 });

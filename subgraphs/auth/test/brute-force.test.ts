@@ -1,17 +1,18 @@
 import { initTestApp, type TestApp } from '@wsb/kernel/src/testing';
 import type { AuthConfig } from '../src/config';
 import type { Loaders } from '../src/context';
-import { createAuthSubgraph } from '../src/subgraph';
+import type { AuthServices } from '../src/services';
+import { authSubgraph } from '../src/subgraph';
 import { stubUserSubgraph } from './stub-user';
 
 const LOGIN = 'mutation ($input: LoginInput!) { login(input: $input) { accessToken } }';
 const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }';
 const fromIp = (clientIp: string) => ({ caller: 'gateway', clientIp });
-let app: TestApp<Loaders, AuthConfig>;
+let app: TestApp<Loaders, AuthConfig, AuthServices>;
 
 beforeAll(async () => {
-  app = await initTestApp(createAuthSubgraph(), {
-    services: stubUserSubgraph().client,
+  app = await initTestApp(authSubgraph, {
+    subgraphs: stubUserSubgraph().client,
     env: { RATE_LIMIT_AUTH_PER_EMAIL: '3', RATE_LIMIT_AUTH_PER_IP: '5' },
   });
 });

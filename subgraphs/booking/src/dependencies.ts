@@ -36,7 +36,7 @@ export type WorkspaceInfo = Omit<Entity<BookedWorkspaceQuery, 'Workspace'>, '__t
 export type PaymentRef = CreatePaymentMutation['_createPayment'];
 
 interface Caller {
-  services: ServiceClient;
+  subgraphs: ServiceClient;
   log: Logger;
   /** The end user the call acts for; absent when the booking service acts on its own (relay). */
   user?: UserIdentity;
@@ -60,8 +60,8 @@ export async function loadUserAndWorkspace(
 ): Promise<[UserProfile | null, WorkspaceInfo | null]> {
   const options = { user: caller.user };
   const [[user], [workspace]] = await Promise.all([
-    call(caller, 'user', () => fetchEntities(caller.services, 'user', BookerDocument, 'User', [userId], options)),
-    call(caller, 'workspace', () => fetchEntities(caller.services, 'workspace', BookedWorkspaceDocument, 'Workspace', [workspaceId], options)),
+    call(caller, 'user', () => fetchEntities(caller.subgraphs, 'user', BookerDocument, 'User', [userId], options)),
+    call(caller, 'workspace', () => fetchEntities(caller.subgraphs, 'workspace', BookedWorkspaceDocument, 'Workspace', [workspaceId], options)),
   ]);
   return [user ?? null, workspace ?? null];
 }
@@ -69,7 +69,7 @@ export async function loadUserAndWorkspace(
 /** Charges the booking. Idempotent on bookingId on the payment side, so a retry never charges twice. */
 export async function createPayment(caller: Caller, bookingId: string, userId: string, amount: Money): Promise<PaymentRef> {
   const data = await call(caller, 'payment', () =>
-    caller.services.request(
+    caller.subgraphs.request(
       'payment',
       CreatePaymentDocument,
       { input: { bookingId, userId, amount: { amount: amount.amount, currency: amount.currency } } },
@@ -82,7 +82,7 @@ export async function createPayment(caller: Caller, bookingId: string, userId: s
 /** The booking's payment as the payment subgraph has it (null: none was ever created). */
 export async function paymentOf(caller: Caller, bookingId: string): Promise<PaymentRef | null> {
   const [booking] = await call(caller, 'payment', () =>
-    fetchEntities(caller.services, 'payment', PaymentOfBookingDocument, 'Booking', [bookingId], { user: caller.user }),
+    fetchEntities(caller.subgraphs, 'payment', PaymentOfBookingDocument, 'Booking', [bookingId], { user: caller.user }),
   );
   return booking?.payment ?? null;
 }
@@ -90,7 +90,7 @@ export async function paymentOf(caller: Caller, bookingId: string): Promise<Paym
 /** Refunds the booking's payment once (later calls return it unchanged); null when it has none. */
 export async function refundPayment(caller: Caller, bookingId: string): Promise<PaymentRef | null> {
   const data = await call(caller, 'payment', () =>
-    caller.services.request('payment', RefundPaymentDocument, { bookingId }, { user: caller.user }),
+    caller.subgraphs.request('payment', RefundPaymentDocument, { bookingId }, { user: caller.user }),
   );
   return data._refundPayment;
 }

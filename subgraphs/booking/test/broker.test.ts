@@ -37,7 +37,7 @@ const eventOf = async (bookingId: string) =>
 
 describe('the relay with RabbitMQ', () => {
   it('is ready only once connected, with the exchange and both consumer queues declared', async () => {
-    await waitFor(async () => (await h.app.definition.ready!(h.app).then(() => true, () => false)) || undefined, 5000);
+    await waitFor(async () => (await h.app.ready().then(() => true, () => false)) || undefined, 5000);
     await raw.checkExchange(`${prefix}.booking.events`);
     for (const queue of QUEUES) await raw.checkQueue(queue);
   });
@@ -76,7 +76,7 @@ describe('the relay with RabbitMQ', () => {
 
     const config = readAmqpConfig(new EnvReader({ AMQP_URL: 'amqp://guest:guest@127.0.0.1:1', AMQP_PREFIX: prefix }));
     const down = new Broker({ ...config, url: config.url! }, log, 'down').start();
-    await new OutboxRelay(h.app.orm, new BrokerPublisher(down, h.app.services, log), log, FAST_OUTBOX).deliverBatch();
+    await new OutboxRelay(h.app.orm, new BrokerPublisher(down, h.app.subgraphs, log), log, FAST_OUTBOX).deliverBatch();
     await down.close();
     const [unpublished] = await h.sql('select published_at, attempts, last_error from outbox_event where id = ?', [event.id]);
     expect(unpublished).toEqual({ published_at: null, attempts: 1, last_error: 'not connected to the message broker' });
@@ -85,7 +85,7 @@ describe('the relay with RabbitMQ', () => {
     const up = new Broker({ ...upConfig, url: upConfig.url! }, log, 'up').start();
     await up.whenConnected();
     await h.sql('update outbox_event set next_attempt_at = now() where id = ?', [event.id]);
-    await new OutboxRelay(h.app.orm, new BrokerPublisher(up, h.app.services, log), log, FAST_OUTBOX).deliverBatch();
+    await new OutboxRelay(h.app.orm, new BrokerPublisher(up, h.app.subgraphs, log), log, FAST_OUTBOX).deliverBatch();
     await up.close();
     expect((await h.sql('select published_at from outbox_event where id = ?', [event.id]))[0].published_at).not.toBeNull();
     const msg = await raw.get(`${prefix}.notification.booking-events`, { noAck: true });

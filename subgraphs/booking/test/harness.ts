@@ -7,7 +7,8 @@ import { asGateway, initTestApp, stubServices, type TestApp, waitFor as kernelWa
 import type { BookingConfig } from '../src/config';
 import type { Loaders } from '../src/context';
 import type { UserProfile, WorkspaceInfo } from '../src/dependencies';
-import { createBookingSubgraph } from '../src/subgraph';
+import type { BookingServices } from '../src/services';
+import { bookingSubgraph } from '../src/subgraph';
 
 export const ALICE = '00000000-0000-4000-8000-0000000000a1';
 export const BOB = '00000000-0000-4000-8000-0000000000b2';
@@ -71,9 +72,8 @@ export async function startBookingApp(config: Partial<BookingConfig> = {}, env: 
     notification: (_q, v) => world.notification(v),
     reporting: (_q, v) => world.reporting(v),
   });
-  const definition = createBookingSubgraph();
-  const app: TestApp<Loaders, BookingConfig> = await initTestApp(definition, {
-    services: stubs.client,
+  const app: TestApp<Loaders, BookingConfig, BookingServices> = await initTestApp(bookingSubgraph, {
+    subgraphs: stubs.client,
     config: { outbox: FAST_OUTBOX, ...config },
     // These tests make many bookings per user per minute; rate limits are the kernel's to test.
     env: { RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000', RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000', ...env },
@@ -109,8 +109,8 @@ export async function startBookingApp(config: Partial<BookingConfig> = {}, env: 
     /** Rows straight from the database (snake_case columns). */
     sql: <T = any>(query: string, params: unknown[] = []) => app.orm.em.fork().getConnection().execute<T[]>(query, params),
     /** Stops the relay and the pending sweeper (tests that drive them by hand). */
-    stopBackground: () => definition.onStop?.(),
-    /** The kernel runs onStop (relay and sweeper) before the ORM closes. */
+    stopBackground: () => Promise.all([app.services.outbox.stop(), app.services.pendingSweep.stop()]),
+    /** The kernel stops the services (relay and sweeper) before the ORM closes. */
     close: () => app.close(),
   };
 }

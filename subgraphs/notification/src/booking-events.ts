@@ -7,10 +7,9 @@
  * its own; the rest of its batch is recorded. Without AMQP_URL the booking relay calls
  * `_sendNotifications` directly instead.
  */
-import { BOOKING_EVENT_QUEUES, notificationFor } from '@wsb/booking-events';
-import { DomainError, PermanentMessageError, createBroker, type BatchOutcome, type Broker, type BrokerMessage, type Logger, type Metrics } from '@wsb/kernel';
+import { notificationFor } from '@wsb/booking-events';
+import { DomainError, PermanentMessageError, type BatchOutcome, type BrokerMessage, type Logger } from '@wsb/kernel';
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { NotificationConfig } from './config';
 import type { DeliveryWorker } from './delivery';
 import { recordNotifications } from './record';
 import { validNotification, type NotificationInput } from './validation';
@@ -41,15 +40,4 @@ export async function handleBookingEvents(
   const duplicates = inputs.filter((n) => !created.has(n.dedupeKey));
   if (duplicates.length) app.log.info('duplicate booking events ignored', { dedupeKeys: duplicates.map((n) => n.dedupeKey) });
   return outcomes;
-}
-
-export async function consumeBookingEvents(
-  app: { orm: MikroORM; config: NotificationConfig; log: Logger; metrics?: Metrics },
-  delivery: DeliveryWorker,
-): Promise<Broker | undefined> {
-  const broker = createBroker(app.config.amqp, app.log, 'notification', app.metrics);
-  if (!broker) return undefined;
-  const log = app.log.child({ component: 'booking-events' });
-  await broker.consumeBatch(BOOKING_EVENT_QUEUES.notification, (messages) => handleBookingEvents({ orm: app.orm, log }, delivery, messages));
-  return broker;
 }

@@ -1,7 +1,5 @@
 import addressparser from 'nodemailer/lib/addressparser';
 import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
-import { createMailer, type Mailer } from './mailer';
-import { logSmsSender, type SmsSender } from './sms';
 
 export interface NotificationConfig extends SubgraphConfig {
   /** SMTP_URL (smtp:// or smtps://): where email goes; unset, emails are written to the log. */
@@ -12,9 +10,6 @@ export interface NotificationConfig extends SubgraphConfig {
   notifyMaxAttempts: number;
   /** NOTIFY_RETRY_BASE_MS (default 200): the wait after attempt n is this × 2^(n-1). */
   notifyRetryBaseMs: number;
-  /** Built from the settings above; tests pass their own through the config. */
-  mailer: Mailer;
-  sms: SmsSender;
 }
 
 export function readConfig(env: Env): NotificationConfig {
@@ -36,8 +31,6 @@ export function readConfig(env: Env): NotificationConfig {
     mailFrom,
     notifyMaxAttempts,
     notifyRetryBaseMs,
-    mailer: createMailer({ smtpUrl, mailFrom }),
-    sms: logSmsSender(),
   };
 }
 

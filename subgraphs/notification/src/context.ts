@@ -2,8 +2,8 @@ import { entityLoader, groupedLoader, type SubgraphContext } from '@wsb/kernel';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type DataLoader from 'dataloader';
 import type { NotificationConfig } from './config';
-import type { DeliveryWorker } from './delivery';
 import { Notification } from './entities/notification.entity';
+import type { NotificationServices } from './services';
 
 /** The newest `limit` notifications of each user in the batch, in one query. */
 async function newestOfUsers(em: EntityManager, userIds: readonly string[], limit: number): Promise<Notification[]> {
@@ -18,15 +18,11 @@ async function newestOfUsers(em: EntityManager, userIds: readonly string[], limi
   return rows.map(({ position: _position, ...row }) => em.map(Notification, row));
 }
 
-/**
- * `delivery` is not a DataLoader: it is the subgraph's one delivery worker, shared by every
- * request. The kernel's per-request hook is the only way to hand it to resolvers.
- */
-export function createLoaders(em: EntityManager, delivery: DeliveryWorker) {
+/** DataLoaders, created per request. */
+export function createLoaders(em: EntityManager) {
   // User.notifications(first): one loader per page size, so each distinct `first` is one query.
   const byLimit = new Map<number, DataLoader<string, Notification[]>>();
   return {
-    delivery,
     notificationById: entityLoader(em, Notification),
     notificationsOfUser(limit: number): DataLoader<string, Notification[]> {
       let loader = byLimit.get(limit);
@@ -40,4 +36,4 @@ export function createLoaders(em: EntityManager, delivery: DeliveryWorker) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-export type Context = SubgraphContext<Loaders, NotificationConfig>;
+export type Context = SubgraphContext<Loaders, NotificationConfig, NotificationServices>;

@@ -11,14 +11,22 @@
  * and the periodic sweep (of this or another instance) picks it up once it has gone stale.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Logger } from '@wsb/kernel';
+import type { Logger, Service } from '@wsb/kernel';
 import type { NotificationConfig } from './config';
 import { Notification } from './entities/notification.entity';
+import type { Mailer } from './mailer';
+import type { SmsSender } from './sms';
 
 interface WorkerApp {
   orm: MikroORM;
   config: NotificationConfig;
   log: Logger;
+}
+
+/** Where notifications go out: email and SMS. */
+export interface Transports {
+  mailer: Mailer;
+  sms: SmsSender;
 }
 
 const MAX_REASON_LENGTH = 500;
@@ -30,15 +38,19 @@ export function failureReason(err: unknown): string {
   return (message || 'Delivery failed without a reason.').slice(0, MAX_REASON_LENGTH);
 }
 
-export class DeliveryWorker {
-  private app?: WorkerApp;
+export class DeliveryWorker implements Service {
   private stopped = true;
   private sweepTimer?: NodeJS.Timeout;
   private readonly retries = new Set<NodeJS.Timeout>();
   private readonly running = new Set<Promise<void>>();
 
-  async start(app: WorkerApp): Promise<void> {
-    this.app = app;
+  constructor(
+    private readonly app: WorkerApp,
+    private readonly transports: Transports,
+  ) {}
+
+  /** Takes over what a stopped or crashed instance left QUEUED, then sweeps on a timer. */
+  async start(): Promise<void> {
     this.stopped = false;
     await this.sweep();
     this.sweepTimer = setInterval(() => void this.track(this.sweep()), this.staleAfterMs());
@@ -52,7 +64,6 @@ export class DeliveryWorker {
     for (const timer of this.retries) clearTimeout(timer);
     this.retries.clear();
     await Promise.allSettled([...this.running]);
-    this.app?.config.mailer.close?.();
   }
 
   /** Resolves once no attempt is running or scheduled (tests wait on it). */
@@ -152,7 +163,8 @@ export class DeliveryWorker {
 
   /** Sends a claimed attempt; on failure records it (QUEUED with a retry, or FAILED) and returns false. */
   private async send(em: EntityManager, notification: Notification): Promise<boolean> {
-    const { mailer, sms, notifyMaxAttempts, notifyRetryBaseMs } = this.config();
+    const { mailer, sms } = this.transports;
+    const { notifyMaxAttempts, notifyRetryBaseMs } = this.config();
     const id = notification.id;
     try {
       if (notification.channel === 'EMAIL') {
@@ -199,16 +211,12 @@ export class DeliveryWorker {
   }
 
   private em(): EntityManager {
-    return this.started().orm.em.fork();
+    return this.app.orm.em.fork();
   }
   private config(): NotificationConfig {
-    return this.started().config;
+    return this.app.config;
   }
   private log(): Logger {
-    return this.started().log;
-  }
-  private started(): WorkerApp {
-    if (!this.app) throw new Error('DeliveryWorker used before start()');
-    return this.app;
+    return this.app.log;
   }
 }

@@ -20,7 +20,8 @@ export interface Mailer {
   readonly kind: string;
   /** Resolves once the transport accepted the message; rejects with a readable error otherwise. */
   send(message: MailMessage): Promise<void>;
-  close?(): void;
+  /** Closes the transport's connections (on shutdown, as a service of the subgraph). */
+  stop?(): void;
 }
 
 export interface MailerSettings {
@@ -44,7 +45,7 @@ function smtpMailer(url: string, from: string): Mailer {
       // A server may accept the session but refuse the recipient; that is a failed delivery.
       if (info.rejected.length) throw new Error(`The mail server refused ${info.rejected.join(', ')}: ${info.response}`);
     },
-    close: () => transport.close(),
+    stop: () => transport.close(),
   };
 }
 

@@ -1,21 +1,16 @@
 import { resolve } from 'node:path';
-import type { Broker, SubgraphDefinition } from '@wsb/kernel';
-import { consumeBookingEvents } from './booking-events';
+import type { SubgraphDefinition } from '@wsb/kernel';
 import { readConfig, type NotificationConfig } from './config';
 import { createLoaders, type Loaders } from './context';
-import { DeliveryWorker } from './delivery';
+import type { Transports } from './delivery';
 import { Notification } from './entities/notification.entity';
 import { migrations } from './migrations';
 import { permissions } from './permissions';
 import { resolvers } from './resolvers';
+import { createServices, type NotificationServices } from './services';
 
-/**
- * A factory rather than a constant because the definition owns a stateful delivery worker (its
- * retry timers): every running subgraph, e.g. each test app, needs its own.
- */
-export function createNotificationSubgraph(): SubgraphDefinition<Loaders, NotificationConfig> {
-  const delivery = new DeliveryWorker();
-  let broker: Broker | undefined;
+/** `transports` replaces the mailer or SMS sender the settings select (tests capture what is sent). */
+export function createNotificationSubgraph(transports: Partial<Transports> = {}): SubgraphDefinition<Loaders, NotificationConfig, NotificationServices> {
   return {
     name: 'notification',
     schemaPath: resolve(__dirname, '../schema.graphql'),
@@ -23,25 +18,9 @@ export function createNotificationSubgraph(): SubgraphDefinition<Loaders, Notifi
     permissions,
     entities: [Notification],
     migrations,
-    loaders: (em) => createLoaders(em, delivery),
+    loaders: createLoaders,
     config: readConfig,
-    async onStart(app) {
-      await delivery.start(app);
-      broker = await consumeBookingEvents(app, delivery);
-      app.log.info('notification delivery ready', {
-        mailer: app.config.mailer.kind,
-        sms: app.config.sms.kind,
-        bookingEvents: broker ? 'rabbitmq' : 'direct calls from booking',
-      });
-    },
-    async onStop() {
-      // Stop consuming first (the messages in hand are finished and acked), then the deliveries.
-      await broker?.close();
-      broker = undefined;
-      await delivery.stop();
-    },
-    // With AMQP_URL set, the broker is a dependency: not ready until connected.
-    ready: async () => broker?.check(),
+    services: (app) => createServices(app, transports),
   };
 }
 

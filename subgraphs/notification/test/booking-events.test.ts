@@ -18,13 +18,13 @@ let inspect: ChannelModel;
 let raw: Channel;
 
 beforeAll(async () => {
-  app = await initTestApp(createNotificationSubgraph(), {
-    config: { mailer, notifyMaxAttempts: 3, notifyRetryBaseMs: 20 },
+  app = await initTestApp(createNotificationSubgraph({ mailer }), {
+    config: { notifyMaxAttempts: 3, notifyRetryBaseMs: 20 },
     env: { AMQP_URL, AMQP_PREFIX: prefix, AMQP_RETRY_DELAY_MS: '100' },
   });
   inspect = await amqp.connect(AMQP_URL);
   raw = await inspect.createChannel();
-  await waitFor(() => app.definition.ready!(app).then(() => true, () => false));
+  await waitFor(() => app.ready().then(() => true, () => false));
 });
 afterAll(async () => {
   await app.close();

@@ -2,10 +2,11 @@ import { randomUUID } from 'node:crypto';
 import type { TestApp } from '@wsb/kernel/src/testing';
 import type { NotificationConfig } from '../src/config';
 import type { Loaders } from '../src/context';
+import type { NotificationServices } from '../src/services';
 import type { MailMessage, Mailer } from '../src/mailer';
 import type { SmsMessage, SmsSender } from '../src/sms';
 
-export type App = TestApp<Loaders, NotificationConfig>;
+export type App = TestApp<Loaders, NotificationConfig, NotificationServices>;
 
 /** Keeps every message; `failures` makes that many sends throw first (Infinity: all of them). */
 export class CapturingMailer implements Mailer {
@@ -57,7 +58,7 @@ export function message(userId: string, patch: Record<string, unknown> = {}) {
 }
 
 /** Waits until every delivery attempt, including background retries, has finished. */
-export const settled = (app: App) => app.createContext().loaders.delivery.idle();
+export const settled = (app: App) => app.services.delivery.idle();
 
 /** The stored row of a notification, read with SQL; timestamps (text from the driver) as Dates. */
 export async function row(app: App, dedupeKey: string): Promise<Record<string, any> | undefined> {

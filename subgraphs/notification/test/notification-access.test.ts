@@ -21,14 +21,13 @@ async function send(userId: string, subject: string) {
 }
 
 beforeAll(async () => {
-  app = await initTestApp(createNotificationSubgraph(), { config: { mailer, notifyMaxAttempts: 2, notifyRetryBaseMs: 5 } });
+  app = await initTestApp(createNotificationSubgraph({ mailer }), { config: { notifyMaxAttempts: 2, notifyRetryBaseMs: 5 } });
   for (const subject of ['A1', 'A2', 'A3']) sent.ada.unshift(await send(ada.user!.id, subject)); // newest first
   mailer.failures = Infinity;
   sent.bob.unshift(await send(bob.user!.id, 'B1'));
   await settled(app);
 });
 afterAll(async () => {
-  await app.definition.onStop?.();
   await app.close();
 });
 

@@ -14,7 +14,6 @@ async function appWith(env: Record<string, string>): Promise<App> {
   return initTestApp(createNotificationSubgraph(), { env: { NOTIFY_MAX_ATTEMPTS: '2', NOTIFY_RETRY_BASE_MS: '5', ...env } });
 }
 async function stop(app: App) {
-  await app.definition.onStop?.();
   await app.close();
 }
 
@@ -122,16 +121,23 @@ describe('SMTP transport (SMTP_URL set)', () => {
 });
 
 describe('configuration', () => {
-  it('has defaults', () => {
+  it('has defaults', async () => {
     expect(readConfig({})).toMatchObject({
       smtpUrl: undefined,
       mailFrom: 'Workspace Booking <no-reply@localhost>',
       notifyMaxAttempts: 4,
       notifyRetryBaseMs: 200,
-      mailer: { kind: 'log' },
-      sms: { kind: 'log' },
     });
-    expect(readConfig({ SMTP_URL: 'smtps://user:secret@mail.example.com:465' }).mailer.kind).toBe('smtp');
+    // The transports the settings select are services of the app.
+    const plain = await appWith({});
+    const smtp = await appWith({ SMTP_URL: 'smtps://user:secret@mail.example.com:465' });
+    try {
+      expect({ mailer: { kind: plain.services.mailer.kind }, sms: { kind: plain.services.sms.kind } }).toEqual({ mailer: { kind: 'log' }, sms: { kind: 'log' } });
+      expect(smtp.services.mailer.kind).toBe('smtp');
+    } finally {
+      await stop(plain);
+      await stop(smtp);
+    }
   });
 
   it('names every bad setting at once', () => {

@@ -10,10 +10,9 @@ const BASE_MS = 20;
 let app: App;
 
 beforeAll(async () => {
-  app = await initTestApp(createNotificationSubgraph(), { config: { mailer, sms, notifyMaxAttempts: 3, notifyRetryBaseMs: BASE_MS } });
+  app = await initTestApp(createNotificationSubgraph({ mailer, sms }), { config: { notifyMaxAttempts: 3, notifyRetryBaseMs: BASE_MS } });
 });
 afterAll(async () => {
-  await app.definition.onStop?.();
   await app.close();
 });
 beforeEach(() => mailer.reset());
@@ -150,26 +149,24 @@ describe('_sendNotification', () => {
 
 describe('shutdown and recovery', () => {
   it('stops pending retries on stop and finishes them after the next start', async () => {
-    const definition = createNotificationSubgraph();
     const flaky = new CapturingMailer();
     flaky.failures = 1;
-    const other = await initTestApp(definition, { config: { mailer: flaky, notifyMaxAttempts: 4, notifyRetryBaseMs: 60_000 } });
+    const other = await initTestApp(createNotificationSubgraph({ mailer: flaky }), { config: { notifyMaxAttempts: 4, notifyRetryBaseMs: 60_000 } });
     try {
       const variables = message(userId);
       expect((await other.run(SEND, variables, booking)).data._sendNotification.status).toBe('QUEUED');
       const started = Date.now();
-      await definition.onStop!(); // the retry would wait a minute: stop must not
+      await other.services.delivery.stop(); // the retry would wait a minute: stop must not
       expect(Date.now() - started).toBeLessThan(1000);
       expect(await row(other, variables.input.dedupeKey)).toMatchObject({ status: 'QUEUED', attempts: 1 });
 
       // A later start (here: the same worker again) takes the stale row over and delivers it.
       await other.orm.em.fork().getConnection().execute(`update notification set updated_at = updated_at - interval '1 day'`);
-      await definition.onStart!(other);
+      await other.services.delivery.start();
       await settled(other);
       expect(await row(other, variables.input.dedupeKey)).toMatchObject({ status: 'SENT', attempts: 2, failure_reason: null });
       expect(flaky.sent).toHaveLength(1);
     } finally {
-      await definition.onStop!();
       await other.close();
     }
   });
@@ -185,7 +182,7 @@ describe('shutdown and recovery', () => {
       `update notification set status = 'QUEUED', failure_reason = null, updated_at = updated_at - interval '1 day' where dedupe_key = ?`,
       [variables.input.dedupeKey],
     );
-    await app.createContext().loaders.delivery.sweep();
+    await app.services.delivery.sweep();
     await settled(app);
     expect(await row(app, variables.input.dedupeKey)).toMatchObject({
       status: 'FAILED',

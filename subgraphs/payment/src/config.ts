@@ -1,5 +1,5 @@
 import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
-import { createProvider, PAYMENT_PROVIDERS, type PaymentProvider, type PaymentProviderName } from './provider';
+import { PAYMENT_PROVIDERS, type PaymentProviderName } from './provider';
 
 export interface PaymentConfig extends SubgraphConfig {
   /**
@@ -9,8 +9,6 @@ export interface PaymentConfig extends SubgraphConfig {
   paymentProvider: PaymentProviderName;
   /** PLATFORM_CURRENCY (ISO-4217, default EUR): the currency revenue is reported in. */
   platformCurrency: string;
-  /** The processor built from paymentProvider; tests pass their own through the config. */
-  provider: PaymentProvider;
   /**
    * PAYMENT_PENDING_TIMEOUT_MS: a payment still PENDING this long after it was recorded lost the
    * request charging it (a crash); its charge is resumed. Above SERVICE_TIMEOUT_MS.
@@ -28,5 +26,5 @@ export function readConfig(env: Env): PaymentConfig {
     r.problems.push(`PAYMENT_PENDING_TIMEOUT_MS (${pendingTimeoutMs}) must be above SERVICE_TIMEOUT_MS (${base.serviceTimeoutMs})`);
   }
   r.done();
-  return { ...base, paymentProvider, platformCurrency, provider: createProvider(paymentProvider), pendingTimeoutMs };
+  return { ...base, paymentProvider, platformCurrency, pendingTimeoutMs };
 }

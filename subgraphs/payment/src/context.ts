@@ -2,6 +2,7 @@ import { entityLoader, groupedLoader, type SubgraphContext } from '@wsb/kernel';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PaymentConfig } from './config';
 import { Payment } from './entities/payment.entity';
+import type { PaymentServices } from './services';
 
 export function createLoaders(em: EntityManager) {
   return {
@@ -15,4 +16,4 @@ export function createLoaders(em: EntityManager) {
 }
 
 export type Loaders = ReturnType<typeof createLoaders>;
-export type Context = SubgraphContext<Loaders, PaymentConfig>;
+export type Context = SubgraphContext<Loaders, PaymentConfig, PaymentServices>;

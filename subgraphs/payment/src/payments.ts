@@ -48,7 +48,7 @@ export async function createPayment(ctx: Context, input: CreatePaymentArgs): Pro
   // The PENDING row is committed before the charge: if this process dies now, the row shows an
   // unfinished charge instead of the booking being charged with no record of it.
   const run: RunSql = (sql, params) => ctx.em.getConnection().execute(sql, params, 'all');
-  return completeCharge(run, ctx.em, ctx.config.provider, ctx.log, inserted);
+  return completeCharge(run, ctx.em, ctx.services.provider, ctx.log, inserted);
 }
 
 type RunSql = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
@@ -138,13 +138,13 @@ export async function refundPayment(ctx: Context, bookingIdArg: string): Promise
   );
   if (!refunded) return byBookingId(ctx, bookingId);
   try {
-    await ctx.config.provider.refund(refunded.providerRef!);
+    await ctx.services.provider.refund(refunded.providerRef!);
   } catch (err) {
     // Put the claim back so that a retry can refund: the money has not moved.
     await ctx.em
       .getConnection()
       .execute(`update payment set status = 'CAPTURED', refunded_at = null where id = ? and status = 'REFUNDED'`, [refunded.id]);
-    ctx.log.warn('payment provider failed to refund', { bookingId, provider: ctx.config.provider.name, err: (err as Error).message });
+    ctx.log.warn('payment provider failed to refund', { bookingId, provider: ctx.services.provider.name, err: (err as Error).message });
     throw new DependencyUnavailableError('payment provider', 'The refund could not be made; please try again shortly.');
   }
   return refunded;

@@ -4,13 +4,13 @@ import { readConfig, type PaymentConfig } from './config';
 import { createLoaders, type Loaders } from './context';
 import { Payment } from './entities/payment.entity';
 import { migrations } from './migrations';
-import { StaleChargeSweeper } from './payments';
 import { permissions } from './permissions';
+import type { PaymentProvider } from './provider';
 import { resolvers } from './resolvers';
+import { createServices, type PaymentServices } from './services';
 
-/** A factory because the definition owns background work (the stale charge sweep) from onStart to onStop. */
-export function createPaymentSubgraph(): SubgraphDefinition<Loaders, PaymentConfig> {
-  let sweeper: StaleChargeSweeper | undefined;
+/** `provider` replaces the processor PAYMENT_PROVIDER selects (tests record the charges). */
+export function createPaymentSubgraph(provider?: PaymentProvider): SubgraphDefinition<Loaders, PaymentConfig, PaymentServices> {
   return {
     name: 'payment',
     schemaPath: resolve(__dirname, '../schema.graphql'),
@@ -20,14 +20,7 @@ export function createPaymentSubgraph(): SubgraphDefinition<Loaders, PaymentConf
     migrations,
     loaders: createLoaders,
     config: readConfig,
-    async onStart(app) {
-      sweeper = new StaleChargeSweeper(app.orm, app.config.provider, app.config.pendingTimeoutMs, app.log.child({ component: 'stale-charges' }));
-      sweeper.start();
-    },
-    async onStop() {
-      await sweeper?.stop();
-      sweeper = undefined;
-    },
+    services: (app) => createServices(app, provider),
   };
 }
 

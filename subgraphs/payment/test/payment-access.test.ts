@@ -1,14 +1,15 @@
 import { asGateway, asService, initTestApp, type TestApp } from '@wsb/kernel/src/testing';
 import type { PaymentConfig } from '../src/config';
 import type { Loaders } from '../src/context';
-import { paymentSubgraph } from '../src/subgraph';
+import type { PaymentServices } from '../src/services';
+import { createPaymentSubgraph } from '../src/subgraph';
 import { bookingId, CREATE, RecordingProvider, REFUND } from './helpers';
 
 const owner = asGateway({ id: '00000000-0000-4000-8000-000000000002' });
 const other = asGateway({ id: '00000000-0000-4000-8000-000000000003' });
 const admin = asGateway({ id: '00000000-0000-4000-8000-000000000001', role: 'ADMIN' });
 const provider = new RecordingProvider();
-let app: TestApp<Loaders, PaymentConfig>;
+let app: TestApp<Loaders, PaymentConfig, PaymentServices>;
 
 const PAYMENT = 'query ($id: ID!) { payment(id: $id) { id status amount { amount currency } booking { id } refundedAt } }';
 const ENTITIES = `query ($r: [_Any!]!) { _entities(representations: $r) {
@@ -22,7 +23,7 @@ async function pay(id = bookingId(), amount = 1500) {
 }
 
 beforeAll(async () => {
-  app = await initTestApp(paymentSubgraph, { config: { provider } });
+  app = await initTestApp(createPaymentSubgraph(provider));
 });
 afterAll(() => app.close());
 

@@ -2,13 +2,14 @@ import { asGateway, asService, initTestApp, type TestApp } from '@wsb/kernel/src
 import { ConfigError } from '@wsb/kernel';
 import { readConfig, type PaymentConfig } from '../src/config';
 import type { Loaders } from '../src/context';
-import { paymentSubgraph } from '../src/subgraph';
+import type { PaymentServices } from '../src/services';
+import { createPaymentSubgraph, paymentSubgraph } from '../src/subgraph';
 import { bookingId, CREATE, RecordingProvider, REFUND } from './helpers';
 
 const booking = asService('booking');
 const userId = '00000000-0000-4000-8000-000000000002';
 const provider = new RecordingProvider();
-let app: TestApp<Loaders, PaymentConfig>;
+let app: TestApp<Loaders, PaymentConfig, PaymentServices>;
 
 /** The stored rows, read with SQL; timestamps (which the driver returns as text) as Dates. */
 async function rows(bookingIds: string[]): Promise<Record<string, any>[]> {
@@ -23,7 +24,7 @@ async function rows(bookingIds: string[]): Promise<Record<string, any>[]> {
 const input = (id: string, amount = 4200, currency = 'EUR') => ({ input: { bookingId: id, userId, amount: { amount, currency } } });
 
 beforeAll(async () => {
-  app = await initTestApp(paymentSubgraph, { config: { provider } });
+  app = await initTestApp(createPaymentSubgraph(provider));
 });
 afterAll(() => app.close());
 beforeEach(() => {
@@ -186,10 +187,16 @@ describe('_revenueSince', () => {
 });
 
 describe('configuration', () => {
-  it('defaults to the simulated provider and EUR', () => {
+  it('defaults to the simulated provider and EUR', async () => {
     const config = readConfig({});
     expect(config).toMatchObject({ paymentProvider: 'simulated', platformCurrency: 'EUR' });
-    expect(config.provider.name).toBe('simulated');
+    // The processor the settings select is a service of the app.
+    const plain = await initTestApp(paymentSubgraph);
+    try {
+      expect(plain.services.provider.name).toBe('simulated');
+    } finally {
+      await plain.close();
+    }
   });
 
   it('rejects an unknown provider and a currency that is not ISO-4217', () => {

@@ -8,6 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { asService, initTestApp, type TestApp } from '@wsb/kernel/src/testing';
 import { readConfig, type PaymentConfig } from '../src/config';
 import type { Loaders } from '../src/context';
+import type { PaymentServices } from '../src/services';
 import { resumeStaleCharges } from '../src/payments';
 import { createPaymentSubgraph } from '../src/subgraph';
 import { bookingId, RecordingProvider, REFUND } from './helpers';
@@ -15,10 +16,10 @@ import { bookingId, RecordingProvider, REFUND } from './helpers';
 const provider = new RecordingProvider();
 const booking = asService('booking');
 const STALE_MS = 60_000;
-let app: TestApp<Loaders, PaymentConfig>;
+let app: TestApp<Loaders, PaymentConfig, PaymentServices>;
 
 beforeAll(async () => {
-  app = await initTestApp(createPaymentSubgraph(), { config: { provider, pendingTimeoutMs: STALE_MS } });
+  app = await initTestApp(createPaymentSubgraph(provider), { config: { pendingTimeoutMs: STALE_MS } });
 });
 afterAll(() => app.close());
 beforeEach(() => {

@@ -7,11 +7,10 @@
  * the rest of its batch is recorded. Without AMQP_URL the booking relay calls
  * `_recordActivities` directly instead.
  */
-import { BOOKING_EVENT_QUEUES, activityFor } from '@wsb/booking-events';
-import { DomainError, PermanentMessageError, createBroker, type BatchOutcome, type Broker, type BrokerMessage, type Logger, type Metrics } from '@wsb/kernel';
+import { activityFor } from '@wsb/booking-events';
+import { DomainError, PermanentMessageError, type BatchOutcome, type BrokerMessage, type Logger } from '@wsb/kernel';
 import type { MikroORM } from '@mikro-orm/postgresql';
 import type { RecordActivityInput } from './__generated__/resolvers-types';
-import type { ReportingConfig } from './config';
 import { recordActivities } from './record';
 import { validActivity, type ActivityData } from './validation';
 
@@ -56,12 +55,4 @@ export async function handleBookingEvents(app: { orm: MikroORM; log: Logger }, m
   const created = await recordActivities(app.orm.em.fork(), items);
   if (created < items.length) app.log.info('duplicate booking events ignored', { duplicates: items.length - created });
   return outcomes;
-}
-
-export async function consumeBookingEvents(app: { orm: MikroORM; config: ReportingConfig; log: Logger; metrics?: Metrics }): Promise<Broker | undefined> {
-  const broker = createBroker(app.config.amqp, app.log, 'reporting', app.metrics);
-  if (!broker) return undefined;
-  const log = app.log.child({ component: 'booking-events' });
-  await broker.consumeBatch(BOOKING_EVENT_QUEUES.reporting, (messages) => handleBookingEvents({ orm: app.orm, log }, messages));
-  return broker;
 }

@@ -5,21 +5,21 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { initTestApp, type TestApp, waitFor } from '@wsb/kernel/src/testing';
-import { createReportingSubgraph } from '../src/subgraph';
+import { reportingSubgraph } from '../src/subgraph';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const prefix = `rt${randomBytes(4).toString('hex')}`;
 const QUEUE = `${prefix}.reporting.booking-events`;
-let app: TestApp<any, any>;
+let app: TestApp<any, any, any>;
 let inspect: ChannelModel;
 let raw: Channel;
 
 
 beforeAll(async () => {
-  app = await initTestApp(createReportingSubgraph(), { env: { AMQP_URL, AMQP_PREFIX: prefix, AMQP_RETRY_DELAY_MS: '100' } });
+  app = await initTestApp(reportingSubgraph, { env: { AMQP_URL, AMQP_PREFIX: prefix, AMQP_RETRY_DELAY_MS: '100' } });
   inspect = await amqp.connect(AMQP_URL);
   raw = await inspect.createChannel();
-  await waitFor(() => app.definition.ready!(app).then(() => true, () => false));
+  await waitFor(() => app.ready().then(() => true, () => false));
 });
 afterAll(async () => {
   await app.close();

@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { asGateway, asService, initTestApp, type TestApp } from '@wsb/kernel/src/testing';
 import type { ReportingConfig } from '../src/config';
 import type { Loaders } from '../src/context';
+import type { ReportingServices } from '../src/services';
 import { reportingSubgraph } from '../src/subgraph';
 
 const admin = asGateway({ id: '00000000-0000-4000-8000-000000000001', role: 'ADMIN' });
 const member = asGateway({ id: '00000000-0000-4000-8000-000000000002' });
 const booking = asService('booking');
-let app: TestApp<Loaders, ReportingConfig>;
+let app: TestApp<Loaders, ReportingConfig, ReportingServices>;
 
 const RECORD = `mutation ($input: RecordActivityInput!) {
   _recordActivity(input: $input) { id kind at booking { id } user { id } workspace { id } }

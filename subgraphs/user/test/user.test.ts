@@ -24,7 +24,7 @@ async function profileRows(): Promise<{ id: string; email: string; name: string;
 }
 
 beforeAll(async () => {
-  app = await initTestApp(userSubgraph, { services: audit.client });
+  app = await initTestApp(userSubgraph, { subgraphs: audit.client });
   for (const [id, email, name, role] of [
     [ADMIN_ID, 'admin@example.com', 'Ada Admin', 'ADMIN'],
     [MEMBER_ID, 'mia@example.com', 'Mia Member', 'MEMBER'],

@@ -14,7 +14,7 @@ const CREATE = `mutation ($input: CreateWorkspaceInput!) {
 const room = { name: 'Orion', kind: 'MEETING_ROOM', capacity: 8, hourlyRate: { amount: 2500, currency: 'EUR' }, timezone: 'Europe/Berlin' };
 
 beforeAll(async () => {
-  app = await initTestApp(workspaceSubgraph, { services: audit.client });
+  app = await initTestApp(workspaceSubgraph, { subgraphs: audit.client });
 });
 afterAll(() => app.close());
 

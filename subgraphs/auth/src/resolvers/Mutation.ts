@@ -27,7 +27,7 @@ export const Mutation: MutationResolvers = {
         await em.flush();
         // Inside the transaction: when the profile cannot be made the credential rolls back with
         // it, so no account is left that can sign in but has no profile.
-        return createUserProfile(ctx.services, { id: credential.id, email, name, role: 'MEMBER' });
+        return createUserProfile(ctx.subgraphs, { id: credential.id, email, name, role: 'MEMBER' });
       });
     } catch (err) {
       // The loser of two registrations racing for one email gets the same answer as the check above.
@@ -48,7 +48,7 @@ export const Mutation: MutationResolvers = {
     await ctx.em.flush();
     if (!credential || !succeeded) throw loginRefused();
     // The role may have changed since the last sign-in; the token carries the current one.
-    const profile = await findProfile(ctx.services, credential.id);
+    const profile = await findProfile(ctx.subgraphs, credential.id);
     if (!profile) throw new DependencyUnavailableError('user', 'Your profile is not available yet; please try again shortly.');
     return issueTokens(ctx.em, ctx.config, profile);
   },
@@ -59,7 +59,7 @@ export const Mutation: MutationResolvers = {
     const payload = await ctx.em.transactional(async (em) => {
       const claimed = await claimRefreshToken(em, refreshToken);
       if (!claimed) return null;
-      const profile = await findProfile(ctx.services, claimed.userId);
+      const profile = await findProfile(ctx.subgraphs, claimed.userId);
       if (!profile) throw refreshRefused();
       return issueTokens(em, ctx.config, profile, claimed.familyId);
     });

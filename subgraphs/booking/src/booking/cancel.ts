@@ -45,7 +45,7 @@ export async function cancelBooking(ctx: Context, id: string): Promise<Booking> 
     return updated > 0;
   });
   if (!cancelled) return (await ctx.em.fork().findOne(Booking, booking.id)) ?? booking;
-  ctx.loaders.outbox.kick();
+  ctx.services.outbox.kick();
   return Object.assign(booking, { status: 'CANCELLED', cancelledAt: now, cancellationReason: reason, updatedAt: now });
 }
 

@@ -70,7 +70,7 @@ export async function createBooking(ctx: Context, input: CreateBookingInput): Pr
 
   await pay(ctx, booking);
   await confirm(ctx, booking, user, workspace);
-  ctx.loaders.outbox.kick();
+  ctx.services.outbox.kick();
   return booking;
 }
 
@@ -116,7 +116,7 @@ async function keepCapturedPayment(ctx: Context, booking: Booking, request: Book
     return true;
   });
   if (!kept) return undefined;
-  ctx.loaders.outbox.kick();
+  ctx.services.outbox.kick();
   return booking;
 }
 

@@ -22,11 +22,11 @@ import type { BookingCreatedPayload } from './events';
  * them. Runs at delivery, so a user or workspace subgraph that is down only delays the notice.
  * Returns null when the user no longer exists (nobody to write to).
  */
-export async function completeParties<P extends BookingCreatedPayload>(services: ServiceClient, payload: P): Promise<P | null> {
+export async function completeParties<P extends BookingCreatedPayload>(subgraphs: ServiceClient, payload: P): Promise<P | null> {
   if (payload.userEmail && payload.workspaceName) return payload;
   const [[user], [workspace]] = await Promise.all([
-    payload.userEmail ? [null] : fetchEntities(services, 'user', BookerDocument, 'User', [payload.userId]),
-    payload.workspaceName ? [null] : fetchEntities(services, 'workspace', BookedWorkspaceDocument, 'Workspace', [payload.workspaceId]),
+    payload.userEmail ? [null] : fetchEntities(subgraphs, 'user', BookerDocument, 'User', [payload.userId]),
+    payload.workspaceName ? [null] : fetchEntities(subgraphs, 'workspace', BookedWorkspaceDocument, 'Workspace', [payload.workspaceId]),
   ]);
   const userEmail = payload.userEmail ?? user?.email ?? null;
   if (!userEmail) return null;
@@ -40,27 +40,27 @@ export async function completeParties<P extends BookingCreatedPayload>(services:
 }
 
 /** The event's email through notification's `_sendNotification`; false when the event sends none. */
-export async function sendBookingEmail(services: ServiceClient, type: string, payload: BookingCreatedPayload): Promise<boolean> {
+export async function sendBookingEmail(subgraphs: ServiceClient, type: string, payload: BookingCreatedPayload): Promise<boolean> {
   const input = notificationFor(type, payload);
   if (!input) return false;
-  await services.request('notification', SendNotificationDocument, { input });
+  await subgraphs.request('notification', SendNotificationDocument, { input });
   return true;
 }
 
 /** The event's activity-log entry through reporting's `_recordActivity`. */
-export async function recordBookingActivity(services: ServiceClient, type: string, payload: BookingCreatedPayload): Promise<void> {
+export async function recordBookingActivity(subgraphs: ServiceClient, type: string, payload: BookingCreatedPayload): Promise<void> {
   const input = activityFor(type, payload);
-  if (input) await services.request('reporting', RecordActivityDocument, { input });
+  if (input) await subgraphs.request('reporting', RecordActivityDocument, { input });
 }
 
 /** A round's emails in one `_sendNotifications` request; per input, null or why it was refused. */
-export async function sendBookingEmails(services: ServiceClient, inputs: BookingNotification[]): Promise<(string | null)[]> {
-  const data = await services.request('notification', SendNotificationsDocument, { inputs });
+export async function sendBookingEmails(subgraphs: ServiceClient, inputs: BookingNotification[]): Promise<(string | null)[]> {
+  const data = await subgraphs.request('notification', SendNotificationsDocument, { inputs });
   return data._sendNotifications;
 }
 
 /** A round's activity-log entries in one `_recordActivities` request; per input, null or why it was refused. */
-export async function recordBookingActivities(services: ServiceClient, inputs: BookingActivity[]): Promise<(string | null)[]> {
-  const data = await services.request('reporting', RecordActivitiesDocument, { inputs });
+export async function recordBookingActivities(subgraphs: ServiceClient, inputs: BookingActivity[]): Promise<(string | null)[]> {
+  const data = await subgraphs.request('reporting', RecordActivitiesDocument, { inputs });
   return data._recordActivities;
 }

@@ -96,7 +96,7 @@ export function inPublishSpan<T>(events: PublishableEvent[], fn: () => Promise<T
 
 export class DirectPublisher implements EventPublisher {
   constructor(
-    private readonly services: ServiceClient,
+    private readonly subgraphs: ServiceClient,
     private readonly log: Logger,
   ) {}
 
@@ -124,7 +124,7 @@ export class DirectPublisher implements EventPublisher {
       events.map(async (event) => {
         if (event.type !== BOOKING_CREATED && event.type !== BOOKING_CANCELLED) return undefined;
         try {
-          return await completeParties(this.services, event.payload as unknown as BookingCreatedPayload);
+          return await completeParties(this.subgraphs, event.payload as unknown as BookingCreatedPayload);
         } catch (err) {
           return asError(err);
         }
@@ -153,7 +153,7 @@ export class DirectPublisher implements EventPublisher {
         if (activity) activities.add(i, activity);
       } else if (event.type === BOOKING_PAYMENT_FAILED) {
         const bookingId = (event.payload as unknown as BookingPaymentFailedPayload).bookingId;
-        refunds.push(refundUnconfirmed(this.services, this.log, bookingId).catch((err) => void (errors[i] = asError(err))));
+        refunds.push(refundUnconfirmed(this.subgraphs, this.log, bookingId).catch((err) => void (errors[i] = asError(err))));
       } else {
         // Written by a newer version of this subgraph: keep it due rather than drop it.
         errors[i] = new Error(`no consumer for event type ${event.type}`);
@@ -163,8 +163,8 @@ export class DirectPublisher implements EventPublisher {
     // Every consumer is tried even when another fails; a retry repeats all of them, which their
     // idempotency makes harmless.
     const [emailErrors, activityErrors] = await Promise.all([
-      deliver(notifications, events.length, (inputs) => sendBookingEmails(this.services, inputs)),
-      deliver(activities, events.length, (inputs) => recordBookingActivities(this.services, inputs)),
+      deliver(notifications, events.length, (inputs) => sendBookingEmails(this.subgraphs, inputs)),
+      deliver(activities, events.length, (inputs) => recordBookingActivities(this.subgraphs, inputs)),
       ...refunds,
     ]);
     return errors.map((err, i) => {
@@ -187,12 +187,12 @@ export class DirectPublisher implements EventPublisher {
   }
 
   private async email(type: string, payload: BookingCreatedPayload): Promise<void> {
-    const complete = await completeParties(this.services, payload);
+    const complete = await completeParties(this.subgraphs, payload);
     if (!complete) {
       this.log.warn('booking notice skipped: the user no longer exists', { type, bookingId: payload.bookingId });
       return;
     }
-    await sendBookingEmail(this.services, type, complete);
+    await sendBookingEmail(this.subgraphs, type, complete);
   }
 
   private deliveriesFor(event: PublishableEvent): (() => Promise<unknown>)[] {
@@ -200,11 +200,11 @@ export class DirectPublisher implements EventPublisher {
       case BOOKING_CREATED:
       case BOOKING_CANCELLED: {
         const p = event.payload as unknown as BookingCreatedPayload;
-        return [() => this.email(event.type, p), () => recordBookingActivity(this.services, event.type, p)];
+        return [() => this.email(event.type, p), () => recordBookingActivity(this.subgraphs, event.type, p)];
       }
       case BOOKING_PAYMENT_FAILED: {
         const p = event.payload as unknown as BookingPaymentFailedPayload;
-        return [() => refundUnconfirmed(this.services, this.log, p.bookingId)];
+        return [() => refundUnconfirmed(this.subgraphs, this.log, p.bookingId)];
       }
       default:
         // Written by a newer version of this subgraph: keep it due rather than drop it.
@@ -214,8 +214,8 @@ export class DirectPublisher implements EventPublisher {
 }
 
 /** A refund of a charge still in progress would refund nothing: try again once it has settled. */
-async function refundUnconfirmed(services: ServiceClient, log: Logger, bookingId: string): Promise<void> {
-  const payment = await refundPayment({ services, log }, bookingId);
+async function refundUnconfirmed(subgraphs: ServiceClient, log: Logger, bookingId: string): Promise<void> {
+  const payment = await refundPayment({ subgraphs, log }, bookingId);
   if (payment?.status === 'PENDING') throw new Error(`payment ${payment.id} is still being charged; refund retried later`);
 }
 
@@ -230,7 +230,7 @@ async function refundUnconfirmed(services: ServiceClient, log: Logger, bookingId
 export class BrokerPublisher implements EventPublisher {
   constructor(
     private readonly broker: Broker,
-    private readonly services: ServiceClient,
+    private readonly subgraphs: ServiceClient,
     private readonly log: Logger,
   ) {}
 
@@ -277,10 +277,10 @@ export class BrokerPublisher implements EventPublisher {
   private async send(event: PublishableEvent): Promise<void> {
     let body: unknown = event.payload;
     if (event.type === BOOKING_PAYMENT_FAILED) {
-      await refundUnconfirmed(this.services, this.log, (event.payload as unknown as BookingPaymentFailedPayload).bookingId);
+      await refundUnconfirmed(this.subgraphs, this.log, (event.payload as unknown as BookingPaymentFailedPayload).bookingId);
     } else if (event.type === BOOKING_CREATED || event.type === BOOKING_CANCELLED) {
       const payload = event.payload as unknown as BookingCreatedPayload;
-      body = (await completeParties(this.services, payload)) ?? payload;
+      body = (await completeParties(this.subgraphs, payload)) ?? payload;
     }
     await this.broker.publish(BOOKING_EVENTS_EXCHANGE, event.type, body, { messageId: event.id });
   }

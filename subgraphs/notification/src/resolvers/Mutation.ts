@@ -4,15 +4,15 @@ import { recordNotification, recordNotifications } from '../record';
 import { validNotification } from '../validation';
 
 export const Mutation: MutationResolvers = {
-  async _sendNotification(_parent, { input }, { em, loaders }) {
-    const { notification } = await recordNotification(em, loaders.delivery, validNotification(input));
+  async _sendNotification(_parent, { input }, { em, services }) {
+    const { notification } = await recordNotification(em, services.delivery, validNotification(input));
     return notification;
   },
 
   /** One statement for the whole batch; an invalid input is refused alone, the rest recorded. */
-  async _sendNotifications(_parent, { inputs }, { em, loaders }) {
+  async _sendNotifications(_parent, { inputs }, { em, services }) {
     const { valid, errors } = validateEach(inputs, validNotification);
-    await recordNotifications(em, loaders.delivery, valid);
+    await recordNotifications(em, services.delivery, valid);
     return errors;
   },
 };
