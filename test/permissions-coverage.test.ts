@@ -14,6 +14,7 @@ import { ROOT } from './support/platform';
 
 const SUBGRAPHS = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'] as const;
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a path computed per subgraph, loaded synchronously
 const permissionsOf = (name: string): IRules => require(join(ROOT, 'subgraphs', name, 'src', 'permissions.ts')).permissions;
 const sdlOf = (name: string) => parse(readFileSync(join(ROOT, 'subgraphs', name, 'schema.graphql'), 'utf8'));
 

@@ -26,8 +26,8 @@ const env = {
 const noAudit = stubServices({ admin: () => ({ _recordAudit: { id: 'x' } }) }).client;
 
 let subgraphs: TestApp<any, any>[] = [];
-let servers: http.Server[] = [];
-let gateways: Gateway[] = [];
+const servers: http.Server[] = [];
+const gateways: Gateway[] = [];
 
 async function listen(app: TestApp<any, any>): Promise<string> {
   const server = http.createServer(createHttpApp(app));
