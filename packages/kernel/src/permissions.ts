@@ -2,10 +2,9 @@
  * The permission vocabulary every subgraph's `permissions.ts` is written in. The shield denies
  * anything without a rule (`fallbackRule: deny`), so a new field is closed until someone opens it.
  */
-import { allow, and, deny, or, rule, shield, type IRules } from 'graphql-shield';
+import { allow, and, deny, or, rule, shield, type IRule, type IRules } from 'graphql-shield';
 import type { GraphQLSchema } from 'graphql';
 import type { IMiddleware } from 'graphql-middleware';
-import type { IRule } from 'graphql-shield/typings/types';
 import type { Identity } from './identity';
 import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { RateLimitKind, RateLimiter } from './rate-limit';
