@@ -20,7 +20,7 @@ export interface Logger {
 }
 
 /** Keys whose values never reach a log line. */
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   'password',
   'newPassword',
   'token',

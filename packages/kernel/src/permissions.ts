@@ -55,7 +55,7 @@ export function ownerOrAdmin<P>(owner: (parent: P) => string | undefined | null)
  * user, everything per client IP for anonymous callers. Calls between platform services are not
  * counted; the client request that caused them already was.
  */
-export const requestRateLimit = rule({ cache: 'contextual' })((_p, _a, ctx: WithLimits, info) => {
+const requestRateLimit = rule({ cache: 'contextual' })((_p, _a, ctx: WithLimits, info) => {
   const { caller, user, clientIp } = ctx.identity;
   if (caller !== 'gateway') return true;
   if (!user) return counted(ctx.rateLimiter.consume('anonymous', clientIp ?? 'unknown'));
@@ -131,7 +131,7 @@ function isFieldMap(entry: unknown): entry is Record<string, unknown> {
   return typeof entry === 'object' && entry !== null && Object.getPrototypeOf(entry) === Object.prototype;
 }
 
-export { allow, and, deny, or, rule };
+export { allow, or, rule };
 export type { IRules };
 
 /** Only the named platform services (e.g. the auth subgraph creating user profiles). */

@@ -50,7 +50,7 @@ function firstUnstorableLiteral(document: DocumentNode): number | undefined {
   return line;
 }
 
-export function unstorableTextError(where: string): GraphQLError {
+function unstorableTextError(where: string): GraphQLError {
   return new GraphQLError(
     `A text value contains a character that cannot be stored (a NUL character or an unpaired UTF-16 surrogate): ${where}.`,
     { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },

@@ -16,7 +16,7 @@ import { recordNotifications } from './record';
 import { validNotification, type NotificationInput } from './validation';
 
 /** Handles one batch of booking events: the outcome of each message, in order. */
-export async function handleBookingEvents(
+async function handleBookingEvents(
   app: { orm: MikroORM; log: Logger },
   delivery: DeliveryWorker,
   messages: BrokerMessage[],

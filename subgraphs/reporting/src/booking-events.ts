@@ -40,7 +40,7 @@ function activityOf(message: BrokerMessage): ActivityData | null {
 }
 
 /** Handles one batch of booking events: the outcome of each message, in order. */
-export async function handleBookingEvents(app: { orm: MikroORM; log: Logger }, messages: BrokerMessage[]): Promise<BatchOutcome[]> {
+async function handleBookingEvents(app: { orm: MikroORM; log: Logger }, messages: BrokerMessage[]): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = messages.map(() => undefined);
   const items: ActivityData[] = [];
   for (const [i, message] of messages.entries()) {

@@ -4,7 +4,7 @@ import { recordNotification, recordNotifications } from '../record';
 import { validNotification, type NotificationInput } from '../validation';
 
 /** Each input validated on its own: the valid ones, and per input null or why it was refused. */
-export function validNotifications(inputs: readonly NotificationInput[]): { valid: NotificationInput[]; errors: (string | null)[] } {
+function validNotifications(inputs: readonly NotificationInput[]): { valid: NotificationInput[]; errors: (string | null)[] } {
   const valid: NotificationInput[] = [];
   const errors = inputs.map((input) => {
     try {

@@ -4,7 +4,7 @@ import { recordActivities, recordActivity } from '../record';
 import { validActivity, type ActivityData } from '../validation';
 
 /** Each input validated on its own: the valid ones, and per input null or why it was refused. */
-export function validActivities(inputs: readonly RecordActivityInput[]): { valid: ActivityData[]; errors: (string | null)[] } {
+function validActivities(inputs: readonly RecordActivityInput[]): { valid: ActivityData[]; errors: (string | null)[] } {
   const valid: ActivityData[] = [];
   const errors = inputs.map((input) => {
     try {
