@@ -113,7 +113,6 @@ export class Broker {
   private readonly queues = new Map<string, QueueSpec>();
   private readonly consumers: Consumer[] = [];
   private readonly inflight = new Set<Promise<void>>();
-  private waiters: (() => void)[] = [];
   private readonly connectedListeners: (() => void)[] = [];
   private wake?: () => void;
 
@@ -144,19 +143,6 @@ export class Broker {
 
   get connected(): boolean {
     return Boolean(this.publishChannel);
-  }
-
-  /** Resolves once connected (topology declared, consumers running); rejects after timeoutMs. */
-  async whenConnected(timeoutMs = 10_000): Promise<void> {
-    if (this.connected) return;
-    this.ensureConnecting();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not connected to the broker within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
   }
 
   /** For /ready: throws unless connected. */
@@ -251,11 +237,6 @@ export class Broker {
     await model?.close().catch(() => undefined);
   }
 
-  /** Test hook: drops the TCP connection without a goodbye, as a network failure or broker crash would. */
-  dropConnection(): void {
-    (this.model?.connection as unknown as { stream?: { destroy(err: Error): void } } | undefined)?.stream?.destroy(new Error('connection dropped (simulated)'));
-  }
-
   private ensureConnecting(): void {
     if (this.closing || this.publishChannel || this.connecting) return;
     this.connecting = this.connectLoop().finally(() => (this.connecting = undefined));
@@ -286,9 +267,6 @@ export class Broker {
         }
         this.publishChannel = channel;
         this.log.info('connected to the message broker', { connection: this.connectionName, attempt });
-        const waiters = this.waiters;
-        this.waiters = [];
-        waiters.forEach((resolve) => resolve());
         for (const listener of this.connectedListeners) {
           try {
             listener();

@@ -6,6 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { Broker, createLogger, readAmqpConfig, EnvReader } from '@wsb/kernel';
+import { whenConnected } from '@wsb/kernel/src/testing';
 import { OutboxEvent } from '../src/entities/outbox-event.entity';
 import { BrokerPublisher } from '../src/outbox/publisher';
 import { OutboxRelay } from '../src/outbox/relay';
@@ -83,7 +84,7 @@ describe('the relay with RabbitMQ', () => {
 
     const upConfig = readAmqpConfig(new EnvReader({ AMQP_URL, AMQP_PREFIX: prefix }));
     const up = new Broker({ ...upConfig, url: upConfig.url! }, log, 'up').start();
-    await up.whenConnected();
+    await whenConnected(up);
     await h.sql('update outbox_event set next_attempt_at = now() where id = ?', [event.id]);
     await new OutboxRelay(h.app.orm, new BrokerPublisher(up, h.app.services, log), log, FAST_OUTBOX).deliverBatch();
     await up.close();
