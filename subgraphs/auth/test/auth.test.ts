@@ -5,7 +5,7 @@ import type { AuthConfig } from '../src/config';
 import type { Loaders } from '../src/context';
 import { createAuthSubgraph } from '../src/subgraph';
 import { hashToken } from '../src/tokens';
-import { stubUserSubgraph } from './stub-user';
+import { stubUserSubgraph } from './helpers';
 
 const user = stubUserSubgraph();
 let app: TestApp<Loaders, AuthConfig>;

@@ -3,7 +3,7 @@ import { initTestApp, type TestApp } from '@wsb/kernel/src/testing';
 import { readConfig, type AuthConfig } from '../src/config';
 import type { Loaders } from '../src/context';
 import { createAuthSubgraph } from '../src/subgraph';
-import { stubUserSubgraph } from './stub-user';
+import { stubUserSubgraph } from './helpers';
 
 const EMAIL = 'root@example.com';
 const PASSWORD = 'bootstrap secret';

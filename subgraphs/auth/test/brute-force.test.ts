@@ -2,7 +2,7 @@ import { initTestApp, type TestApp } from '@wsb/kernel/src/testing';
 import type { AuthConfig } from '../src/config';
 import type { Loaders } from '../src/context';
 import { createAuthSubgraph } from '../src/subgraph';
-import { stubUserSubgraph } from './stub-user';
+import { stubUserSubgraph } from './helpers';
 
 const LOGIN = 'mutation ($input: LoginInput!) { login(input: $input) { accessToken } }';
 const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }';

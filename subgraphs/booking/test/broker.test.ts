@@ -10,7 +10,7 @@ import { whenConnected } from '@wsb/kernel/src/testing';
 import { OutboxEvent } from '../src/entities/outbox-event.entity';
 import { BrokerPublisher } from '../src/outbox/publisher';
 import { OutboxRelay } from '../src/outbox/relay';
-import { CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './harness';
+import { CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './helpers';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const prefix = `bt${randomBytes(4).toString('hex')}`;
