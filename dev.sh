@@ -440,6 +440,8 @@ cmd_test() {
   # operations, generated files (README "Changing the schema").
   say "==> npm run schema:check"; npm run schema:check
   say "==> npm run typecheck"; npm run typecheck
+  say "==> npm run lint"; npm run lint
+  say "==> npm run format:check"; npm run format:check
   say "==> npx jest --runInBand${*:+ $*}"
   local results=$RUN_DIR/jest-results.json status=0
   rm -f "$results"

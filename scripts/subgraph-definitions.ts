@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import type { ServiceName, SubgraphDefinition } from '@wsb/kernel';
 
 export function subgraphDefinition(name: ServiceName): SubgraphDefinition<any, any> {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- a path computed per subgraph, loaded synchronously
   const module = require(join(__dirname, '..', 'subgraphs', name, 'src', 'subgraph'));
   const definition = Object.values(module).find(
     (value): value is SubgraphDefinition<any, any> => typeof value === 'object' && value !== null && (value as SubgraphDefinition).name === name,

@@ -61,6 +61,7 @@ describe('scripts/format-logs.mjs', () => {
     expect(await format(READY)).not.toContain('\u001b[');
     const coloured = await format(REQUEST, ['--color']);
     expect(coloured).toContain('\u001b[33mWARN \u001b[0m');
+    // eslint-disable-next-line no-control-regex -- strips the ANSI colour codes the formatter wrote
     expect(coloured.replace(/\u001b\[\d+m/g, '')).toBe(`${FORMATTED[2]}\n`);
     expect(await format(REQUEST, ['--color', '--no-color'])).toBe(`${FORMATTED[2]}\n`);
   });

@@ -12,6 +12,7 @@ import { Kind, isObjectType, parse, type ConstDirectiveNode, type DocumentNode, 
 import type { IRules } from 'graphql-shield';
 import { ROOT, SUBGRAPHS } from './support/platform';
 
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a path computed per subgraph, loaded synchronously
 const permissionsOf = (name: string): IRules => require(join(ROOT, 'subgraphs', name, 'src', 'permissions.ts')).permissions;
 const sdlOf = (name: string) => parse(readFileSync(join(ROOT, 'subgraphs', name, 'schema.graphql'), 'utf8'));
 

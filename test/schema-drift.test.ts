@@ -10,6 +10,7 @@ import { defineEntity, type MikroORM } from '@mikro-orm/postgresql';
 import { createLogger, createORM, prepareDatabase, SERVICE_NAMES, type ServiceName } from '@wsb/kernel';
 import { Client } from 'pg';
 import { subgraphDefinition } from '../scripts/subgraph-definitions';
+import { Workspace } from '../subgraphs/workspace/src/entities/workspace.entity';
 
 const SERVER = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const prefix = `wsb_drift_${randomBytes(3).toString('hex')}`;
@@ -71,7 +72,6 @@ describe.each(SERVICE_NAMES.map((name) => [name]))('%s', (name) => {
 });
 
 it('catches drift: a column, a length and a check the migrations do not have', async () => {
-  const { Workspace } = await import('../subgraphs/workspace/src/entities/workspace.entity');
   const meta = Workspace.meta;
   const Drifted = defineEntity({
     name: 'Workspace',

@@ -36,7 +36,7 @@ import { listBounds } from '@wsb/kernel';
 
 export const MUTATION_COST = 10;
 /** The code of a refusal (API.md): extensions carry `cost` and `limit`, so a client can adapt. */
-export const COST_ERROR_CODE = 'COST_ESTIMATED_TOO_EXPENSIVE';
+const COST_ERROR_CODE = 'COST_ESTIMATED_TOO_EXPENSIVE';
 
 /** The estimated cost of one operation of `document`, with the request's variables. */
 export function operationCost(

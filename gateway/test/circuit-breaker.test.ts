@@ -22,7 +22,7 @@ const env = {
 let mode: 'ok' | 'down' | 'slow' = 'ok';
 let hits = 0;
 let subgraph: TestApp<any, any>;
-let servers: http.Server[] = [];
+const servers: http.Server[] = [];
 let gateway: Gateway;
 
 async function listen(handler: http.RequestListener): Promise<string> {

@@ -26,8 +26,8 @@ const env = {
 const noAudit = stubServices({ admin: () => ({ _recordAudit: { id: 'x' } }) }).client;
 
 let subgraphs: TestApp<any, any>[] = [];
-let servers: http.Server[] = [];
-let gateways: Gateway[] = [];
+const servers: http.Server[] = [];
+const gateways: Gateway[] = [];
 
 async function listen(app: TestApp<any, any>): Promise<string> {
   const server = http.createServer(createHttpApp(app));
@@ -250,10 +250,9 @@ describe('CORS', () => {
     expect(post.headers.get('access-control-expose-headers')).toBe('x-request-id');
   });
 
-  it('admits the hosted Sandbox by default in development, and nothing by default in production', async () => {
-    const { readGatewayConfig: read } = await import('../src/config');
-    expect(read({ ...env, NODE_ENV: 'development' }).corsOrigins).toEqual(['https://studio.apollographql.com']);
-    expect(read({ ...env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SERVICE_JWT_KEYS: `k1:${'y'.repeat(40)}` }).corsOrigins).toEqual([]);
+  it('admits the hosted Sandbox by default in development, and nothing by default in production', () => {
+    expect(readGatewayConfig({ ...env, NODE_ENV: 'development' }).corsOrigins).toEqual(['https://studio.apollographql.com']);
+    expect(readGatewayConfig({ ...env, NODE_ENV: 'production', JWT_SECRET: 'x'.repeat(40), SERVICE_JWT_KEYS: `k1:${'y'.repeat(40)}` }).corsOrigins).toEqual([]);
   });
 });
 

@@ -36,7 +36,7 @@ export function subgraphCodegen(dir: string, mappers: Record<string, string>): C
  * supergraph with its internal (@inaccessible) fields and federation's `_entities`; values are as
  * they travel (DateTime is an ISO string).
  */
-export function operationsCodegen(dir: string): Outputs {
+function operationsCodegen(dir: string): Outputs {
   if (!existsSync(join(dir, 'src/operations'))) return {};
   const supergraph = readFileSync(resolve(__dirname, '../../schema/supergraph.graphql'), 'utf8');
   return {

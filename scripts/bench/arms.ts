@@ -8,7 +8,7 @@ import { bearer, gql } from '../../test/support/client';
 import { runLoad, type LoadResult } from './load';
 import { CREATE_BOOKING, HOURLY_RATE, slot, type Member } from './seed';
 
-export const PAGE_QUERY = `query BenchPage($first: Int) {
+const PAGE_QUERY = `query BenchPage($first: Int) {
   myBookings(first: $first) { edges { node { id startsAt status
     user { name email } workspace { name timezone } payment { status amount { amount currency } } } } }
 }`;
@@ -36,7 +36,7 @@ export function pageArm(url: string, readers: Member[], first: number, durationM
   });
 }
 
-export const WORKSPACES_QUERY = `query BenchWorkspaces { workspaces(first: 20) { edges { node { id name kind capacity hourlyRate { amount currency } timezone } } } }`;
+const WORKSPACES_QUERY = `query BenchWorkspaces { workspaces(first: 20) { edges { node { id name kind capacity hourlyRate { amount currency } timezone } } } }`;
 
 /** An anonymous single-subgraph query; `headers` carries a service token when called directly on the subgraph. */
 export function workspacesArm(graphqlUrl: string, headers: () => Record<string, string>, durationMs: number, concurrency = 10): Promise<LoadResult> {

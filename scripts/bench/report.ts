@@ -40,7 +40,7 @@ const mib = (bytes: number) => `${Math.round(bytes / 2 ** 20)}`;
 /** A missing arm (a run with --only) gives NaN, shown as "-", never a false "met". */
 const NONE: ArmSummary = { throughput: NaN, p50: NaN, p99: NaN, wrong: 0, requests: 0, cpuMsPerOp: {}, loadCpuMsPerOp: NaN, peakRss: {} };
 
-export function targets(r: Report) {
+function targets(r: Report) {
   const a = (name: string) => r.arms[name] ?? NONE;
   const cpu = (name: string, keys: readonly string[]) => (r.arms[name] ? sum(r.arms[name].cpuMsPerOp, keys) : NaN);
   const idle = sum(r.idleRss, PLATFORM);
@@ -56,7 +56,7 @@ export function targets(r: Report) {
   return rows.map(({ ok, ...row }) => ({ ...row, ok: Number.isFinite(row.value) && ok(row.value) }));
 }
 
-export function render(r: Report): string {
+function render(r: Report): string {
   const lines: string[] = [];
   lines.push(`Run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ` +
     `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, broker: ${r.broker}; ${r.rounds} rounds of ${r.seconds} s per arm, medians.`);

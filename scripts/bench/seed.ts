@@ -8,8 +8,8 @@ import { bearer, gql } from '../../test/support/client';
 import { pool } from '../../test/support/client';
 
 export const ADMIN = { email: 'bench-admin@example.com', password: 'bench-admin-password-1' };
-export const READERS = 10;
-export const BOOKERS = 20;
+const READERS = 10;
+const BOOKERS = 20;
 export const PAGE_BOOKINGS = 100;
 const PASSWORD = 'bench-password-1';
 export const HOURLY_RATE = 1200;

@@ -11,10 +11,10 @@ import { processName, type Platform, type Service } from '../../test/support/pla
 import { call, withRetries, CANCEL_BOOKING, CREATE_BOOKING, CREATE_WORKSPACE, LOGIN, REGISTER, type Answer } from './client';
 import { checkInvariants, settled, type ClientLedger, type InvariantResult } from './invariants';
 
-export const CHAOS_TARGETS = ['booking', 'payment', 'notification', 'reporting', 'user', 'workspace'] as const satisfies readonly Service[];
-export type ChaosTarget = (typeof CHAOS_TARGETS)[number];
+const CHAOS_TARGETS = ['booking', 'payment', 'notification', 'reporting', 'user', 'workspace'] as const satisfies readonly Service[];
+type ChaosTarget = (typeof CHAOS_TARGETS)[number];
 
-export const CHAOS_ADMIN = { email: 'chaos-admin@example.com', password: 'chaos-admin-password-1' };
+const CHAOS_ADMIN = { email: 'chaos-admin@example.com', password: 'chaos-admin-password-1' };
 
 /**
  * The platform settings a chaos run needs: short recovery timers (so the sweep and the refunds

@@ -10,13 +10,13 @@ import type { CodegenConfig } from '@graphql-codegen/cli';
 import { recordOperations } from '../schema-operations/extract';
 import type { Section } from './check';
 
-export interface GeneratedFile {
+interface GeneratedFile {
   path: string;
   content: string;
 }
 
 /** The files `npm run codegen` would write, for the packages in `dirs` (default: all with a codegen.ts). */
-export async function codegenOutputs(root: string, dirs = codegenPackages(root)): Promise<GeneratedFile[]> {
+async function codegenOutputs(root: string, dirs = codegenPackages(root)): Promise<GeneratedFile[]> {
   const files: GeneratedFile[] = [];
   for (const dir of dirs) {
     const config = ((await import(join(dir, 'codegen.ts'))) as { default: CodegenConfig }).default;
@@ -26,14 +26,14 @@ export async function codegenOutputs(root: string, dirs = codegenPackages(root))
   return files;
 }
 
-export function codegenPackages(root: string): string[] {
+function codegenPackages(root: string): string[] {
   return [join(root, 'packages/kernel'), ...readdirSync(join(root, 'subgraphs')).sort().map((d) => join(root, 'subgraphs', d))].filter((dir) =>
     existsSync(join(dir, 'codegen.ts')),
   );
 }
 
 /** The files of expected whose content on disk (under root) differs, with the command that fixes them. */
-export function staleFiles(root: string, expected: GeneratedFile[], fix: string): string[] {
+function staleFiles(root: string, expected: GeneratedFile[], fix: string): string[] {
   return expected
     .filter((f) => {
       const path = join(root, f.path);

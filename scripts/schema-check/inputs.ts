@@ -12,8 +12,8 @@ import { parseSupergraphConfig, readSubgraphSources, type SubgraphSource } from 
 import type { BaseRevision, SchemaCheckInput } from './check';
 import type { InternalOperationFile, OperationFile } from './operations';
 
-export const SUPERGRAPH = 'schema/supergraph.graphql';
-export const CHANGELOG = 'schema/CHANGELOG.md';
+const SUPERGRAPH = 'schema/supergraph.graphql';
+const CHANGELOG = 'schema/CHANGELOG.md';
 const CLIENT_OPERATIONS = 'schema/operations';
 
 export function readInputs(root: string, env: NodeJS.ProcessEnv = process.env): SchemaCheckInput {
@@ -45,7 +45,7 @@ function graphqlFiles(root: string, dir: string): OperationFile[] {
 }
 
 /** src/operations/<target>.graphql of every subgraph, and of the kernel (its audit call). */
-export function internalOperationFiles(root: string): InternalOperationFile[] {
+function internalOperationFiles(root: string): InternalOperationFile[] {
   const packages = [join(root, 'packages/kernel'), ...readdirSync(join(root, 'subgraphs')).map((d) => join(root, 'subgraphs', d))];
   return packages.flatMap((dir) => {
     const sender = dir.endsWith('/kernel') ? 'kernel' : relative(join(root, 'subgraphs'), dir);
@@ -65,7 +65,7 @@ function git(root: string, args: string[]): string | null {
   }
 }
 
-export function resolveBaseRef(root: string, env: NodeJS.ProcessEnv): { ref: string; label: string } | null {
+function resolveBaseRef(root: string, env: NodeJS.ProcessEnv): { ref: string; label: string } | null {
   const short = (ref: string) => git(root, ['rev-parse', '--short', ref])?.trim() ?? ref;
   if (env.SCHEMA_BASE_REF) {
     if (!git(root, ['rev-parse', '--verify', '--quiet', `${env.SCHEMA_BASE_REF}^{commit}`])) {

@@ -21,7 +21,7 @@ const SENT_THROUGH: Record<string, string> = {
 /** Fields only a subgraph answers: documents that select them are sent to a subgraph, not to the gateway. */
 const SUBGRAPH_ONLY_FIELDS = new Set(['_service', '_entities']);
 
-export interface Skipped {
+interface Skipped {
   line: number;
   reason: string;
 }

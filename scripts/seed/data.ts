@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 
-export type WorkspaceKind = 'DESK' | 'MEETING_ROOM' | 'PRIVATE_OFFICE';
+type WorkspaceKind = 'DESK' | 'MEETING_ROOM' | 'PRIVATE_OFFICE';
 export interface DemoWorkspace {
   name: string;
   description: string;
@@ -91,7 +91,7 @@ export function demoMembers(): DemoMember[] {
 }
 
 /** A stable number from a text. */
-export function hashOf(text: string): number {
+function hashOf(text: string): number {
   return createHash('sha256').update(text).digest().readUInt32BE(0);
 }
 
@@ -102,7 +102,7 @@ export function uuidOf(text: string): string {
 }
 
 /** The UTC instant of a wall-clock time in an IANA zone. */
-export function zonedTime(date: string, hour: number, minute: number, timeZone: string): Date {
+function zonedTime(date: string, hour: number, minute: number, timeZone: string): Date {
   const [y, m, d] = date.split('-').map(Number);
   const wall = Date.UTC(y, m - 1, d, hour, minute);
   let instant = wall;

@@ -12,8 +12,8 @@ import {
 } from './events';
 import { bookingCancelledMessage, bookingConfirmedMessage } from './messages';
 
-export type NotificationKind = 'BOOKING_CONFIRMED' | 'BOOKING_CANCELLED';
-export type ActivityKind = 'BOOKING_CREATED' | 'BOOKING_CANCELLED';
+type NotificationKind = 'BOOKING_CONFIRMED' | 'BOOKING_CANCELLED';
+type ActivityKind = 'BOOKING_CREATED' | 'BOOKING_CANCELLED';
 
 export interface BookingNotification {
   userId: string;

@@ -9,11 +9,9 @@ export const BOOKING_CREATED = 'booking.created';
 export const BOOKING_CANCELLED = 'booking.cancelled';
 /** A payment whose outcome is unknown (timeout) may have been taken: it must be refunded. */
 export const BOOKING_PAYMENT_FAILED = 'booking.payment_failed';
-export type BookingEventType = typeof BOOKING_CREATED | typeof BOOKING_CANCELLED | typeof BOOKING_PAYMENT_FAILED;
 
 /** Why a booking was cancelled: stored with the booking (for support and reporting) and carried in booking.cancelled. */
-export const CANCELLATION_REASONS = ['PAYMENT_FAILED', 'PAYMENT_TIMEOUT', 'CANCELLED_BY_USER', 'CANCELLED_BY_ADMIN'] as const;
-export type CancellationReason = (typeof CANCELLATION_REASONS)[number];
+export type CancellationReason = 'PAYMENT_FAILED' | 'PAYMENT_TIMEOUT' | 'CANCELLED_BY_USER' | 'CANCELLED_BY_ADMIN';
 
 /** Who and what the booking is about, as known when it was made. */
 export interface BookingParties {

@@ -35,7 +35,7 @@ function timeFormat(zone: string | null): Intl.DateTimeFormat {
 }
 
 /** e.g. "Tue, 1 Dec 2026, 10:00–11:01 CET" (both ends shown when the booking spans days). */
-export function formatTimeRange(startsAt: string, endsAt: string, zone: string | null): string {
+function formatTimeRange(startsAt: string, endsAt: string, zone: string | null): string {
   return timeFormat(zone).formatRange(new Date(startsAt), new Date(endsAt));
 }
 

@@ -55,6 +55,7 @@ export function readAmqpConfig(r: EnvReader): AmqpConfig {
 
 /** amqplib is loaded by the first connection: a process without AMQP_URL never pays its memory. */
 function loadAmqplib(): typeof import('amqplib') {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
   return require('amqplib');
 }
 
@@ -118,7 +119,6 @@ export class Broker {
   private readonly queues = new Map<string, QueueSpec>();
   private readonly consumers: Consumer[] = [];
   private readonly inflight = new Set<Promise<void>>();
-  private waiters: (() => void)[] = [];
   private readonly connectedListeners: (() => void)[] = [];
   private wake?: () => void;
 
@@ -149,19 +149,6 @@ export class Broker {
 
   get connected(): boolean {
     return Boolean(this.publishChannel);
-  }
-
-  /** Resolves once connected (topology declared, consumers running); rejects after timeoutMs. */
-  async whenConnected(timeoutMs = 10_000): Promise<void> {
-    if (this.connected) return;
-    this.ensureConnecting();
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`not connected to the broker within ${timeoutMs} ms`)), timeoutMs);
-      this.waiters.push(() => {
-        clearTimeout(timer);
-        resolve();
-      });
-    });
   }
 
   /** For /ready: throws unless connected. */
@@ -264,11 +251,6 @@ export class Broker {
     await model?.close().catch(() => undefined);
   }
 
-  /** Test hook: drops the TCP connection without a goodbye, as a network failure or broker crash would. */
-  dropConnection(): void {
-    (this.model?.connection as unknown as { stream?: { destroy(err: Error): void } } | undefined)?.stream?.destroy(new Error('connection dropped (simulated)'));
-  }
-
   private ensureConnecting(): void {
     if (this.closing || this.publishChannel || this.connecting) return;
     this.connecting = this.connectLoop().finally(() => (this.connecting = undefined));
@@ -299,9 +281,6 @@ export class Broker {
         }
         this.publishChannel = channel;
         this.log.info('connected to the message broker', { connection: this.connectionName, attempt });
-        const waiters = this.waiters;
-        this.waiters = [];
-        waiters.forEach((resolve) => resolve());
         for (const listener of this.connectedListeners) {
           try {
             listener();

@@ -18,7 +18,7 @@ const agents = {
   'https:': new https.Agent({ keepAlive: true, maxSockets: 256 }),
 };
 
-export class HttpTimeoutError extends Error {
+class HttpTimeoutError extends Error {
   constructor(url: string, timeoutMs: number) {
     super(`no answer from ${url} within ${timeoutMs} ms`);
   }

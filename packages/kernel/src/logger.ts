@@ -9,8 +9,7 @@
 import pino, { type DestinationStream } from 'pino';
 import { activeTraceIds, tracingEnabled } from './tracing';
 
-const LEVELS = ['debug', 'info', 'warn', 'error'] as const;
-export type LogLevel = (typeof LEVELS)[number];
+export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 
 export interface Logger {
   debug(msg: string, fields?: Record<string, unknown>): void;
@@ -21,7 +20,7 @@ export interface Logger {
 }
 
 /** Keys whose values never reach a log line. */
-export const REDACTED_KEYS = [
+const REDACTED_KEYS = [
   'password',
   'newPassword',
   'token',

@@ -109,7 +109,7 @@ export function createMetrics(service: string): Metrics {
 }
 
 /** Each label combination's child, made once: `labels()` hashes its arguments on every call. */
-export function labelled<C>(metric: { labels(...values: string[]): C }): (...values: string[]) => C {
+function labelled<C>(metric: { labels(...values: string[]): C }): (...values: string[]) => C {
   const children = new Map<string, C>();
   return (...values) => {
     const key = values.join('\u0000');
@@ -133,7 +133,7 @@ const KNOWN_ERROR_CODES = new Set<string>([
 ]);
 
 /** An outcome label: a known error code as is, anything else "error". */
-export function outcomeOf(code: unknown): string {
+function outcomeOf(code: unknown): string {
   return typeof code === 'string' && KNOWN_ERROR_CODES.has(code) ? code : 'error';
 }
 

@@ -1,6 +1,6 @@
 /**
- * MikroORM for one subgraph's own PostgreSQL database. `initORM` is cached per process; it creates
- * the database when it does not exist yet and applies the subgraph's migrations.
+ * MikroORM for one subgraph's own PostgreSQL database: `createORM` configures it, `prepareDatabase`
+ * creates the database when it does not exist yet and applies the subgraph's migrations.
  */
 import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import type { MigrationObject } from '@mikro-orm/core';

@@ -5,8 +5,8 @@
 import type { EntityManager, EntityName, FilterQuery } from '@mikro-orm/postgresql';
 import { BadUserInputError } from './errors';
 
-export const DEFAULT_PAGE_SIZE = 20;
-export const MAX_PAGE_SIZE = 100;
+const DEFAULT_PAGE_SIZE = 20;
+const MAX_PAGE_SIZE = 100;
 
 export interface Connection<T> {
   edges: { cursor: string; node: T }[];
@@ -52,11 +52,11 @@ export function pageSize(first: number | null | undefined, bounds: PageBounds = 
   return first;
 }
 
-export function encodeCursor(node: Keyed): string {
+function encodeCursor(node: Keyed): string {
   return Buffer.from(JSON.stringify([node.createdAt.toISOString(), node.id])).toString('base64url');
 }
 
-export function decodeCursor(cursor: string): { createdAt: Date; id: string } {
+function decodeCursor(cursor: string): { createdAt: Date; id: string } {
   try {
     const [createdAt, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
     const date = new Date(createdAt);

@@ -2,10 +2,9 @@
  * The permission vocabulary every subgraph's `permissions.ts` is written in. The shield denies
  * anything without a rule (`fallbackRule: deny`), so a new field is closed until someone opens it.
  */
-import { allow, and, deny, or, rule, shield, type IRules } from 'graphql-shield';
+import { allow, and, deny, or, rule, shield, type IRule, type IRules } from 'graphql-shield';
 import type { GraphQLSchema } from 'graphql';
 import type { IMiddleware } from 'graphql-middleware';
-import type { IRule } from 'graphql-shield/typings/types';
 import type { Identity } from './identity';
 import { ForbiddenError, UnauthenticatedError } from './errors';
 import type { RateLimitKind, RateLimiter } from './rate-limit';
@@ -56,7 +55,7 @@ export function ownerOrAdmin<P>(owner: (parent: P) => string | undefined | null)
  * user, everything per client IP for anonymous callers. Calls between platform services are not
  * counted; the client request that caused them already was.
  */
-export const requestRateLimit = rule({ cache: 'contextual' })((_p, _a, ctx: WithLimits, info) => {
+const requestRateLimit = rule({ cache: 'contextual' })((_p, _a, ctx: WithLimits, info) => {
   const { caller, user, clientIp } = ctx.identity;
   if (caller !== 'gateway') return true;
   if (!user) return counted(ctx.rateLimiter.consume('anonymous', clientIp ?? 'unknown'));
@@ -132,7 +131,7 @@ function isFieldMap(entry: unknown): entry is Record<string, unknown> {
   return typeof entry === 'object' && entry !== null && Object.getPrototypeOf(entry) === Object.prototype;
 }
 
-export { allow, and, deny, or, rule };
+export { allow, or, rule };
 export type { IRules };
 
 /** Only the named platform services (e.g. the auth subgraph creating user profiles). */

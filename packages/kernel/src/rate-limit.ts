@@ -51,6 +51,7 @@ export interface RateLimiter {
 
 /** ioredis is loaded only with REDIS_URL set: without it a process never pays its memory. */
 function loadIoredis(): typeof Redis {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
   return (require('ioredis') as typeof import('ioredis')).default;
 }
 

@@ -107,7 +107,7 @@ export interface SubgraphApp<Loaders = unknown, Config extends SubgraphConfig = 
   execute(query: string, variables?: Record<string, unknown>, identity?: Identity): ReturnType<ApolloServer['executeOperation']>;
 }
 
-export function loadTypeDefs(schemaPath: string): DocumentNode {
+function loadTypeDefs(schemaPath: string): DocumentNode {
   return parse(readFileSync(schemaPath, 'utf8'));
 }
 

@@ -5,6 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { SignJWT } from 'jose';
+import type { Broker } from './amqp';
 import type { ServiceKey, SubgraphConfig } from './config';
 import type { Identity, Role } from './identity';
 import type { DocumentNode } from 'graphql';
@@ -131,4 +132,24 @@ export async function metricValue(metric: { get(): Promise<{ values: { labels: R
   return values.find(
     (v) => (metricName === undefined || v.metricName === metricName) && Object.keys(v.labels).length === wanted.length && wanted.every(([k, x]) => v.labels[k] === x),
   )?.value;
+}
+
+/** Resolves once `broker` is connected (topology declared, consumers running); rejects after timeoutMs. */
+export async function whenConnected(broker: Broker, timeoutMs = 10_000): Promise<void> {
+  if (broker.connected) return;
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`not connected to the broker within ${timeoutMs} ms`)), timeoutMs);
+    broker.onConnected(() => {
+      clearTimeout(timer);
+      resolve();
+    });
+    broker.start();
+  });
+}
+
+/** Drops `broker`'s TCP connection without a goodbye, as a network failure or a broker crash would. */
+export function dropConnection(broker: Broker): void {
+  // The connection is the broker's private state: only a test has reason to reach in and break it.
+  const connection = broker['model']?.connection as unknown as { stream?: { destroy(err: Error): void } } | undefined;
+  connection?.stream?.destroy(new Error('connection dropped (simulated)'));
 }

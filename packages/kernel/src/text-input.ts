@@ -7,6 +7,7 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { GraphQLError, visit, type DocumentNode } from 'graphql';
 
+// eslint-disable-next-line no-control-regex -- NUL is what PostgreSQL cannot store in text, so it is matched on purpose
 const UNSTORABLE = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
 export function isStorableText(value: string): boolean {
@@ -49,7 +50,7 @@ function firstUnstorableLiteral(document: DocumentNode): number | undefined {
   return line;
 }
 
-export function unstorableTextError(where: string): GraphQLError {
+function unstorableTextError(where: string): GraphQLError {
   return new GraphQLError(
     `A text value contains a character that cannot be stored (a NUL character or an unpaired UTF-16 surrogate): ${where}.`,
     { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },

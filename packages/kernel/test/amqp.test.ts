@@ -12,7 +12,7 @@ import { Broker, PermanentMessageError, readAmqpConfig, type BrokerMessage, type
 import { EnvReader } from '../src/config';
 import { createLogger } from '../src/logger';
 import { createMetrics, type Metrics } from '../src/metrics';
-import { metricValue } from '../src/testing';
+import { dropConnection, metricValue, whenConnected } from '../src/testing';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
@@ -64,7 +64,7 @@ describe('publishing', () => {
   it('resolves once the broker confirmed a persistent message with the id as messageId', async () => {
     const b = broker();
     await b.declareQueue(spec('publish'));
-    await b.whenConnected();
+    await whenConnected(b);
     const id = randomUUID();
     await b.publish('publish.x', 'thing.created', { hello: 'world' }, { messageId: id });
     const msg = await raw.get(`${prefix}.publish.q`, { noAck: true });
@@ -77,9 +77,9 @@ describe('publishing', () => {
 
   it('rejects what the broker refuses (no such exchange), then reconnects by itself', async () => {
     const b = broker();
-    await b.whenConnected();
+    await whenConnected(b);
     await expect(b.publish('no-such-exchange', 'thing.x', {}, { messageId: 'm' })).rejects.toThrow(/closed|NOT_FOUND/i);
-    await b.whenConnected();
+    await whenConnected(b);
     await b.declareQueue(spec('publish'));
     await expect(b.publish('publish.x', 'thing.again', {}, { messageId: 'm2' })).resolves.toBeUndefined();
     await raw.purgeQueue(`${prefix}.publish.q`);
@@ -110,12 +110,12 @@ describe('consuming', () => {
       seen.push({ redelivered: message.redelivered, effect: rowCount === 1 });
       if (seen.length === 1) await gate; // committed, not acked yet
     });
-    await b.whenConnected();
+    await whenConnected(b);
     const id = randomUUID();
     await b.publish('ack.x', 'thing.created', { n: 1 }, { messageId: id });
     await waitFor(() => seen.length === 1);
     // The consumer dies between its commit and its ack.
-    b.dropConnection();
+    dropConnection(b);
     release();
     await waitFor(() => seen.length === 2);
     expect(seen).toEqual([
@@ -137,7 +137,7 @@ describe('consuming', () => {
       attempts.push({ attempt: message.attempt, at: Date.now(), routingKey: message.routingKey });
       if (message.attempt < 3) throw new Error('database down');
     });
-    await b.whenConnected();
+    await whenConnected(b);
     await b.publish('retry.x', 'thing.created', {}, { messageId: randomUUID() });
     await waitFor(() => attempts.length === 3);
     expect(attempts.map((a) => a.attempt)).toEqual([1, 2, 3]);
@@ -163,7 +163,7 @@ describe('consuming', () => {
       if (message.body.kind === 'poison') throw new PermanentMessageError('kind is not known');
       throw new Error('always failing');
     });
-    await b.whenConnected();
+    await whenConnected(b);
     await b.publish('park.x', 'thing.created', { kind: 'flaky' }, { messageId: 'flaky-1' });
     await b.publish('park.x', 'thing.created', { kind: 'poison' }, { messageId: 'poison-1' });
     raw.sendToQueue(`${prefix}.park.q`, Buffer.from('not json'), { messageId: 'garbage-1' });
@@ -187,12 +187,12 @@ describe('consuming', () => {
     await b.consume(spec('reconnect'), async (message) => {
       received.push(message.id);
     });
-    await b.whenConnected();
+    await whenConnected(b);
     await b.publish('reconnect.x', 'thing.created', {}, { messageId: 'before' });
     await waitFor(() => received.includes('before'));
-    b.dropConnection();
+    dropConnection(b);
     await waitFor(() => !b.connected, 2000);
-    await b.whenConnected(10_000);
+    await whenConnected(b, 10_000);
     await b.check();
     await b.publish('reconnect.x', 'thing.created', {}, { messageId: 'after' });
     await waitFor(() => received.includes('after'));
@@ -213,7 +213,7 @@ describe('consuming in batches', () => {
         m.body.kind === 'poison' ? new PermanentMessageError('kind is not known') : m.body.kind === 'flaky' && m.attempt === 1 ? new Error('not yet') : undefined,
       );
     });
-    await b.whenConnected();
+    await whenConnected(b);
     await b.publish('batch.x', 'thing.created', { kind: 'ok' }, { messageId: 'first' });
     await waitFor(() => batches.length === 1);
     for (const [id, kind] of [['a', 'ok'], ['b', 'flaky'], ['c', 'poison'], ['d', 'ok']]) await b.publish('batch.x', 'thing.created', { kind }, { messageId: id });
@@ -242,7 +242,7 @@ describe('consuming in batches', () => {
       }
       return messages.map(() => undefined);
     });
-    await b.whenConnected();
+    await whenConnected(b);
     await b.publish('batchfail.x', 'thing.created', {}, { messageId: 'x' });
     await waitFor(() => seen.includes('x:2:thing.created'), 5000);
     expect(seen).toEqual(['x:1:thing.created', 'x:2:thing.created']);
@@ -254,9 +254,9 @@ describe('reconnection listeners', () => {
     const b = broker();
     let calls = 0;
     b.onConnected(() => (calls += 1));
-    await b.whenConnected();
+    await whenConnected(b);
     await waitFor(() => calls === 1);
-    b.dropConnection();
+    dropConnection(b);
     await waitFor(() => calls === 2, 10_000);
     expect(b.connected).toBe(true);
   });

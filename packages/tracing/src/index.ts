@@ -58,7 +58,7 @@ export interface Tracing {
 const GLOBAL = Symbol.for('wsb.tracing');
 type Global = { [GLOBAL]?: Tracing };
 
-export function activeTracing(): Tracing | undefined {
+function activeTracing(): Tracing | undefined {
   return (globalThis as Global)[GLOBAL];
 }
 

@@ -14,7 +14,7 @@ export function dashboardRoot(now = new Date()): DashboardRoot {
   return { today: new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), now.getUTCDate())) };
 }
 
-export const HEALTH_TIMEOUT_MS = 2000;
+const HEALTH_TIMEOUT_MS = 2000;
 
 export interface ServiceHealth {
   name: ServiceName;
@@ -23,7 +23,7 @@ export interface ServiceHealth {
 }
 
 /** GET <url>/health; UP only for a 200 within the timeout. Never throws: any failure is DOWN. */
-export async function checkHealth(name: ServiceName, baseUrl: string, timeoutMs = HEALTH_TIMEOUT_MS): Promise<ServiceHealth> {
+async function checkHealth(name: ServiceName, baseUrl: string, timeoutMs = HEALTH_TIMEOUT_MS): Promise<ServiceHealth> {
   const started = performance.now();
   let up = false;
   try {

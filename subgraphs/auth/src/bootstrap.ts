@@ -16,7 +16,7 @@ const MAX_RETRY_MS = 5000;
 const GIVE_UP_AFTER_MS = 3 * 60 * 1000;
 
 /** One attempt: the credential (an existing one keeps its password), then the ADMIN profile. */
-export async function ensureBootstrapAdmin(app: AuthApp, admin: BootstrapAdmin): Promise<Profile> {
+async function ensureBootstrapAdmin(app: AuthApp, admin: BootstrapAdmin): Promise<Profile> {
   const em = app.orm.em.fork();
   let credential = await em.findOne(Credential, { email: admin.email });
   if (!credential) {

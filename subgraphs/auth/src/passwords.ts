@@ -10,7 +10,7 @@ import { RateLimitedError, Semaphore, SemaphoreBusyError } from '@wsb/kernel';
  * other parameters (before: the library's 64 MiB, t=3, p=4) still verify, and a successful login
  * stores a new hash (see upgradedHash).
  */
-export const HASH_OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
+const HASH_OPTIONS = { type: argon2id, memoryCost: 19 * 1024, timeCost: 2, parallelism: 1 } as const;
 
 /**
  * How many hashes or verifications run at once by default: one core is left to the event loop

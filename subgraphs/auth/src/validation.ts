@@ -1,7 +1,7 @@
 import { BadUserInputError } from '@wsb/kernel';
 
-export const PASSWORD_MIN = 8;
-export const PASSWORD_MAX = 256;
+const PASSWORD_MIN = 8;
+const PASSWORD_MAX = 256;
 
 /** Counted in characters (code points), not UTF-16 units, so an emoji is one character. */
 export function passwordProblem(password: string): string | undefined {

@@ -6,7 +6,7 @@ import type { Loaders } from '../src/context';
 import type { AuthServices } from '../src/services';
 import { authSubgraph } from '../src/subgraph';
 import { hashToken } from '../src/tokens';
-import { stubUserSubgraph } from './stub-user';
+import { stubUserSubgraph } from './helpers';
 
 const user = stubUserSubgraph();
 let app: TestApp<Loaders, AuthConfig, AuthServices>;

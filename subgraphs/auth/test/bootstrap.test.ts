@@ -4,7 +4,7 @@ import { readConfig, type AuthConfig } from '../src/config';
 import type { Loaders } from '../src/context';
 import type { AuthServices } from '../src/services';
 import { authSubgraph } from '../src/subgraph';
-import { stubUserSubgraph } from './stub-user';
+import { stubUserSubgraph } from './helpers';
 
 const EMAIL = 'root@example.com';
 const PASSWORD = 'bootstrap secret';

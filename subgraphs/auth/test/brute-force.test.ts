@@ -3,7 +3,7 @@ import type { AuthConfig } from '../src/config';
 import type { Loaders } from '../src/context';
 import type { AuthServices } from '../src/services';
 import { authSubgraph } from '../src/subgraph';
-import { stubUserSubgraph } from './stub-user';
+import { stubUserSubgraph } from './helpers';
 
 const LOGIN = 'mutation ($input: LoginInput!) { login(input: $input) { accessToken } }';
 const REGISTER = 'mutation ($input: RegisterInput!) { register(input: $input) { accessToken } }';

@@ -6,10 +6,11 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { Broker, createLogger, readAmqpConfig, EnvReader } from '@wsb/kernel';
+import { whenConnected } from '@wsb/kernel/src/testing';
 import { OutboxEvent } from '../src/entities/outbox-event.entity';
 import { BrokerPublisher } from '../src/outbox/publisher';
 import { OutboxRelay } from '../src/outbox/relay';
-import { CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './harness';
+import { CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './helpers';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const prefix = `bt${randomBytes(4).toString('hex')}`;
@@ -83,7 +84,7 @@ describe('the relay with RabbitMQ', () => {
 
     const upConfig = readAmqpConfig(new EnvReader({ AMQP_URL, AMQP_PREFIX: prefix }));
     const up = new Broker({ ...upConfig, url: upConfig.url! }, log, 'up').start();
-    await up.whenConnected();
+    await whenConnected(up);
     await h.sql('update outbox_event set next_attempt_at = now() where id = ?', [event.id]);
     await new OutboxRelay(h.app.orm, new BrokerPublisher(up, h.app.subgraphs, log), log, FAST_OUTBOX).deliverBatch();
     await up.close();

@@ -1,6 +1,6 @@
 import { DependencyUnavailableError } from '@wsb/kernel';
 import { Booking } from '../src/entities/booking.entity';
-import { ALICE, CANCEL, CREATE, admin, alice, bob, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './harness';
+import { ALICE, CANCEL, CREATE, admin, alice, bob, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { CREATE, alice, bob, hourFromNow, iso, plus, startBookingApp, type Harness } from './harness';
+import { CREATE, alice, bob, hourFromNow, iso, plus, startBookingApp, type Harness } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {

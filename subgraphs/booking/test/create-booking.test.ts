@@ -1,7 +1,7 @@
 import { DependencyUnavailableError, DomainError, toDomainError } from '@wsb/kernel';
 import { priceFor } from '../src/booking/price';
 import { Booking } from '../src/entities/booking.entity';
-import { ALICE, CREATE, alice, anonymous, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './harness';
+import { ALICE, CREATE, alice, anonymous, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 /** The outbox backlog gauges, read from the database when Prometheus scrapes the booking subgraph. */
 import { randomUUID } from 'node:crypto';
-import { startBookingApp, type Harness } from './harness';
+import { startBookingApp, type Harness } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {

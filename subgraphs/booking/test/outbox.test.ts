@@ -4,10 +4,10 @@ import { stubServices } from '@wsb/kernel/src/testing';
 import { sweepStalePending } from '../src/booking/recovery';
 import { Booking } from '../src/entities/booking.entity';
 import { OutboxEvent } from '../src/entities/outbox-event.entity';
-import { bookingConfirmedMessage, formatMoney } from '../src/outbox/messages';
+import { bookingConfirmedMessage, formatMoney } from '@wsb/booking-events';
 import { DirectPublisher, type EventPublisher } from '../src/outbox/publisher';
 import { OutboxRelay, retryDelayMs } from '../src/outbox/relay';
-import { ALICE, CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './harness';
+import { ALICE, CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {

@@ -1,6 +1,6 @@
 import { asService } from '@wsb/kernel/src/testing';
 import { Booking } from '../src/entities/booking.entity';
-import { ALICE, BOOKING_FIELDS, CANCEL, CREATE, admin, alice, anonymous, bob, hourFromNow, iso, plus, startBookingApp, type Harness } from './harness';
+import { ALICE, BOOKING_FIELDS, CANCEL, CREATE, admin, alice, anonymous, bob, hourFromNow, iso, plus, startBookingApp, type Harness } from './helpers';
 
 let h: Harness;
 beforeAll(async () => {

@@ -8,7 +8,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { CircuitOpenError, DependencyUnavailableError, DomainError } from '@wsb/kernel';
-import { CREATE, alice, bob, hourFromNow, iso, plus, startBookingApp, type Harness } from './harness';
+import { CREATE, alice, bob, hourFromNow, iso, plus, startBookingApp, type Harness } from './helpers';
 
 const HOUR = 3_600_000;
 let h: Harness;

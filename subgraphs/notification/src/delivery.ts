@@ -33,7 +33,7 @@ const MAX_REASON_LENGTH = 500;
 /** How long past its last change a QUEUED row must be before the sweep takes it over. */
 const STALE_MARGIN_MS = 60_000;
 
-export function failureReason(err: unknown): string {
+function failureReason(err: unknown): string {
   const message = (err instanceof Error ? err.message : String(err)).trim();
   return (message || 'Delivery failed without a reason.').slice(0, MAX_REASON_LENGTH);
 }

@@ -50,7 +50,7 @@ function smtpMailer(url: string, from: string): Mailer {
 }
 
 /** Writes the whole email to stdout instead of sending it. */
-export function logMailer(from: string): Mailer {
+function logMailer(from: string): Mailer {
   const transport = nodemailer.createTransport({ jsonTransport: true });
   // Fixed at info: this line is the delivery itself, so LOG_LEVEL=warn must not swallow it.
   const out = createLogger({ service: 'notification', transport: 'log' }, 'info');

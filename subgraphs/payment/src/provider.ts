@@ -24,7 +24,7 @@ export type PaymentProviderName = (typeof PAYMENT_PROVIDERS)[number];
  * Captures every charge immediately and moves no money: the platform runs end to end before a
  * processor is chosen. Not for production money.
  */
-export class SimulatedProvider implements PaymentProvider {
+class SimulatedProvider implements PaymentProvider {
   readonly name = 'simulated';
 
   async charge(_amount: number, _currency: string, _reference: string): Promise<string> {

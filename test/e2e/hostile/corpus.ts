@@ -15,7 +15,7 @@ export const PASSWORD = 'correct-horse-1';
 
 export const CREATE_BOOKING = `mutation ($i: CreateBookingInput!) { createBooking(input: $i) { id startsAt } }`;
 export const CREATE_WORKSPACE = `mutation ($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id name description timezone } }`;
-export const REGISTER = `mutation ($i: RegisterInput!) { register(input: $i) { user { id name email } } }`;
+const REGISTER = `mutation ($i: RegisterInput!) { register(input: $i) { user { id name email } } }`;
 export const LOGIN = `mutation ($i: LoginInput!) { login(input: $i) { accessToken } }`;
 export const UPDATE_ME = `mutation ($i: UpdateMeInput!) { updateMe(input: $i) { name } }`;
 const AVAILABLE = `query ($id: ID!, $s: DateTime!, $e: DateTime!) { workspace(id: $id) { isAvailable(startsAt: $s, endsAt: $e) } }`;

@@ -5,9 +5,9 @@
 import type { Answer, Attack } from './target';
 
 /** The codes a client may see (API.md); a hostile request must never cause the last two. */
-export const CLIENT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'BOOKING_CONFLICT', 'RATE_LIMITED', 'COST_ESTIMATED_TOO_EXPENSIVE'];
+const CLIENT_CODES = ['UNAUTHENTICATED', 'FORBIDDEN', 'BAD_USER_INPUT', 'NOT_FOUND', 'BOOKING_CONFLICT', 'RATE_LIMITED', 'COST_ESTIMATED_TOO_EXPENSIVE'];
 /** Where a category can only be refused one way, anything else is wrong too. */
-export const CATEGORY_CODES: Record<string, string[]> = {
+const CATEGORY_CODES: Record<string, string[]> = {
   'malformed JSON': ['BAD_USER_INPUT'],
   'wrong content type': ['BAD_USER_INPUT'],
   'wrong variable types': ['BAD_USER_INPUT'],

@@ -14,13 +14,13 @@ export type Outcome = 'data' | 'null' | 'empty' | 'UNAUTHENTICATED' | 'FORBIDDEN
 export type Row = readonly [Outcome, Outcome, Outcome, Outcome]; // anonymous, memberA, memberB, admin
 
 // The rules of API.md, as outcomes per caller.
-export const PUBLIC: Row = ['data', 'data', 'data', 'data'];
-export const SIGNED_IN: Row = ['UNAUTHENTICATED', 'data', 'data', 'data'];
+const PUBLIC: Row = ['data', 'data', 'data', 'data'];
+const SIGNED_IN: Row = ['UNAUTHENTICATED', 'data', 'data', 'data'];
 /** "the user themself / its owner or an admin": the entity belongs to member A. */
-export const OWNER: Row = ['UNAUTHENTICATED', 'data', 'FORBIDDEN', 'data'];
-export const ADMIN_ONLY: Row = ['UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'data'];
+const OWNER: Row = ['UNAUTHENTICATED', 'data', 'FORBIDDEN', 'data'];
+const ADMIN_ONLY: Row = ['UNAUTHENTICATED', 'FORBIDDEN', 'FORBIDDEN', 'data'];
 /** `me`: null when not signed in. */
-export const SELF_OR_NULL: Row = ['null', 'data', 'data', 'data'];
+const SELF_OR_NULL: Row = ['null', 'data', 'data', 'data'];
 
 /**
  * One entry per Type.field of the public API. Reasons where API.md needs reading:

@@ -12,7 +12,7 @@ import { BOOKING_PAYMENT_FAILED, enqueue, type BookingPaymentFailedPayload } fro
  * A timed-out _createPayment may still finish on the payment side; the refund it needs waits
  * until that call has surely ended (BOOKING_REFUND_DELAY_MS), so it finds the payment instead of nothing.
  */
-export const DEFAULT_REFUND_DELAY_MS = 30_000;
+const DEFAULT_REFUND_DELAY_MS = 30_000;
 
 /**
  * Only an answer from the payment subgraph proves no charge was taken; a timeout proves nothing. An

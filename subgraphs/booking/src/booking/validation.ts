@@ -2,9 +2,9 @@
 import { BadUserInputError, requireUuid } from '@wsb/kernel';
 import type { CreateBookingInput } from '../__generated__/resolvers-types';
 
-export const MAX_BOOKING_DAYS = 30;
+const MAX_BOOKING_DAYS = 30;
 const MAX_DURATION_MS = MAX_BOOKING_DAYS * 24 * 60 * 60 * 1000;
-export const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
+const MAX_IDEMPOTENCY_KEY_LENGTH = 200;
 /** A start "now" arrives a little late after network latency; do not call that the past. */
 const PAST_GRACE_MS = 60 * 1000;
 

@@ -76,7 +76,7 @@ class Batch<T> {
  * the calls to notification and reporting (direct) or the RabbitMQ message and what its consumers
  * do (broker) belong to the trace of the request that booked. Without tracing it only runs `fn`.
  */
-export function inPublishSpan<T>(events: PublishableEvent[], fn: () => Promise<T>): Promise<T> {
+function inPublishSpan<T>(events: PublishableEvent[], fn: () => Promise<T>): Promise<T> {
   const types = new Set(events.map((e) => e.type));
   return inSpan(
     `${types.size === 1 ? events[0].type : 'booking events'} publish`,

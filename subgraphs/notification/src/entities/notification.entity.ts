@@ -1,10 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
 
-export const NOTIFICATION_CHANNELS = ['EMAIL', 'SMS'] as const;
+const NOTIFICATION_CHANNELS = ['EMAIL', 'SMS'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
-export const NOTIFICATION_STATUSES = ['QUEUED', 'SENT', 'FAILED'] as const;
-export type NotificationStatus = (typeof NOTIFICATION_STATUSES)[number];
+const NOTIFICATION_STATUSES = ['QUEUED', 'SENT', 'FAILED'] as const;
 
 /**
  * One message to one user; dedupe_key is unique, so a repeated request never sends twice.

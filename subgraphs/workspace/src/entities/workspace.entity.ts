@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
 
-export const WORKSPACE_KINDS = ['DESK', 'MEETING_ROOM', 'PRIVATE_OFFICE'] as const;
-export type WorkspaceKind = (typeof WORKSPACE_KINDS)[number];
+const WORKSPACE_KINDS = ['DESK', 'MEETING_ROOM', 'PRIVATE_OFFICE'] as const;
 
 /** Each column is declared here once; the migrations create them, and test/schema-drift.test.ts keeps the two equal. */
 export const Workspace = defineEntity({

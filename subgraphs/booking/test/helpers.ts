@@ -11,8 +11,8 @@ import type { BookingServices } from '../src/services';
 import { bookingSubgraph } from '../src/subgraph';
 
 export const ALICE = '00000000-0000-4000-8000-0000000000a1';
-export const BOB = '00000000-0000-4000-8000-0000000000b2';
-export const ADMIN = '00000000-0000-4000-8000-0000000000ad';
+const BOB = '00000000-0000-4000-8000-0000000000b2';
+const ADMIN = '00000000-0000-4000-8000-0000000000ad';
 export const alice = asGateway({ id: ALICE });
 export const bob = asGateway({ id: BOB });
 export const admin = asGateway({ id: ADMIN, role: 'ADMIN' });
@@ -20,7 +20,7 @@ export const anonymous = asGateway();
 
 type Vars = Record<string, any>;
 /** A recorded call to a stubbed subgraph (variables loosely typed: tests read into them). */
-export interface Call {
+interface Call {
   service: string;
   query: string;
   variables: Vars;
@@ -29,7 +29,7 @@ export interface Call {
 /** An `_entities` answer as a subgraph gives it: typed, or null when there is no such entity. */
 const entity = <T extends object>(typename: string, value: T | undefined) => (value ? { __typename: typename, ...value } : null);
 
-export function createWorld() {
+function createWorld() {
   const world = {
     users: new Map<string, UserProfile>([
       [ALICE, { id: ALICE, email: 'alice@example.com', name: 'Alice' }],
@@ -58,7 +58,6 @@ export function createWorld() {
   };
   return world;
 }
-export type World = ReturnType<typeof createWorld>;
 
 /** Fast outbox timings so retries happen within a test. */
 export const FAST_OUTBOX: BookingConfig['outbox'] = { pollIntervalMs: 50, batchSize: 20, retryBaseMs: 50, retryMaxMs: 400, claimMs: 5000, retentionMs: 7 * 24 * 3_600_000 };
