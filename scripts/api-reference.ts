@@ -15,7 +15,9 @@ const supergraph = readFileSync(resolve(root, 'schema/supergraph.graphql'), 'utf
 
 const missing = missingDescriptions(apiSchema(supergraph));
 if (missing.length) {
-  console.error(`These public operations or arguments have no description (add one in subgraphs/*/schema.graphql):\n${missing.map((m) => `  - ${m}`).join('\n')}`);
+  console.error(
+    `These public operations or arguments have no description (add one in subgraphs/*/schema.graphql):\n${missing.map((m) => `  - ${m}`).join('\n')}`,
+  );
   process.exit(1);
 }
 const rendered = renderApiReference(supergraph);

@@ -33,12 +33,14 @@ const readJson = (file) => JSON.parse(readFileSync(join(ROOT, file), 'utf8'));
 /** Every process's workspace (subgraphs/<name>, gateway), from services.json. */
 const SERVICES = readJson('services.json').services.map((s) => (s.subgraph ? `subgraphs/${s.name}` : s.name));
 /** Workspace package name -> its directory, from the root package.json's workspaces. */
-const workspaces = new Map(
-  readdirSync(join(ROOT, 'packages')).map((dir) => [readJson(`packages/${dir}/package.json`).name, `packages/${dir}`]),
-);
+const workspaces = new Map(readdirSync(join(ROOT, 'packages')).map((dir) => [readJson(`packages/${dir}/package.json`).name, `packages/${dir}`]));
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
 /** 'a/b/c' -> 'a', '@s/a/b' -> '@s/a' */
-const packageName = (spec) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageName = (spec) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 
 /** Own code is bundled; a workspace package is required from its build, anything else from node_modules. */
 const externals = (dir, usedWorkspaces) => ({

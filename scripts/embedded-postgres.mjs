@@ -54,9 +54,11 @@ function checkPostgresUserCanReach(target) {
   for (let dir = path.dirname(target); ; dir = path.dirname(dir)) {
     const st = statSync(dir);
     if (st.uid !== uid && (st.mode & 0o001) === 0) {
-      fail(`the 'postgres' user cannot enter ${dir} (mode ${(st.mode & 0o777).toString(8)}), so it cannot ` +
-        `reach ${target}. Move the checkout (or WSB_RUN_DIR) elsewhere, run as a normal user, ` +
-        `or set DATABASE_URL to an existing PostgreSQL server.`);
+      fail(
+        `the 'postgres' user cannot enter ${dir} (mode ${(st.mode & 0o777).toString(8)}), so it cannot ` +
+          `reach ${target}. Move the checkout (or WSB_RUN_DIR) elsewhere, run as a normal user, ` +
+          `or set DATABASE_URL to an existing PostgreSQL server.`,
+      );
     }
     if (dir === path.dirname(dir)) break;
   }
@@ -72,10 +74,14 @@ const pg = new EmbeddedPostgres({
   createPostgresUser: isRoot,
   initdbFlags: ['--encoding=UTF8'],
   postgresFlags: [
-    '-c', 'listen_addresses=127.0.0.1', // TCP on loopback only
-    '-c', 'unix_socket_directories=', // no socket file: avoids clashes in /tmp between copies
-    '-c', 'max_connections=200', // 8 subgraph pools plus tests
-    '-c', 'synchronous_commit=off', // dev speed; cannot corrupt data, at worst loses the last commits on an OS crash
+    '-c',
+    'listen_addresses=127.0.0.1', // TCP on loopback only
+    '-c',
+    'unix_socket_directories=', // no socket file: avoids clashes in /tmp between copies
+    '-c',
+    'max_connections=200', // 8 subgraph pools plus tests
+    '-c',
+    'synchronous_commit=off', // dev speed; cannot corrupt data, at worst loses the last commits on an OS crash
   ],
   onLog: (m) => process.stdout.write(String(m)),
   onError: (e) => process.stderr.write(`${e instanceof Error ? e.stack : String(e)}\n`),
@@ -131,4 +137,4 @@ async function main() {
   log(`ready: ${url.replace(/:[^:@/]*@/, ':***@')}`);
 }
 
-main().catch((e) => fail(e instanceof Error ? e.stack ?? e.message : String(e)));
+main().catch((e) => fail(e instanceof Error ? (e.stack ?? e.message) : String(e)));

@@ -114,12 +114,16 @@ async function main() {
     const emails = Array.from({ length: USERS }, (_, i) => `storm-${run}-${i}@example.com`);
     console.log(`registering ${USERS} accounts and ${REFRESHERS} refreshers ...`);
     const refresherEmails = Array.from({ length: REFRESHERS }, (_, i) => `storm-${run}-r${i}@example.com`);
-    const relogin = async (i: number) => (await gql(url, LOGIN, { input: { email: refresherEmails[i], password: PASSWORD } }).catch(() => undefined))?.data?.login?.refreshToken as string | undefined;
+    const relogin = async (i: number) =>
+      (await gql(url, LOGIN, { input: { email: refresherEmails[i], password: PASSWORD } }).catch(() => undefined))?.data?.login?.refreshToken as
+        string | undefined;
     // Two at a time, retried: on a busy machine a slow hash can time out, and the account may exist then.
     await pool(USERS + REFRESHERS, 2, async (i) => {
       const email = i < USERS ? emails[i] : refresherEmails[i - USERS];
       for (let attempt = 1; ; attempt++) {
-        const res = await gql(url, REGISTER, { input: { email, password: PASSWORD, name: `Storm ${i}` } }).catch((err) => ({ errors: [{ message: String(err), extensions: {} }] }) as any);
+        const res = await gql(url, REGISTER, { input: { email, password: PASSWORD, name: `Storm ${i}` } }).catch(
+          (err) => ({ errors: [{ message: String(err), extensions: {} }] }) as any,
+        );
         const code = res.errors?.[0]?.extensions?.code;
         if (!res.errors || code === 'BAD_USER_INPUT') return; // registered, or registered by an attempt that timed out
         if (attempt === 5) throw new Error(`setup failed: ${code}: ${res.errors[0].message}`);
@@ -143,7 +147,9 @@ async function main() {
     console.log(`${LOGINS} logins at once ...`);
     const logins: Sampled = { ms: [], failures: [] };
     const t0 = performance.now();
-    await Promise.all(Array.from({ length: LOGINS }, (_, i) => timed(url, LOGIN, { input: { email: emails[i % USERS], password: PASSWORD } }, logins, 'login')));
+    await Promise.all(
+      Array.from({ length: LOGINS }, (_, i) => timed(url, LOGIN, { input: { email: emails[i % USERS], password: PASSWORD } }, logins, 'login')),
+    );
     const stormMs = performance.now() - t0;
     stormOver = true;
     const [during, registers] = await Promise.all([refresh, register]);
@@ -153,7 +159,11 @@ async function main() {
     console.log(line('refreshToken, during storm', during));
     console.log(line('register, during storm', registers));
     console.log(line('login (the storm)', logins));
-    for (const [name, s] of [['refreshToken', during], ['register', registers], ['login', logins]] as const) {
+    for (const [name, s] of [
+      ['refreshToken', during],
+      ['register', registers],
+      ['login', logins],
+    ] as const) {
       const kinds = new Map<string, number>();
       for (const failure of s.failures) kinds.set(failure, (kinds.get(failure) ?? 0) + 1);
       for (const [failure, n] of kinds) console.log(`  ${name} failed ${n}x: ${failure}`);

@@ -115,7 +115,9 @@ function coordinateAt(document: DocumentNode, offset: number): string | null {
   const type = document.definitions.find((d) => contains(d) && 'name' in d && d.name);
   if (!type || !('name' in type) || !type.name) return null;
   const fields = ('fields' in type ? type.fields : undefined) ?? ('values' in type ? type.values : undefined) ?? [];
-  const field = (fields as readonly { name: { value: string }; loc?: Location; arguments?: readonly { name: { value: string }; loc?: Location }[] }[]).find(contains);
+  const field = (fields as readonly { name: { value: string }; loc?: Location; arguments?: readonly { name: { value: string }; loc?: Location }[] }[]).find(
+    contains,
+  );
   if (!field) return type.name.value;
   const argument = field.arguments?.find(contains);
   return `${type.name.value}.${field.name.value}${argument ? `(${argument.name.value}:)` : ''}`;

@@ -67,7 +67,9 @@ describe('docs/api-reference.md', () => {
     expect(rendered).toContain('| [`login`](#mutationlogin) | auth |');
     expect(rendered).toContain('| [`adminAuditLog`](#queryadminauditlog) | admin |');
     // User is resolved by user, and by booking and notification for the fields they contribute.
-    expect(rendered).toMatch(/\| `bookings\(first: Int, after: String, status: BookingStatus\)` \| \[`BookingConnection!`\]\(#bookingconnection\) \| booking \|/);
+    expect(rendered).toMatch(
+      /\| `bookings\(first: Int, after: String, status: BookingStatus\)` \| \[`BookingConnection!`\]\(#bookingconnection\) \| booking \|/,
+    );
   });
 });
 
@@ -78,9 +80,7 @@ describe('descriptions of the public API', () => {
   });
 
   it('a root field or argument without one is reported', () => {
-    const stripped = supergraph
-      .replace('"""Its owner or an admin."""\n  booking(', '  booking(')
-      .replace('"""The booking\'s id."""\n    id: ID!', 'id: ID!');
+    const stripped = supergraph.replace('"""Its owner or an admin."""\n  booking(', '  booking(').replace('"""The booking\'s id."""\n    id: ID!', 'id: ID!');
     expect(stripped).not.toBe(supergraph);
     const missing = missingDescriptions(apiSchema(stripped));
     expect(missing).toEqual(['Query.booking', 'Query.booking(id:)']);

@@ -15,7 +15,11 @@ const SUBGRAPHS = readdirSync(join(ROOT, 'subgraphs'));
 const PACKAGES = readdirSync(join(ROOT, 'packages'));
 const WORKSPACES = [...PACKAGES.map((p) => `packages/${p}`), ...SUBGRAPHS.map((s) => `subgraphs/${s}`), 'gateway'];
 const builtins = new Set(builtinModules.flatMap((m) => [m, `node:${m}`]));
-const packageName = (spec: string) => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/');
+const packageName = (spec: string) =>
+  spec
+    .split('/')
+    .slice(0, spec.startsWith('@') ? 2 : 1)
+    .join('/');
 const bundleOf = (dir: string) => readFileSync(join(ROOT, dir, 'dist/index.js'), 'utf8');
 const requiresOf = (dir: string) => [...bundleOf(dir).matchAll(/\brequire\("([^"]+)"\)/g)].map((m) => m[1]);
 

@@ -31,10 +31,12 @@ const INFRA = ['postgres', 'redis', 'rabbitmq'];
 function envOf(svc: Service): Record<string, string | null> {
   const env = svc.environment ?? {};
   if (!Array.isArray(env)) return env;
-  return Object.fromEntries(env.map((kv) => {
-    const i = kv.indexOf('=');
-    return i < 0 ? [kv, null] : [kv.slice(0, i), kv.slice(i + 1)];
-  }));
+  return Object.fromEntries(
+    env.map((kv) => {
+      const i = kv.indexOf('=');
+      return i < 0 ? [kv, null] : [kv.slice(0, i), kv.slice(i + 1)];
+    }),
+  );
 }
 
 describe('docker-compose.yml', () => {
@@ -44,7 +46,11 @@ describe('docker-compose.yml', () => {
       expect(services).toHaveProperty([name]);
     }
     // and no app service services.json does not know
-    expect(Object.keys(services).filter((name) => !INFRA.includes(name)).sort()).toEqual(Object.keys(APP_PORTS).sort());
+    expect(
+      Object.keys(services)
+        .filter((name) => !INFRA.includes(name))
+        .sort(),
+    ).toEqual(Object.keys(APP_PORTS).sort());
   });
 
   it.each(Object.entries(APP_PORTS))('%s publishes port %i and runs its own build with plain node', (name, port) => {
@@ -131,8 +137,7 @@ describe('Dockerfile', () => {
   const stages = dockerStages();
   const runtime = stages.at(-1)!;
   const named = (name: string) => stages.find((s) => s.name === name);
-  const copiesFrom = (stage: { instructions: string[] }) =>
-    stage.instructions.flatMap((i) => /^COPY\s+--from=(\S+)/i.exec(i)?.[1] ?? []);
+  const copiesFrom = (stage: { instructions: string[] }) => stage.instructions.flatMap((i) => /^COPY\s+--from=(\S+)/i.exec(i)?.[1] ?? []);
 
   it('is multi-stage: a build stage with dev dependencies runs npm run build', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
@@ -153,7 +158,11 @@ describe('Dockerfile', () => {
       return m ? [{ stage: named(m[1])!, path: m[2] }] : [];
     });
     const withModules = copies.filter(({ stage, path }) => {
-      const workdir = stage.instructions.filter((i) => /^WORKDIR /.test(i)).map((i) => i.split(' ')[1]).at(-1) ?? '/';
+      const workdir =
+        stage.instructions
+          .filter((i) => /^WORKDIR /.test(i))
+          .map((i) => i.split(' ')[1])
+          .at(-1) ?? '/';
       return /node_modules/.test(path) || path.replace(/\/+$/, '') === workdir.replace(/\/+$/, '');
     });
     expect(withModules.length).toBeGreaterThan(0);

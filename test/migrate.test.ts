@@ -71,7 +71,9 @@ it('migrates every subgraph database, twice without change', async () => {
 }, 180_000);
 
 it('refuses an unknown subgraph by name', async () => {
-  await expect(run(`${ROOT}/node_modules/.bin/tsx`, ['scripts/migrate.ts', 'nope'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: SERVER, DB_NAME_PREFIX: prefix } })).rejects.toMatchObject({
+  await expect(
+    run(`${ROOT}/node_modules/.bin/tsx`, ['scripts/migrate.ts', 'nope'], { cwd: ROOT, env: { ...process.env, DATABASE_URL: SERVER, DB_NAME_PREFIX: prefix } }),
+  ).rejects.toMatchObject({
     stderr: expect.stringContaining('unknown subgraph(s): nope'),
   });
 });

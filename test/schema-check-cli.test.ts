@@ -33,7 +33,9 @@ function edit(path: string, change: (text: string) => string): void {
 
 beforeAll(() => {
   copy = mkdtempSync(join(tmpdir(), 'wsb-schema-check-'));
-  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' }).split('\0').filter(Boolean);
+  const files = execFileSync('git', ['ls-files', '--cached', '--others', '--exclude-standard', '-z'], { cwd: root, encoding: 'utf8' })
+    .split('\0')
+    .filter(Boolean);
   for (const file of files) {
     mkdirSync(dirname(join(copy, file)), { recursive: true });
     copyFileSync(join(root, file), join(copy, file));
@@ -55,14 +57,18 @@ describe('npm run schema:check on a git repository', () => {
 
   it('on a branch, compares with the merge base of main and fails on a break and on stale generated files', () => {
     git('checkout', '--quiet', '-b', 'feature');
-    edit('subgraphs/workspace/schema.graphql', (sdl) => sdl.replace(/(type Workspace @key\(fields: "id"\) \{\n {2}id: ID!\n {2}name: String!\n) {2}description: String\n/, '$1'));
+    edit('subgraphs/workspace/schema.graphql', (sdl) =>
+      sdl.replace(/(type Workspace @key\(fields: "id"\) \{\n {2}id: ID!\n {2}name: String!\n) {2}description: String\n/, '$1'),
+    );
     edit('test/e2e/reliability.test.ts', (source) => `${source}\nconst EXTRA = 'query ExtraForTheCheck { me { id } }';\n`);
     git('-c', 'user.name=test', '-c', 'user.email=test@example.com', 'commit', '--quiet', '--all', '-m', 'drop Workspace.description');
     const mergeBase = git('rev-parse', '--short', 'main').trim();
 
     const { status, output } = schemaCheck();
     expect(status).toBe(1);
-    expect(output).toContain(`PASS a. Composition per subgraph (against the other subgraphs at the merge base with main (${mergeBase}))\n     ✓ workspace composes with the others`);
+    expect(output).toContain(
+      `PASS a. Composition per subgraph (against the other subgraphs at the merge base with main (${mergeBase}))\n     ✓ workspace composes with the others`,
+    );
     expect(output).toContain('FAIL b. Supergraph\n     ✗ schema/supergraph.graphql is stale: run npm run compose and commit it.');
     expect(output).toContain(`FAIL c. API changes since the merge base with main (${mergeBase})`);
     expect(output).toContain("✗ Workspace.description: Field 'description' was removed from object type 'Workspace' [FIELD_REMOVED]");
@@ -105,7 +111,10 @@ describe('the comparison with rover', () => {
     expect(differs.ok).toBe(false);
     expect(differs.lines[0]).toMatch(/^✗ Rover 0\.0\.0-stand-in: rover's supergraph differs from schema\/supergraph\.graphql/);
     const fails = checkWithRover(root, supergraph, env({ FAKE_ROVER_FAIL: '1' }));
-    expect(fails).toMatchObject({ ok: false, lines: ['✗ Rover 0.0.0-stand-in: rover supergraph compose failed (exit 1):', '    error[E029]: Encountered 1 build error'] });
+    expect(fails).toMatchObject({
+      ok: false,
+      lines: ['✗ Rover 0.0.0-stand-in: rover supergraph compose failed (exit 1):', '    error[E029]: Encountered 1 build error'],
+    });
   });
 
   it('is skipped without rover on the PATH', () => {

@@ -27,12 +27,19 @@ function withSubgraph(name: string, edit: (sdl: string) => string, extra: Partia
 const section = (report: SchemaCheckReport, id: string) => report.sections.find((s) => s.id === id)!;
 const failing = (report: SchemaCheckReport) => report.sections.filter((s) => !s.ok).map((s) => s.id);
 const ACK = '\n- Breaking: `Workspace.description` — archived descriptions only; no client shows them\n';
-const withoutDescription = (sdl: string) => sdl.replace(/^type Workspace @key[^]*?\n  description: String\n/m, (m) => m.replace(/\n  description: String\n$/, '\n'));
+const withoutDescription = (sdl: string) =>
+  sdl.replace(/^type Workspace @key[^]*?\n  description: String\n/m, (m) => m.replace(/\n  description: String\n$/, '\n'));
 
 describe('schema:check', () => {
   it('passes on the repository as it is', async () => {
     const report = await checkSchema({ ...tree, base });
-    expect(report.sections.map((s) => [s.id, s.ok])).toEqual([['a', true], ['b', true], ['c', true], ['d', true], ['e', true]]);
+    expect(report.sections.map((s) => [s.id, s.ok])).toEqual([
+      ['a', true],
+      ['b', true],
+      ['c', true],
+      ['d', true],
+      ['e', true],
+    ]);
     expect(section(report, 'a').lines).toEqual(['no subgraph schema changed']);
     expect(section(report, 'c').lines).toEqual(['Breaking (0):', 'Dangerous (0):', 'Safe (0):']);
   });
@@ -42,7 +49,9 @@ describe('schema:check', () => {
     const report = await checkSchema(removed);
     expect(section(report, 'c').ok).toBe(false);
     expect(section(report, 'c').lines).toContain("  ✗ Workspace.description: Field 'description' was removed from object type 'Workspace' [FIELD_REMOVED]");
-    expect(section(report, 'c').lines).toContain('      not acknowledged: deprecate first, or add "- Breaking: `Workspace.description` — <why>" to schema/CHANGELOG.md');
+    expect(section(report, 'c').lines).toContain(
+      '      not acknowledged: deprecate first, or add "- Breaking: `Workspace.description` — <why>" to schema/CHANGELOG.md',
+    );
     // The supergraph is stale as well (not recomposed here); nothing else is affected.
     expect(failing(report)).toEqual(['b', 'c']);
 
@@ -65,7 +74,11 @@ describe('schema:check', () => {
   it('c fails on a changed argument type', async () => {
     const report = await checkSchema(withSubgraph('workspace', (sdl) => sdl.replace(/(\n {2}workspaces\([^]*?after: )String/, '$1Int')));
     expect(section(report, 'c').ok).toBe(false);
-    expect(section(report, 'c').lines).toContainEqual(expect.stringMatching(/^ {2}✗ Query\.workspaces\.after: Type for argument 'after' on field 'Query\.workspaces' changed from 'String' to 'Int' \[FIELD_ARGUMENT_TYPE_CHANGED\]$/));
+    expect(section(report, 'c').lines).toContainEqual(
+      expect.stringMatching(
+        /^ {2}✗ Query\.workspaces\.after: Type for argument 'after' on field 'Query\.workspaces' changed from 'String' to 'Int' \[FIELD_ARGUMENT_TYPE_CHANGED\]$/,
+      ),
+    );
   });
 
   it('d fails on a removed field that a recorded client operation uses, even when the break is acknowledged', async () => {
@@ -82,7 +95,9 @@ describe('schema:check', () => {
   });
 
   it("e fails on a removed internal field that another subgraph calls (payment's _createPayment), which the API diff cannot see", async () => {
-    const report = await checkSchema(withSubgraph('payment', (sdl) => sdl.replace(/\n.*\n  _createPayment\(input: CreatePaymentInput!\): Payment! @inaccessible/, '')));
+    const report = await checkSchema(
+      withSubgraph('payment', (sdl) => sdl.replace(/\n.*\n  _createPayment\(input: CreatePaymentInput!\): Payment! @inaccessible/, '')),
+    );
     expect(section(report, 'c').ok).toBe(true);
     expect(section(report, 'c').lines).toContain('Breaking (0):');
     expect(section(report, 'e').ok).toBe(false);
@@ -93,7 +108,11 @@ describe('schema:check', () => {
 
   it('e fails on an internal operation sent to a subgraph that does not have the field', async () => {
     const payment = tree.internalOperations.find((f) => f.path === 'subgraphs/booking/src/operations/payment.graphql')!;
-    const report = await checkSchema({ ...tree, base, internalOperations: [{ ...payment, path: 'subgraphs/booking/src/operations/user.graphql', target: 'user' }] });
+    const report = await checkSchema({
+      ...tree,
+      base,
+      internalOperations: [{ ...payment, path: 'subgraphs/booking/src/operations/user.graphql', target: 'user' }],
+    });
     expect(section(report, 'e').ok).toBe(false);
     expect(section(report, 'e').lines).toContain(
       `✗ subgraphs/booking/src/operations/user.graphql:3:3 Cannot query field "_createPayment" on type "Mutation". (in user's own schema)`,
@@ -110,7 +129,9 @@ describe('schema:check', () => {
     const report = await checkSchema(withSubgraph('payment', (sdl) => sdl.replace('type Query {', 'type Query {\n  me: String')));
     expect(section(report, 'a').ok).toBe(false);
     expect(section(report, 'a').lines).toContain('✗ payment does not compose with the others:');
-    expect(section(report, 'a').lines).toContainEqual(expect.stringMatching(/^ {4}\[subgraph payment, user · Query\.me\] FIELD_TYPE_MISMATCH: Type of field "Query\.me" is incompatible/));
+    expect(section(report, 'a').lines).toContainEqual(
+      expect.stringMatching(/^ {4}\[subgraph payment, user · Query\.me\] FIELD_TYPE_MISMATCH: Type of field "Query\.me" is incompatible/),
+    );
     expect(section(report, 'b').lines).toContainEqual(expect.stringMatching(/^✗ \[subgraph payment, user · Query\.me\] FIELD_TYPE_MISMATCH/));
     expect(section(report, 'c').lines).toEqual(['not run: the subgraphs do not compose']);
     expect(report.ok).toBe(false);

@@ -18,7 +18,12 @@ const log = createLogger({ service: 'schema-drift' }, 'warn');
 
 /** What the migrations hold that the entities can't say, per subgraph, as the statement MikroORM would emit. */
 const INEXPRESSIBLE: Record<ServiceName, { sql: string; why: string }[]> = {
-  auth: [{ sql: 'alter table "refresh_token" drop constraint "refresh_token_user_id_fkey";', why: 'userId is a plain uuid column (no relation object), so the cascading foreign key lives only in SQL' }],
+  auth: [
+    {
+      sql: 'alter table "refresh_token" drop constraint "refresh_token_user_id_fkey";',
+      why: 'userId is a plain uuid column (no relation object), so the cascading foreign key lives only in SQL',
+    },
+  ],
   booking: [{ sql: 'drop index "booking_no_overlap";', why: 'the GiST exclusion constraint that forbids overlapping bookings' }],
   user: [],
   workspace: [],

@@ -60,7 +60,19 @@ describe('recorded client operations', () => {
 
   it('leaves out hostile.test.ts, which sends malformed documents on purpose', () => {
     const files = recordOperations(root).map((r) => r.path);
-    expect(files).toEqual(['readme.graphql', 'e2e/booking-flow.graphql', 'e2e/chaos.graphql', 'e2e/counting-guard.graphql', 'e2e/infra-failures.graphql', 'e2e/metrics.graphql', 'e2e/permission-matrix.graphql', 'e2e/reliability.graphql', 'e2e/seed-shutdown.graphql', 'e2e/supervision.graphql', 'e2e/tracing.graphql']);
+    expect(files).toEqual([
+      'readme.graphql',
+      'e2e/booking-flow.graphql',
+      'e2e/chaos.graphql',
+      'e2e/counting-guard.graphql',
+      'e2e/infra-failures.graphql',
+      'e2e/metrics.graphql',
+      'e2e/permission-matrix.graphql',
+      'e2e/reliability.graphql',
+      'e2e/seed-shutdown.graphql',
+      'e2e/supervision.graphql',
+      'e2e/tracing.graphql',
+    ]);
     expect(readFileSync(resolve(root, 'schema/operations/readme.graphql'), 'utf8')).toBe(recordOperations(root)[0].content);
   });
 });

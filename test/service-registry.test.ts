@@ -50,7 +50,15 @@ describe('services.json', () => {
         databaseUrlEnv: `${upper}_DATABASE_URL`,
       });
     }
-    expect(serviceEntry('gateway')).toEqual({ name: 'gateway', subgraph: false, port: 4000, portEnv: 'GATEWAY_PORT', urlEnv: null, database: null, databaseUrlEnv: null });
+    expect(serviceEntry('gateway')).toEqual({
+      name: 'gateway',
+      subgraph: false,
+      port: 4000,
+      portEnv: 'GATEWAY_PORT',
+      urlEnv: null,
+      database: null,
+      databaseUrlEnv: null,
+    });
   });
 
   it('names exactly the subgraphs in subgraphs/, each with its entry point, schema and definition', () => {
@@ -139,7 +147,8 @@ function registryCopies(text: string): string[] {
     if (SERVICES.some((s) => s.port === Number(m[1]))) found.push(`a default port: ${m[0]}`);
   }
   // A setting's name put together from a service's name instead of read from services.json.
-  for (const m of text.matchAll(/(?:toUpperCase\(\)\}?|upper "\$\w+"\)?)\s*_?(?:SERVICE_URL|SERVICE_PORT|DATABASE_URL|_SERVICE)\b/g)) found.push(`a setting name made by hand: ${m[0]}`);
+  for (const m of text.matchAll(/(?:toUpperCase\(\)\}?|upper "\$\w+"\)?)\s*_?(?:SERVICE_URL|SERVICE_PORT|DATABASE_URL|_SERVICE)\b/g))
+    found.push(`a setting name made by hand: ${m[0]}`);
   return found;
 }
 

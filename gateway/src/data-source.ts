@@ -1,7 +1,17 @@
 import { RemoteGraphQLDataSource, type GraphQLDataSourceProcessOptions } from '@apollo/gateway';
 import type { GatewayGraphQLResponse } from '@apollo/server-gateway-interface';
 import { GraphQLError } from 'graphql';
-import { CircuitBreakers, DependencyUnavailableError, DomainError, distinctRepresentations, postText, signServiceToken, type HttpAnswer, type ServiceKey, type ServiceName } from '@wsb/kernel';
+import {
+  CircuitBreakers,
+  DependencyUnavailableError,
+  DomainError,
+  distinctRepresentations,
+  postText,
+  signServiceToken,
+  type HttpAnswer,
+  type ServiceKey,
+  type ServiceName,
+} from '@wsb/kernel';
 import type { Counter, Histogram } from 'prom-client';
 import type { GatewayContext } from './context';
 
@@ -161,7 +171,11 @@ const CORRELATION_HEADERS = new Set(['x-request-id', 'traceparent', 'tracestate'
 
 /** Every header that can change the subgraph's answer (all but the correlation ones), in a stable order. */
 function answerHeaders(headers: Record<string, string>): string {
-  return JSON.stringify(Object.entries(headers).filter(([name]) => !CORRELATION_HEADERS.has(name.toLowerCase())).sort(([a], [b]) => (a < b ? -1 : 1)));
+  return JSON.stringify(
+    Object.entries(headers)
+      .filter(([name]) => !CORRELATION_HEADERS.has(name.toLowerCase()))
+      .sort(([a], [b]) => (a < b ? -1 : 1)),
+  );
 }
 
 /** The body RemoteGraphQLDataSource sends for a query: `{"query":"query …` or `{"query":"{ …`. */

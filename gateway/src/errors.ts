@@ -19,4 +19,3 @@ export function toGatewayError(formatted: GraphQLFormattedError): GraphQLFormatt
   }
   return undefined;
 }
-

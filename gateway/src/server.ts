@@ -65,7 +65,15 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const gateway = new ApolloGateway({
     supergraphSdl: readFileSync(config.supergraphPath, 'utf8'),
     buildService: ({ name }) =>
-      new SignedDataSource(name, `${config.serviceUrls[name as ServiceName]}/graphql`, config.serviceKeys, config.serviceTimeoutMs, breakers, fetches, fetchSeconds),
+      new SignedDataSource(
+        name,
+        `${config.serviceUrls[name as ServiceName]}/graphql`,
+        config.serviceKeys,
+        config.serviceTimeoutMs,
+        breakers,
+        fetches,
+        fetchSeconds,
+      ),
   });
   const metricsServer = http.createServer(async (req, res) => {
     if (req.method !== 'GET' || req.url !== '/metrics') return void res.writeHead(404).end();
@@ -111,8 +119,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         : ApolloServerPluginLandingPageDisabled(),
     ],
     formatError: (formatted, error) =>
-      toGatewayError(formatted) ??
-      formatClientError(formatted, error, (err, errorId) => log.error('internal error', { errorId, err })),
+      toGatewayError(formatted) ?? formatClientError(formatted, error, (err, errorId) => log.error('internal error', { errorId, err })),
   });
   await apollo.start();
 
@@ -128,9 +135,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   web.get('/status', async (_req, res) => {
     const readiness = await subgraphReadiness(config);
-    const subgraphs = Object.fromEntries(
-      Object.entries(readiness).map(([name, state]) => [name, { state, circuit: breakers.state(name as ServiceName) }]),
-    );
+    const subgraphs = Object.fromEntries(Object.entries(readiness).map(([name, state]) => [name, { state, circuit: breakers.state(name as ServiceName) }]));
     const degraded = Object.values(readiness).some((state) => state !== 'ready');
     res.json({ status: degraded ? 'degraded' : 'ok', service: 'gateway', subgraphs });
   });

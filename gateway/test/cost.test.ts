@@ -10,7 +10,9 @@ import { DEFAULT_MAX_COST } from '../src/armor';
 import { MUTATION_COST, operationCost } from '../src/cost';
 
 const ROOT = join(__dirname, '../..');
-const schema = Supergraph.build(readFileSync(join(ROOT, 'schema/supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
+const schema = Supergraph.build(readFileSync(join(ROOT, 'schema/supergraph.graphql'), 'utf8'))
+  .apiSchema()
+  .toGraphQLJSSchema();
 
 /** The cost of each operation in `source`, in order. */
 function costs(source: string, variables: Record<string, unknown> = {}): number[] {
@@ -81,8 +83,10 @@ describe('the cost of an operation', () => {
 
   it('counts fragments like the fields they stand for, each fragment once however often it is spread', () => {
     const inline = cost(README_PAGE('(first: 100)'));
-    expect(cost(`{ myBookings(first: 100) { ...Page } } fragment Page on BookingConnection { edges { node { ...B } } }
-      fragment B on Booking { id ... on Booking { user { name } workspace { name } } payment { amount { amount } } }`)).toBe(inline);
+    expect(
+      cost(`{ myBookings(first: 100) { ...Page } } fragment Page on BookingConnection { edges { node { ...B } } }
+      fragment B on Booking { id ... on Booking { user { name } workspace { name } } payment { amount { amount } } }`),
+    ).toBe(inline);
     // 40 fragments each spreading the next twice: 2^40 `me`s, priced without visiting them all.
     const chain = Array.from({ length: 40 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} a${i}: __typename ...F${i + 1} }`).join(' ');
     expect(cost(`{ ...F0 } ${chain} fragment F40 on Query { me { id } }`)).toBe(2 ** 40);
@@ -103,10 +107,16 @@ describe('the default budget', () => {
 
   it.each([
     ['deep: a page of pages', '{ users(first: 100) { edges { node { bookings(first: 100) { edges { node { id } } } } } } }'],
-    ['deep: pages reached through entities, at default sizes', `{ me { bookings { edges { node { user { bookings { edges { node { workspace { name } } } } } } } } } }`],
-    ['wide: every list at its largest page', `{ myBookings(first: 100) { edges { node { user { name } workspace { name } payment { status } } } }
+    [
+      'deep: pages reached through entities, at default sizes',
+      `{ me { bookings { edges { node { user { bookings { edges { node { workspace { name } } } } } } } } } }`,
+    ],
+    [
+      'wide: every list at its largest page',
+      `{ myBookings(first: 100) { edges { node { user { name } workspace { name } payment { status } } } }
       workspaces(first: 100) { edges { node { name isAvailable(startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T10:00:00Z") } } }
-      activity(first: 100) { edges { node { booking { id } user { id } workspace { id } } } } }`],
+      activity(first: 100) { edges { node { booking { id } user { id } workspace { id } } } } }`,
+    ],
     ['aliased: the README page twice', `{ a: ${README_PAGE('(first: 100)').slice(8, -2)} b: ${README_PAGE('(first: 100)').slice(8, -2)} }`],
     ['aliased: fifteen small pages', `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: ${README_PAGE('(first: 20)').slice(8, -2)}`).join(' ')} }`],
   ])('refuses %s', (_name, query) => {

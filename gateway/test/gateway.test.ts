@@ -47,10 +47,7 @@ async function gateway(workspaceUrl: string, extra: Record<string, string> = {})
 let urlA: string;
 let urlB: string;
 beforeAll(async () => {
-  subgraphs = [
-    await initTestApp(workspaceSubgraph, { env, subgraphs: noAudit }),
-    await initTestApp(workspaceSubgraph, { env, subgraphs: noAudit }),
-  ];
+  subgraphs = [await initTestApp(workspaceSubgraph, { env, subgraphs: noAudit }), await initTestApp(workspaceSubgraph, { env, subgraphs: noAudit })];
   urlA = await listen(subgraphs[0]);
   urlB = await listen(subgraphs[1]);
 });
@@ -106,7 +103,10 @@ describe('a subgraph reached directly', () => {
     ['no token', async () => ({})],
     ['a client identity header', async () => ({ 'x-user-id': 'u1', 'x-user-role': 'ADMIN' })],
     ['a user access token', async () => bearer((await signAccessToken({ id: 'u1', role: 'ADMIN' }, new TextEncoder().encode(env.JWT_SECRET), 60)).token)],
-    ['a forged service token', async () => bearer(await signServiceToken({ caller: 'gateway' }, parseServiceKeys('k1:not-the-platform-key-0123456789abcdef', [])))],
+    [
+      'a forged service token',
+      async () => bearer(await signServiceToken({ caller: 'gateway' }, parseServiceKeys('k1:not-the-platform-key-0123456789abcdef', []))),
+    ],
     [
       'an expired service token',
       async () =>
@@ -167,7 +167,11 @@ describe('query limits at the gateway', () => {
     const page = (first: number | string) =>
       `workspaces(first: ${first}) { edges { node { name hourlyRate { amount } isAvailable(startsAt: "2030-01-07T09:00:00Z", endsAt: "2030-01-07T10:00:00Z") } } }`;
     const send = async (query: string, variables = {}) => {
-      const res = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query, variables }) });
+      const res = await fetch(`${gw.url}/graphql`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ query, variables }),
+      });
       return { status: res.status, body: (await res.json()) as { data?: unknown; errors?: { message: string; extensions: Record<string, unknown> }[] } };
     };
     const refused = await send(`{ a: ${page(100)} b: ${page(100)} }`);
@@ -189,7 +193,6 @@ describe('query limits at the gateway', () => {
     expect(within.body).toEqual({ data: { a: { edges: [] }, b: { edges: [] } } });
   });
 
-
   it('refuses alias bombs, deep queries, batches and oversized bodies with clear errors', async () => {
     const gw = await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000' });
     const aliases = `{ ${Array.from({ length: 16 }, (_, i) => `a${i}: workspaces { totalCount }`).join(' ')} }`;
@@ -199,10 +202,18 @@ describe('query limits at the gateway', () => {
     });
     const deep = `{ workspaces { edges { node { hourlyRate { amount } } } } }`.replace('amount', 'amount __typename');
     expect((await gql(gw.url, deep)).errors).toBeUndefined();
-    const batch = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify([{ query: WORKSPACES }, { query: WORKSPACES }]) });
+    const batch = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify([{ query: WORKSPACES }, { query: WORKSPACES }]),
+    });
     expect(batch.status).toBe(400);
     expect(((await batch.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
-    const big = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ query: `{ workspaces { totalCount } } #${'x'.repeat(200_000)}` }) });
+    const big = await fetch(`${gw.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ query: `{ workspaces { totalCount } } #${'x'.repeat(200_000)}` }),
+    });
     expect(big.status).toBe(413);
     expect(await big.json()).toEqual({ errors: [{ message: 'The request body is too large.', extensions: { code: 'BAD_USER_INPUT' } }] });
     const malformed = await fetch(`${gw.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"query": ' });

@@ -29,7 +29,9 @@ beforeAll(async () => {
   server = http.createServer(createHttpApp(subgraph));
   await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
   const workspaceUrl = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  gw = await createGateway(readGatewayConfig({ ...process.env, ...env, GATEWAY_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', WORKSPACE_SERVICE_URL: workspaceUrl }));
+  gw = await createGateway(
+    readGatewayConfig({ ...process.env, ...env, GATEWAY_PORT: '0', HOST: '127.0.0.1', LOG_LEVEL: 'error', WORKSPACE_SERVICE_URL: workspaceUrl }),
+  );
 });
 afterAll(async () => {
   await gw?.close();
@@ -45,11 +47,23 @@ async function post(body: unknown, headers: Record<string, string> = {}) {
 describe('requests the gateway refuses as the client’s mistake', () => {
   it.each([
     ['a syntax error', { query: '   ' }, /^Syntax Error: Unexpected <EOF>\.$/],
-    ['more tokens than GRAPHQL_MAX_TOKENS', { query: `{ workspaces { ${'totalCount '.repeat(2500)}} }` }, /^Syntax Error: Document contains more th.. 2000 tokens\. Parsing aborted\.$/],
-    ['two operations and no operationName', { query: 'query A { workspaces { totalCount } } query B { workspaces { totalCount } }' }, /^Must provide operation name/],
+    [
+      'more tokens than GRAPHQL_MAX_TOKENS',
+      { query: `{ workspaces { ${'totalCount '.repeat(2500)}} }` },
+      /^Syntax Error: Document contains more th.. 2000 tokens\. Parsing aborted\.$/,
+    ],
+    [
+      'two operations and no operationName',
+      { query: 'query A { workspaces { totalCount } } query B { workspaces { totalCount } }' },
+      /^Must provide operation name/,
+    ],
     ['an unknown operationName', { query: 'query A { workspaces { totalCount } }', operationName: 'Nope' }, /^Unknown operation named "Nope"\.$/],
     ['a subscription', { query: 'subscription { workspaces { totalCount } }' }, /^Subscriptions are not supported/],
-    ['more __typename aliases than GRAPHQL_MAX_ALIASES', { query: `{ ${Array.from({ length: 16 }, (_, i) => `t${i}: __typename`).join(' ')} }` }, /Aliases limit of 15 exceeded, found 16/],
+    [
+      'more __typename aliases than GRAPHQL_MAX_ALIASES',
+      { query: `{ ${Array.from({ length: 16 }, (_, i) => `t${i}: __typename`).join(' ')} }` },
+      /Aliases limit of 15 exceeded, found 16/,
+    ],
     ['a NUL in a variable', { query: 'query ($id: ID!) { workspace(id: $id) { id } }', variables: { id: 'a\u0000' } }, /cannot be stored .*: variable \$id\.$/],
   ])('%s: 400 BAD_USER_INPUT', async (_name, request, message) => {
     const res = await post(request);
@@ -72,7 +86,10 @@ describe('requests the gateway refuses as the client’s mistake', () => {
 
   it('refuses an access token whose subject is not a user id, even correctly signed', async () => {
     const secret = env.JWT_SECRET;
-    const body = [{ alg: 'HS256' }, { sub: "' OR 1=1 --", role: 'ADMIN', iss: 'wsb-auth', aud: 'wsb', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 }]
+    const body = [
+      { alg: 'HS256' },
+      { sub: "' OR 1=1 --", role: 'ADMIN', iss: 'wsb-auth', aud: 'wsb', iat: Math.floor(Date.now() / 1000), exp: Math.floor(Date.now() / 1000) + 60 },
+    ]
       .map((part) => Buffer.from(JSON.stringify(part)).toString('base64url'))
       .join('.');
     const token = `${body}.${createHmac('sha256', secret).update(body).digest('base64url')}`;
@@ -94,6 +111,9 @@ describe('requests the gateway refuses as the client’s mistake', () => {
       socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer ${'a'.repeat(20_000)}\r\n\r\n`);
     });
     expect(response).toMatch(/^HTTP\/1\.1 431 /);
-    expect(JSON.parse(response.split('\r\n\r\n')[1]).errors[0]).toEqual({ message: 'The request headers are too large.', extensions: { code: 'BAD_USER_INPUT' } });
+    expect(JSON.parse(response.split('\r\n\r\n')[1]).errors[0]).toEqual({
+      message: 'The request headers are too large.',
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   });
 });

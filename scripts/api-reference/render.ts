@@ -44,7 +44,7 @@ export const ERROR_DOCS: Record<ErrorCode, ErrorDoc> = {
     extensions: '–',
   },
   FORBIDDEN: {
-    meaning: 'Signed in, but not allowed: an admin-only operation, or someone else\'s booking, payment or profile.',
+    meaning: "Signed in, but not allowed: an admin-only operation, or someone else's booking, payment or profile.",
     extensions: '–',
   },
   BAD_USER_INPUT: {
@@ -115,7 +115,10 @@ function ownership(supergraphSdl: string): Ownership {
   for (const def of doc.definitions) {
     if (def.kind === Kind.ENUM_TYPE_DEFINITION && def.name.value === 'join__Graph') {
       for (const value of def.values ?? []) {
-        const name = stringArg(value.directives?.find((d) => d.name.value === 'join__graph'), 'name');
+        const name = stringArg(
+          value.directives?.find((d) => d.name.value === 'join__graph'),
+          'name',
+        );
         if (name) graphNames.set(value.name.value, name);
       }
     }
@@ -170,7 +173,10 @@ function fieldOwners(own: Ownership, type: string, field: string): string[] {
 
 /** A description in one table cell: one line, pipes escaped. */
 function cell(text: string | null | undefined): string {
-  const t = (text ?? '').trim().replace(/\s*\n\s*/g, ' ').replace(/\|/g, '\\|');
+  const t = (text ?? '')
+    .trim()
+    .replace(/\s*\n\s*/g, ' ')
+    .replace(/\|/g, '\\|');
   return t || '–';
 }
 
@@ -234,7 +240,9 @@ export function renderApiReference(supergraphSdl: string): string {
     out.push('| Operation | Subgraph | Returns |');
     out.push('| --- | --- | --- |');
     for (const field of Object.values(root.getFields())) {
-      out.push(`| [${code(field.name)}](#${anchor(`${root.name}.${field.name}`).replace('.', '')}) | ${fieldOwners(own, root.name, field.name).join(', ')} | ${typeCell(String(field.type))} |`);
+      out.push(
+        `| [${code(field.name)}](#${anchor(`${root.name}.${field.name}`).replace('.', '')}) | ${fieldOwners(own, root.name, field.name).join(', ')} | ${typeCell(String(field.type))} |`,
+      );
     }
     out.push('');
     for (const field of Object.values(root.getFields())) {
@@ -251,7 +259,8 @@ export function renderApiReference(supergraphSdl: string): string {
       if (field.args.length) {
         out.push('| Argument | Type | Description |');
         out.push('| --- | --- | --- |');
-        for (const arg of field.args) out.push(`| ${code(arg.name)} | ${typeCell(String(arg.type))} | ${cell(arg.description)}${deprecation(arg.deprecationReason)} |`);
+        for (const arg of field.args)
+          out.push(`| ${code(arg.name)} | ${typeCell(String(arg.type))} | ${cell(arg.description)}${deprecation(arg.deprecationReason)} |`);
         out.push('');
       }
     }
@@ -313,7 +322,7 @@ export function renderApiReference(supergraphSdl: string): string {
   out.push('## Error codes');
   out.push('');
   out.push(
-    'Every error carries `extensions.code`, one of the codes below, and a message a client can show. No stack trace or SQL ever reaches a client. The codes are `ERROR_CODES` in packages/kernel/src/errors.ts; all but `COST_ESTIMATED_TOO_EXPENSIVE` are the contract\'s.',
+    "Every error carries `extensions.code`, one of the codes below, and a message a client can show. No stack trace or SQL ever reaches a client. The codes are `ERROR_CODES` in packages/kernel/src/errors.ts; all but `COST_ESTIMATED_TOO_EXPENSIVE` are the contract's.",
   );
   out.push('');
   out.push('| Code | Meaning | Other extensions |');

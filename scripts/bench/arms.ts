@@ -106,10 +106,12 @@ export function bareInsertArm(db: Pool, concurrency: number, durationMs: number)
     async request() {
       const k = nextBareSlot++;
       const { startsAt, endsAt } = slot(Math.floor(k / BARE_WORKSPACES.length));
-      const result = await db.query(
-        `insert into bench_booking (id, workspace_id, starts_at, ends_at, status) values ($1, $2, $3, $4, 'CONFIRMED')`,
-        [randomUUID(), BARE_WORKSPACES[k % BARE_WORKSPACES.length], startsAt, endsAt],
-      );
+      const result = await db.query(`insert into bench_booking (id, workspace_id, starts_at, ends_at, status) values ($1, $2, $3, $4, 'CONFIRMED')`, [
+        randomUUID(),
+        BARE_WORKSPACES[k % BARE_WORKSPACES.length],
+        startsAt,
+        endsAt,
+      ]);
       return result.rowCount === 1 ? undefined : `insert wrote ${result.rowCount} rows`;
     },
   });

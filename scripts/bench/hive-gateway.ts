@@ -43,7 +43,7 @@ function requestUser(request: Request): Promise<UserIdentity | undefined> {
 
 const gateway = createGatewayRuntime({
   supergraph: () => supergraph,
-  logging: process.env.HIVE_LOG === "1" ? "debug" : false,
+  logging: process.env.HIVE_LOG === '1' ? 'debug' : false,
   propagateHeaders: {
     async fromClientToSubgraphs({ request }: { request: Request }) {
       const user = await requestUser(request);

@@ -206,7 +206,9 @@ async function main() {
     };
     const text = writeReport(report, WRITE);
     console.log(text);
-    const wrong = Object.values(samples).flat().reduce((n, s) => n + s.result.wrong.length, 0);
+    const wrong = Object.values(samples)
+      .flat()
+      .reduce((n, s) => n + s.result.wrong.length, 0);
     if (wrong) {
       console.error(`${wrong} wrong answers: the benchmark failed`);
       process.exitCode = 1;

@@ -26,7 +26,11 @@ const windowStart = Number(windowArg) > 0 ? windowEnd - Number(windowArg) * 1e6 
 
 const name = (n) => {
   const { functionName, url, lineNumber } = n.callFrame;
-  return `${functionName || '(anonymous)'} ${url.replace(/^file:\/\//, '').split('/').slice(-2).join('/')}:${lineNumber}`;
+  return `${functionName || '(anonymous)'} ${url
+    .replace(/^file:\/\//, '')
+    .split('/')
+    .slice(-2)
+    .join('/')}:${lineNumber}`;
 };
 const packageOf = (n) => {
   const { url, functionName } = n.callFrame;
@@ -63,7 +67,8 @@ profile.samples.forEach((id, i) => {
   }
   if (callersPattern?.test(name(node))) {
     const frames = [];
-    for (let at = parentOf.get(node.id); at !== undefined && frames.length < Number(process.env.DEPTH ?? 6); at = parentOf.get(at)) frames.push(name(nodes.get(at)));
+    for (let at = parentOf.get(node.id); at !== undefined && frames.length < Number(process.env.DEPTH ?? 6); at = parentOf.get(at))
+      frames.push(name(nodes.get(at)));
     add(callers, frames.join(' < '), delta);
   }
 });

@@ -46,11 +46,31 @@ function targets(r: Report) {
   const idle = sum(r.idleRss, PLATFORM);
   const rows: { what: string; target: string; value: number; ok: (v: number) => boolean }[] = [
     { what: 'createBooking CPU per booking, all nine processes (ms)', target: '≤ 12', value: cpu('createBooking', PLATFORM), ok: (v) => v <= 12 },
-    { what: 'createBooking throughput ÷ bare INSERT throughput', target: '≥ 0.05', value: a('createBooking').throughput / a('bare insert').throughput, ok: (v) => v >= 0.05 },
-    { what: '30-item page: our throughput ÷ Hive Gateway’s', target: '≥ 1.5', value: a('page30 ours').throughput / a('page30 hive').throughput, ok: (v) => v >= 1.5 },
+    {
+      what: 'createBooking throughput ÷ bare INSERT throughput',
+      target: '≥ 0.05',
+      value: a('createBooking').throughput / a('bare insert').throughput,
+      ok: (v) => v >= 0.05,
+    },
+    {
+      what: '30-item page: our throughput ÷ Hive Gateway’s',
+      target: '≥ 1.5',
+      value: a('page30 ours').throughput / a('page30 hive').throughput,
+      ok: (v) => v >= 1.5,
+    },
     { what: '30-item page: subgraph CPU per request (ms)', target: '≤ 12', value: cpu('page30 ours', SUBGRAPHS), ok: (v) => v <= 12 },
-    { what: 'single-subgraph query: our throughput ÷ Hive Gateway’s', target: '≥ 1.0', value: a('workspaces ours').throughput / a('workspaces hive').throughput, ok: (v) => v >= 1.0 },
-    { what: 'single-subgraph query: our p50 ÷ the direct call’s', target: '≤ 1.5', value: a('workspaces ours').p50 / a('workspaces direct').p50, ok: (v) => v <= 1.5 },
+    {
+      what: 'single-subgraph query: our throughput ÷ Hive Gateway’s',
+      target: '≥ 1.0',
+      value: a('workspaces ours').throughput / a('workspaces hive').throughput,
+      ok: (v) => v >= 1.0,
+    },
+    {
+      what: 'single-subgraph query: our p50 ÷ the direct call’s',
+      target: '≤ 1.5',
+      value: a('workspaces ours').p50 / a('workspaces direct').p50,
+      ok: (v) => v <= 1.5,
+    },
     { what: 'nine services idle, resident in total (MiB)', target: '≤ 1024', value: idle / 2 ** 20, ok: (v) => v <= 1024 },
   ];
   return rows.map(({ ok, ...row }) => ({ ...row, ok: Number.isFinite(row.value) && ok(row.value) }));
@@ -58,21 +78,37 @@ function targets(r: Report) {
 
 function render(r: Report): string {
   const lines: string[] = [];
-  lines.push(`Run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ` +
-    `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, broker: ${r.broker}; ${r.rounds} rounds of ${r.seconds} s per arm, medians.`);
-  lines.push('', '| arm | ops/s | p50 ms | p99 ms | requests | wrong | CPU ms/op: subgraphs | gateway | hive | load generator |', '|---|---|---|---|---|---|---|---|---|---|');
+  lines.push(
+    `Run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ` +
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, broker: ${r.broker}; ${r.rounds} rounds of ${r.seconds} s per arm, medians.`,
+  );
+  lines.push(
+    '',
+    '| arm | ops/s | p50 ms | p99 ms | requests | wrong | CPU ms/op: subgraphs | gateway | hive | load generator |',
+    '|---|---|---|---|---|---|---|---|---|---|',
+  );
   for (const [name, a] of Object.entries(r.arms)) {
     lines.push(
       `| ${name} | ${f1(a.throughput)} | ${f1(a.p50)} | ${f1(a.p99)} | ${a.requests} | ${a.wrong} | ${f2(sum(a.cpuMsPerOp, SUBGRAPHS))} | ${f2(a.cpuMsPerOp.gateway)} | ${f2(a.cpuMsPerOp.hive)} | ${f2(a.loadCpuMsPerOp)} |`,
     );
   }
   const perProcess = ['createBooking', 'page30 ours', 'page30 hive', 'page100 ours', 'workspaces ours'];
-  lines.push('', `CPU ms per operation by process:`, '', `| process | ${perProcess.join(' | ')} | RSS idle MiB | RSS after load MiB | peak RSS MiB |`, `|---|${perProcess.map(() => '---|').join('')}---|---|---|`);
+  lines.push(
+    '',
+    `CPU ms per operation by process:`,
+    '',
+    `| process | ${perProcess.join(' | ')} | RSS idle MiB | RSS after load MiB | peak RSS MiB |`,
+    `|---|${perProcess.map(() => '---|').join('')}---|---|---|`,
+  );
   for (const p of [...PLATFORM, 'hive']) {
     const peak = Math.max(...Object.values(r.arms).map((a) => a.peakRss[p] ?? 0));
-    lines.push(`| ${p} | ${perProcess.map((name) => f2(r.arms[name]?.cpuMsPerOp[p] ?? NaN)).join(' | ')} | ${mib(r.idleRss[p] ?? 0)} | ${mib(r.idleAfterRss[p] ?? 0)} | ${mib(peak)} |`);
+    lines.push(
+      `| ${p} | ${perProcess.map((name) => f2(r.arms[name]?.cpuMsPerOp[p] ?? NaN)).join(' | ')} | ${mib(r.idleRss[p] ?? 0)} | ${mib(r.idleAfterRss[p] ?? 0)} | ${mib(peak)} |`,
+    );
   }
-  lines.push(`| **nine services** | ${perProcess.map((name) => f2(sum(r.arms[name]?.cpuMsPerOp ?? {}, PLATFORM))).join(' | ')} | ${mib(sum(r.idleRss, PLATFORM))} | ${mib(sum(r.idleAfterRss, PLATFORM))} | |`);
+  lines.push(
+    `| **nine services** | ${perProcess.map((name) => f2(sum(r.arms[name]?.cpuMsPerOp ?? {}, PLATFORM))).join(' | ')} | ${mib(sum(r.idleRss, PLATFORM))} | ${mib(sum(r.idleAfterRss, PLATFORM))} | |`,
+  );
   lines.push('', '| target | goal | measured | met |', '|---|---|---|---|');
   for (const t of targets(r)) lines.push(`| ${t.what} | ${t.target} | ${f2(t.value)} | ${t.ok ? 'yes' : '**no**'} |`);
   return lines.join('\n');

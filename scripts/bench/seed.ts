@@ -50,11 +50,11 @@ async function must(result: Promise<Answer>, what: string): Promise<any> {
 
 async function member(url: string, adminToken: string, email: string, name: string): Promise<Member> {
   const signUp = (op: 'register' | 'login') =>
-    retried(() => gql(
-      url,
-      `mutation ($i: ${op === 'register' ? 'RegisterInput' : 'LoginInput'}!) { ${op}(input: $i) { accessToken } }`,
-      { i: op === 'register' ? { email, password: PASSWORD, name } : { email, password: PASSWORD } },
-    ));
+    retried(() =>
+      gql(url, `mutation ($i: ${op === 'register' ? 'RegisterInput' : 'LoginInput'}!) { ${op}(input: $i) { accessToken } }`, {
+        i: op === 'register' ? { email, password: PASSWORD, name } : { email, password: PASSWORD },
+      }),
+    );
   // Registered by an earlier run against the same database: log in instead.
   let auth = await signUp('register');
   if (auth.errors?.[0]?.extensions?.code === 'BAD_USER_INPUT') auth = await signUp('login');
@@ -81,10 +81,7 @@ export function slot(i: number): { startsAt: string; endsAt: string } {
 
 /** `readerBookings` false: the readers get no history (a run without the page arms). */
 export async function seed(url: string, readerBookings = true): Promise<Seed> {
-  const login = await must(
-    gql(url, `mutation ($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: ADMIN }),
-    'admin login',
-  );
+  const login = await must(gql(url, `mutation ($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: ADMIN }), 'admin login');
   const adminToken = login.login.accessToken as string;
   const people = [
     ...Array.from({ length: READERS }, (_, i) => ({ email: `bench-reader-${i}@example.com`, name: `Reader ${i}` })),

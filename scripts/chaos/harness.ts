@@ -140,7 +140,10 @@ export async function runChaos(platform: Platform, options: ChaosOptions): Promi
 
   const replay = async (userId: string, token: string, first: { key: string; input: Record<string, unknown>; bookingId: string }) => {
     const input = { ...first.input, idempotencyKey: first.key };
-    const { answer, reasons } = await withRetries(() => call<{ id: string; status: string }>(url, CREATE_BOOKING, { input }, token, REQUEST_TIMEOUT_MS), deadline);
+    const { answer, reasons } = await withRetries(
+      () => call<{ id: string; status: string }>(url, CREATE_BOOKING, { input }, token, REQUEST_TIMEOUT_MS),
+      deadline,
+    );
     countRetries(reasons);
     const got = answer.kind === 'data' ? answer.data.id : answer.kind === 'error' ? answer.code : 'GAVE_UP';
     ledger.replays.push({ userId, key: first.key, expected: first.bookingId, got });
@@ -160,7 +163,10 @@ export async function runChaos(platform: Platform, options: ChaosOptions): Promi
       const cancellable = mine.filter((b) => !ledger.cancels.has(b.bookingId));
       if (roll < 0.15 && cancellable.length) {
         const target = pick(cancellable);
-        const { answer, reasons } = await withRetries(() => call<{ id: string; status: string }>(url, CANCEL_BOOKING, { id: target.bookingId }, user.token, REQUEST_TIMEOUT_MS), deadline);
+        const { answer, reasons } = await withRetries(
+          () => call<{ id: string; status: string }>(url, CANCEL_BOOKING, { id: target.bookingId }, user.token, REQUEST_TIMEOUT_MS),
+          deadline,
+        );
         countRetries(reasons);
         const outcome = answer.kind === 'data' ? answer.data.status : answer.kind === 'error' ? answer.code : 'GAVE_UP';
         ledger.cancels.set(target.bookingId, outcome);
@@ -233,14 +239,7 @@ async function must<T>(attempt: () => Promise<Answer<T>>, what: string): Promise
  * background (on a loaded machine it takes seconds), so the next kill does not wait for it; a
  * target is only killed again once it is back, and at most `maxDown` are down at once.
  */
-async function killLoop(
-  platform: Platform,
-  until: number,
-  everyMs: number,
-  maxDown: number,
-  report: ChaosReport,
-  log: (line: string) => void,
-): Promise<void> {
+async function killLoop(platform: Platform, until: number, everyMs: number, maxDown: number, report: ChaosReport, log: (line: string) => void): Promise<void> {
   const restarting = new Map<ChaosTarget, Promise<void>>();
   const restart = async (service: ChaosTarget) => {
     await sleep(300 + Math.random() * 2000);

@@ -24,7 +24,9 @@ async function main(): Promise<void> {
   const amqpUrl = process.argv.includes('--no-broker') ? undefined : process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
   const started = Date.now();
   const platform = await startPlatform({ basePort: 17000, env: chaosPlatformEnv(amqpUrl) });
-  console.log(`platform started in ${((Date.now() - started) / 1000).toFixed(1)} s (${amqpUrl ? `RabbitMQ, prefix ${platform.amqpPrefix}` : 'direct relay'}, run dir ${platform.runDir})`);
+  console.log(
+    `platform started in ${((Date.now() - started) / 1000).toFixed(1)} s (${amqpUrl ? `RabbitMQ, prefix ${platform.amqpPrefix}` : 'direct relay'}, run dir ${platform.runDir})`,
+  );
   let report: ChaosReport;
   try {
     report = await runChaos(platform, {

@@ -106,10 +106,20 @@ export async function checkInvariants(platform: Platform, ledger: ClientLedger):
     result(
       'no captured payment for a cancelled or missing booking (it is refunded)',
       payments.length,
-      payments.filter((p) => p.status === 'CAPTURED' && byId.get(p.booking_id)?.status !== 'CONFIRMED').map((p) => ({ payment: p, booking: byId.get(p.booking_id) ?? null })),
+      payments
+        .filter((p) => p.status === 'CAPTURED' && byId.get(p.booking_id)?.status !== 'CONFIRMED')
+        .map((p) => ({ payment: p, booking: byId.get(p.booking_id) ?? null })),
     ),
-    result('no payment left PENDING (a charge never finished)', payments.length, payments.filter((p) => p.status === 'PENDING').map((p) => ({ payment: p, booking: byId.get(p.booking_id) ?? null }))),
-    result('no PENDING booking after the sweep', bookings.length, bookings.filter((b) => b.status === 'PENDING')),
+    result(
+      'no payment left PENDING (a charge never finished)',
+      payments.length,
+      payments.filter((p) => p.status === 'PENDING').map((p) => ({ payment: p, booking: byId.get(p.booking_id) ?? null })),
+    ),
+    result(
+      'no PENDING booking after the sweep',
+      bookings.length,
+      bookings.filter((b) => b.status === 'PENDING'),
+    ),
     result('no outbox event left undelivered', bookings.length, outbox),
     result(
       'every confirmed booking has one confirmation notice and one activity row (a cancelled one, one of each for the cancellation too)',
@@ -119,7 +129,9 @@ export async function checkInvariants(platform: Platform, ledger: ClientLedger):
           const kinds = b.status === 'CONFIRMED' ? ['CREATED'] : ['CREATED', 'CANCELLED'];
           return {
             booking: b,
-            notices: Object.fromEntries(kinds.map((k) => [`BOOKING_${k === 'CREATED' ? 'CONFIRMED' : k}`, count(noticesOf, `BOOKING_${k === 'CREATED' ? 'CONFIRMED' : k}:${b.id}`)])),
+            notices: Object.fromEntries(
+              kinds.map((k) => [`BOOKING_${k === 'CREATED' ? 'CONFIRMED' : k}`, count(noticesOf, `BOOKING_${k === 'CREATED' ? 'CONFIRMED' : k}:${b.id}`)]),
+            ),
             activities: Object.fromEntries(kinds.map((k) => [`BOOKING_${k}`, count(activitiesOf, `BOOKING_${k}:${b.id}`)])),
           };
         })
@@ -154,16 +166,16 @@ export async function checkInvariants(platform: Platform, ledger: ClientLedger):
         .map((r) => ({ request: r, live: bookings.filter((b) => b.user_id === r.userId && b.idempotency_key === r.key && b.status !== 'CANCELLED') }))
         .filter((r) => r.live.length),
     ),
-    result('every replay answers the same booking id', ledger.replays.length, ledger.replays.filter((r) => r.got !== r.expected && r.got !== 'GAVE_UP')),
     result(
-      'every request got a final answer once the services were back',
-      ledger.requests.length + ledger.replays.length + ledger.cancels.size,
-      [
-        ...ledger.requests.filter((r) => r.answer.outcome === 'GAVE_UP'),
-        ...ledger.replays.filter((r) => r.got === 'GAVE_UP'),
-        ...[...ledger.cancels].filter(([, outcome]) => outcome === 'GAVE_UP').map(([bookingId]) => ({ cancel: bookingId })),
-      ],
+      'every replay answers the same booking id',
+      ledger.replays.length,
+      ledger.replays.filter((r) => r.got !== r.expected && r.got !== 'GAVE_UP'),
     ),
+    result('every request got a final answer once the services were back', ledger.requests.length + ledger.replays.length + ledger.cancels.size, [
+      ...ledger.requests.filter((r) => r.answer.outcome === 'GAVE_UP'),
+      ...ledger.replays.filter((r) => r.got === 'GAVE_UP'),
+      ...[...ledger.cancels].filter(([, outcome]) => outcome === 'GAVE_UP').map(([bookingId]) => ({ cancel: bookingId })),
+    ]),
   ];
   return results;
 }

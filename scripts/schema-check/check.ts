@@ -45,7 +45,11 @@ export async function checkSchema(input: SchemaCheckInput): Promise<SchemaCheckR
   const composed = composeSubgraphs(input.subgraphs);
   if (!composed.ok) {
     sections.push({ id: 'b', title: 'Supergraph', ok: false, lines: composed.problems.map((p) => `✗ ${formatProblem(p)}`) });
-    for (const [id, title] of [['c', 'API changes'], ['d', 'Client operations'], ['e', 'Internal operations']]) {
+    for (const [id, title] of [
+      ['c', 'API changes'],
+      ['d', 'Client operations'],
+      ['e', 'Internal operations'],
+    ]) {
       sections.push({ id, title, ok: false, lines: ['not run: the subgraphs do not compose'] });
     }
     return { ok: false, sections, supergraphSdl: null };
@@ -91,7 +95,9 @@ async function apiDiff(input: SchemaCheckInput, api: GraphQLSchema, supergraphSd
   const section: Section = { id: 'c', title: 'API changes', ok: true, lines: [] };
   const baseApi = input.base && baseApiSchema(input.base, input.subgraphs, supergraphSdl);
   if (!input.base || !baseApi) {
-    section.lines.push(input.base ? `the base revision (${input.base.label}) does not compose: nothing to compare with` : 'no base revision: nothing to compare with');
+    section.lines.push(
+      input.base ? `the base revision (${input.base.label}) does not compose: nothing to compare with` : 'no base revision: nothing to compare with',
+    );
     return section;
   }
   section.title += ` since ${input.base.label}`;
@@ -103,7 +109,11 @@ async function apiDiff(input: SchemaCheckInput, api: GraphQLSchema, supergraphSd
     const ack = acknowledgementOf(change, acks);
     if (!ack) section.ok = false;
     section.lines.push(`  ${ack ? '✓' : '✗'} ${describeChange(change)}`);
-    section.lines.push(ack ? `      acknowledged: ${ack.line}` : `      not acknowledged: deprecate first, or add "- Breaking: \`${change.path}\` — <why>" to schema/CHANGELOG.md`);
+    section.lines.push(
+      ack
+        ? `      acknowledged: ${ack.line}`
+        : `      not acknowledged: deprecate first, or add "- Breaking: \`${change.path}\` — <why>" to schema/CHANGELOG.md`,
+    );
   }
   section.lines.push(`Dangerous (${changes.dangerous.length}):`, ...changes.dangerous.map((c) => `  ! ${describeChange(c)}`));
   section.lines.push(`Safe (${changes.safe.length}):`, ...changes.safe.map((c) => `  + ${describeChange(c)}`));

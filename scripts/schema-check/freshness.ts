@@ -27,9 +27,12 @@ async function codegenOutputs(root: string, dirs = codegenPackages(root)): Promi
 }
 
 function codegenPackages(root: string): string[] {
-  return [join(root, 'packages/kernel'), ...readdirSync(join(root, 'subgraphs')).sort().map((d) => join(root, 'subgraphs', d))].filter((dir) =>
-    existsSync(join(dir, 'codegen.ts')),
-  );
+  return [
+    join(root, 'packages/kernel'),
+    ...readdirSync(join(root, 'subgraphs'))
+      .sort()
+      .map((d) => join(root, 'subgraphs', d)),
+  ].filter((dir) => existsSync(join(dir, 'codegen.ts')));
 }
 
 /** The files of expected whose content on disk (under root) differs, with the command that fixes them. */
@@ -43,7 +46,11 @@ function staleFiles(root: string, expected: GeneratedFile[], fix: string): strin
 }
 
 export async function checkGeneratedFiles(root: string): Promise<Section> {
-  const problems = staleFiles(root, recordOperations(root).map((r) => ({ path: `schema/operations/${r.path}`, content: r.content })), 'npm run schema:operations');
+  const problems = staleFiles(
+    root,
+    recordOperations(root).map((r) => ({ path: `schema/operations/${r.path}`, content: r.content })),
+    'npm run schema:operations',
+  );
   try {
     problems.push(...staleFiles(root, await codegenOutputs(root), 'npm run codegen'));
   } catch (err) {

@@ -52,7 +52,10 @@ function internalOperationFiles(root: string): InternalOperationFile[] {
     return graphqlFiles(root, relative(root, join(dir, 'src/operations'))).map((f) => ({
       ...f,
       sender,
-      target: f.path.split('/').pop()!.replace(/\.graphql$/, ''),
+      target: f.path
+        .split('/')
+        .pop()!
+        .replace(/\.graphql$/, ''),
     }));
   });
 }

@@ -26,7 +26,9 @@ export function checkWithRover(root: string, committedSupergraph: string | null,
     section.lines.push(`✗ ${name}: rover supergraph compose failed (exit ${run.status ?? run.signal}):`, ...lastLines(run.stderr));
   } else if (run.stdout.trim() !== (committedSupergraph ?? '').trim()) {
     section.ok = false;
-    section.lines.push(`✗ ${name}: rover's supergraph differs from schema/supergraph.graphql (federation_version in rover.yaml vs @apollo/composition in package.json?)`);
+    section.lines.push(
+      `✗ ${name}: rover's supergraph differs from schema/supergraph.graphql (federation_version in rover.yaml vs @apollo/composition in package.json?)`,
+    );
   } else {
     section.lines.push(`✓ ${name} composes schema/supergraph.graphql exactly`);
   }
@@ -34,5 +36,9 @@ export function checkWithRover(root: string, committedSupergraph: string | null,
 }
 
 function lastLines(text: string): string[] {
-  return text.trim().split('\n').slice(-10).map((l) => `    ${l}`);
+  return text
+    .trim()
+    .split('\n')
+    .slice(-10)
+    .map((l) => `    ${l}`);
 }

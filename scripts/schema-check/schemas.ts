@@ -8,17 +8,7 @@
  */
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { Supergraph } from '@apollo/federation-internals';
-import {
-  buildASTSchema,
-  Kind,
-  parse,
-  printSchema,
-  visit,
-  type DefinitionNode,
-  type DirectiveNode,
-  type DocumentNode,
-  type GraphQLSchema,
-} from 'graphql';
+import { buildASTSchema, Kind, parse, printSchema, visit, type DefinitionNode, type DirectiveNode, type DocumentNode, type GraphQLSchema } from 'graphql';
 
 export function apiSchema(supergraphSdl: string): GraphQLSchema {
   return Supergraph.build(supergraphSdl).apiSchema().toGraphQLJSSchema();
@@ -42,9 +32,7 @@ export function subgraphSchema(sdl: string): GraphQLSchema {
 }
 
 function internalDocument(supergraph: DocumentNode): DocumentNode {
-  const entities = supergraph.definitions.flatMap((d) =>
-    d.kind === Kind.OBJECT_TYPE_DEFINITION && d.directives?.some(isEntityKey) ? [d.name.value] : [],
-  );
+  const entities = supergraph.definitions.flatMap((d) => (d.kind === Kind.OBJECT_TYPE_DEFINITION && d.directives?.some(isEntityKey) ? [d.name.value] : []));
   const stripped = visit(supergraph, {
     Directive: (node) => (KEPT_DIRECTIVES.has(node.name.value) ? undefined : null),
   });

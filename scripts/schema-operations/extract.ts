@@ -38,7 +38,9 @@ export interface Recorded {
 export function recordOperations(root: string): Recorded[] {
   const recorded = [readmeOperations(readFileSync(join(root, 'README.md'), 'utf8'))];
   const dir = join(root, 'test/e2e');
-  for (const file of readdirSync(dir).filter((f) => f.endsWith('.test.ts')).sort()) {
+  for (const file of readdirSync(dir)
+    .filter((f) => f.endsWith('.test.ts'))
+    .sort()) {
     if (NOT_CLIENT_OPERATIONS[file]) continue;
     const own = join(dir, file.replace(/\.test\.ts$/, ''));
     const helpers: { path: string; source: string }[] = existsSync(own)

@@ -71,20 +71,124 @@ export function demoWorkspaces(): DemoWorkspace[] {
   ]);
 }
 
-const FIRST = ['Ada', 'Grace', 'Alan', 'Linus', 'Margaret', 'Dennis', 'Barbara', 'Ken', 'Frances', 'Edsger',
-  'Radia', 'Tim', 'Katherine', 'Donald', 'Hedy', 'John', 'Sophie', 'Guido', 'Shafi', 'Niklaus',
-  'Lucía', 'Kenji', 'Amara', 'Mateo', 'Priya', 'Oskar', 'Yuki', 'Chloé', 'Tomasz', 'Ingrid',
-  'Rahul', 'Aiko', 'Felix', 'Zanele', 'Liam', 'Mei', 'Diego', 'Hannah', 'Omar', 'Astrid',
-  'Noah', 'Leila', 'Sven', 'Camila', 'Arjun', 'Freya', 'Mohammed', 'Elena', 'Kwame', 'Isla'];
-const LAST = ['Lovelace', 'Hopper', 'Turing', 'Torvalds', 'Hamilton', 'Ritchie', 'Liskov', 'Thompson', 'Allen', 'Dijkstra',
-  'Perlman', 'Berners-Lee', 'Johnson', 'Knuth', 'Lamarr', 'Backus', 'Wilson', 'van Rossum', 'Goldwasser', 'Wirth',
-  'García', 'Tanaka', 'Okafor', 'Rossi', 'Sharma', 'Lindqvist', 'Sato', 'Dubois', 'Nowak', 'Hansen',
-  'Mehta', 'Kobayashi', 'Becker', 'Dlamini', 'Murphy', 'Chen', 'Fernández', 'Schmidt', 'Haddad', 'Berg',
-  'Williams', 'Rahimi', 'Johansson', 'Silva', 'Patel', 'Nielsen', 'Al-Sayed', 'Popescu', 'Mensah', 'MacLeod'];
+const FIRST = [
+  'Ada',
+  'Grace',
+  'Alan',
+  'Linus',
+  'Margaret',
+  'Dennis',
+  'Barbara',
+  'Ken',
+  'Frances',
+  'Edsger',
+  'Radia',
+  'Tim',
+  'Katherine',
+  'Donald',
+  'Hedy',
+  'John',
+  'Sophie',
+  'Guido',
+  'Shafi',
+  'Niklaus',
+  'Lucía',
+  'Kenji',
+  'Amara',
+  'Mateo',
+  'Priya',
+  'Oskar',
+  'Yuki',
+  'Chloé',
+  'Tomasz',
+  'Ingrid',
+  'Rahul',
+  'Aiko',
+  'Felix',
+  'Zanele',
+  'Liam',
+  'Mei',
+  'Diego',
+  'Hannah',
+  'Omar',
+  'Astrid',
+  'Noah',
+  'Leila',
+  'Sven',
+  'Camila',
+  'Arjun',
+  'Freya',
+  'Mohammed',
+  'Elena',
+  'Kwame',
+  'Isla',
+];
+const LAST = [
+  'Lovelace',
+  'Hopper',
+  'Turing',
+  'Torvalds',
+  'Hamilton',
+  'Ritchie',
+  'Liskov',
+  'Thompson',
+  'Allen',
+  'Dijkstra',
+  'Perlman',
+  'Berners-Lee',
+  'Johnson',
+  'Knuth',
+  'Lamarr',
+  'Backus',
+  'Wilson',
+  'van Rossum',
+  'Goldwasser',
+  'Wirth',
+  'García',
+  'Tanaka',
+  'Okafor',
+  'Rossi',
+  'Sharma',
+  'Lindqvist',
+  'Sato',
+  'Dubois',
+  'Nowak',
+  'Hansen',
+  'Mehta',
+  'Kobayashi',
+  'Becker',
+  'Dlamini',
+  'Murphy',
+  'Chen',
+  'Fernández',
+  'Schmidt',
+  'Haddad',
+  'Berg',
+  'Williams',
+  'Rahimi',
+  'Johansson',
+  'Silva',
+  'Patel',
+  'Nielsen',
+  'Al-Sayed',
+  'Popescu',
+  'Mensah',
+  'MacLeod',
+];
 
-const ascii = (s: string) => s.normalize('NFD').replace(/[^a-zA-Z-]/g, '').toLowerCase();
+const ascii = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[^a-zA-Z-]/g, '')
+    .toLowerCase();
 
-const slug = (s: string) => s.normalize('NFD').replace(/[^a-zA-Z0-9 ]/g, '').trim().toLowerCase().replace(/ +/g, '-');
+const slug = (s: string) =>
+  s
+    .normalize('NFD')
+    .replace(/[^a-zA-Z0-9 ]/g, '')
+    .trim()
+    .toLowerCase()
+    .replace(/ +/g, '-');
 
 export function demoMembers(): DemoMember[] {
   return FIRST.map((first, i) => ({ name: `${first} ${LAST[i]}`, email: `${ascii(first)}.${ascii(LAST[i])}@demo.example.com` }));
@@ -146,10 +250,23 @@ export function plannedBookings(today: Date, members: DemoMember[], workspaces: 
       if (seed % 10 < 5) continue; // a free day
       const slots: [number, number][] =
         workspace.kind === 'DESK'
-          ? [[[9, 13], [13, 17], [9, 17]][seed % 3] as [number, number]]
+          ? [
+              [
+                [9, 13],
+                [13, 17],
+                [9, 17],
+              ][seed % 3] as [number, number],
+            ]
           : workspace.kind === 'PRIVATE_OFFICE'
             ? [[9, 17]]
-            : ([[9, 10], [11, 13], [14, 15.5], [16, 17]] as [number, number][]).filter((_, i) => (seed >>> (4 + i)) % 2 === 0);
+            : (
+                [
+                  [9, 10],
+                  [11, 13],
+                  [14, 15.5],
+                  [16, 17],
+                ] as [number, number][]
+              ).filter((_, i) => (seed >>> (4 + i)) % 2 === 0);
       slots.forEach(([from, to], n) => {
         const h = hashOf(`${workspace.name}|${date}|${n}`);
         plan.push({

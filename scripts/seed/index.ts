@@ -59,7 +59,10 @@ async function postOnce(url: string, query: string, variables: object, authoriza
   const body = (await res.json()) as { data?: any; errors?: { message: string; extensions?: { code?: string; retryAfter?: number } }[] };
   if (body.errors?.length) {
     const [e] = body.errors;
-    throw Object.assign(new SeedError(`${e.message} (${e.extensions?.code ?? res.status})`), { code: e.extensions?.code, retryAfter: e.extensions?.retryAfter });
+    throw Object.assign(new SeedError(`${e.message} (${e.extensions?.code ?? res.status})`), {
+      code: e.extensions?.code,
+      retryAfter: e.extensions?.retryAfter,
+    });
   }
   return body.data;
 }
@@ -73,9 +76,11 @@ async function auth(query: string, variables: object): Promise<any> {
 
 async function pool<T>(items: T[], concurrency: number, task: (item: T) => Promise<void>): Promise<void> {
   let next = 0;
-  await Promise.all(Array.from({ length: concurrency }, async () => {
-    while (next < items.length) await task(items[next++]);
-  }));
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (next < items.length) await task(items[next++]);
+    }),
+  );
 }
 
 async function adminToken(): Promise<string> {
@@ -103,9 +108,21 @@ async function ensureWorkspaces(admin: string, counts: Counts): Promise<Map<stri
   let ids = await list();
   for (const w of demoWorkspaces()) {
     if (ids.has(w.name)) continue;
-    const input = { name: w.name, description: w.description, kind: w.kind, capacity: w.capacity, hourlyRate: { amount: w.hourlyRate, currency: 'EUR' }, timezone: w.timezone };
+    const input = {
+      name: w.name,
+      description: w.description,
+      kind: w.kind,
+      capacity: w.capacity,
+      hourlyRate: { amount: w.hourlyRate, currency: 'EUR' },
+      timezone: w.timezone,
+    };
     try {
-      const data = await postOnce(GATEWAY, 'mutation SeedCreateWorkspace($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }', { input }, `Bearer ${admin}`);
+      const data = await postOnce(
+        GATEWAY,
+        'mutation SeedCreateWorkspace($input: CreateWorkspaceInput!) { createWorkspace(input: $input) { id } }',
+        { input },
+        `Bearer ${admin}`,
+      );
       ids.set(w.name, data.createWorkspace.id);
       counts.workspaces++;
     } catch (err) {
@@ -124,41 +141,66 @@ async function ensureMembers(admin: string, counts: Counts): Promise<{ ids: Map<
   const listed = await gateway('query SeedUsers { users(first: 100) { edges { node { id email } } } }', {}, admin);
   const ids = new Map<string, string>(listed.users.edges.map((e: any) => [e.node.email, e.node.id]));
   const tokens = new Map<string, string>();
-  await pool(demoMembers().filter((m) => !ids.has(m.email)), 2, async (m) => {
-    let payload: { accessToken: string; user: { id: string } };
-    try {
-      payload = (await auth('mutation SeedRegister($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }', {
-        input: { email: m.email, password: MEMBER_PASSWORD, name: m.name },
-      })).register;
-    } catch (err) {
-      // A retried registration whose first answer was lost: the account is there, sign in.
-      if ((err as { code?: string }).code !== 'BAD_USER_INPUT') throw err;
-      payload = (await auth('mutation SeedLogin($input: LoginInput!) { login(input: $input) { accessToken user { id } } }', {
-        input: { email: m.email, password: MEMBER_PASSWORD },
-      })).login;
-    }
-    ids.set(m.email, payload.user.id);
-    tokens.set(m.email, payload.accessToken);
-    counts.members++;
-  });
+  await pool(
+    demoMembers().filter((m) => !ids.has(m.email)),
+    2,
+    async (m) => {
+      let payload: { accessToken: string; user: { id: string } };
+      try {
+        payload = (
+          await auth('mutation SeedRegister($input: RegisterInput!) { register(input: $input) { accessToken user { id } } }', {
+            input: { email: m.email, password: MEMBER_PASSWORD, name: m.name },
+          })
+        ).register;
+      } catch (err) {
+        // A retried registration whose first answer was lost: the account is there, sign in.
+        if ((err as { code?: string }).code !== 'BAD_USER_INPUT') throw err;
+        payload = (
+          await auth('mutation SeedLogin($input: LoginInput!) { login(input: $input) { accessToken user { id } } }', {
+            input: { email: m.email, password: MEMBER_PASSWORD },
+          })
+        ).login;
+      }
+      ids.set(m.email, payload.user.id);
+      tokens.set(m.email, payload.accessToken);
+      counts.members++;
+    },
+  );
   return { ids, tokens };
 }
 
-interface Counts { workspaces: number; members: number; bookings: number; cancelled: number; history: number }
+interface Counts {
+  workspaces: number;
+  members: number;
+  bookings: number;
+  cancelled: number;
+  history: number;
+}
 
 /** Upcoming bookings through the gateway, as their members; bookings already there are left alone. */
-async function upcoming(plan: PlannedBooking[], admin: string, ids: Map<string, string>, wsIds: Map<string, string>, tokens: Map<string, string>, counts: Counts) {
+async function upcoming(
+  plan: PlannedBooking[],
+  admin: string,
+  ids: Map<string, string>,
+  wsIds: Map<string, string>,
+  tokens: Map<string, string>,
+  counts: Counts,
+) {
   // What each member already has (the admin may read anyone's bookings): workspace + start -> booking.
   const have = new Map<string, { id: string; status: string }>();
   await pool([...new Set(plan.map((b) => b.member.email))], 8, async (email) => {
     const data = await gateway(
       'query SeedMemberBookings($id: ID!) { user(id: $id) { bookings(first: 100) { edges { node { id startsAt status workspace { id } } } } } }',
-      { id: ids.get(email) }, admin);
+      { id: ids.get(email) },
+      admin,
+    );
     for (const { node } of data.user?.bookings.edges ?? []) have.set(`${node.workspace.id}|${new Date(node.startsAt).toISOString()}`, node);
   });
   const token = async (email: string) => {
     if (!tokens.has(email)) {
-      const data = await auth('mutation SeedLogin($input: LoginInput!) { login(input: $input) { accessToken user { id } } }', { input: { email, password: MEMBER_PASSWORD } });
+      const data = await auth('mutation SeedLogin($input: LoginInput!) { login(input: $input) { accessToken user { id } } }', {
+        input: { email, password: MEMBER_PASSWORD },
+      });
       tokens.set(email, data.login.accessToken);
     }
     return tokens.get(email)!;
@@ -173,8 +215,18 @@ async function upcoming(plan: PlannedBooking[], admin: string, ids: Map<string, 
     const workspaceId = wsIds.get(b.workspace.name)!;
     let booking = have.get(`${workspaceId}|${b.startsAt.toISOString()}`);
     if (!booking) {
-      const input = { workspaceId, startsAt: b.startsAt.toISOString(), endsAt: b.endsAt.toISOString(), attendees: b.attendees, idempotencyKey: b.idempotencyKey };
-      const data = await gateway('mutation SeedCreateBooking($input: CreateBookingInput!) { createBooking(input: $input) { id status } }', { input }, await token(b.member.email));
+      const input = {
+        workspaceId,
+        startsAt: b.startsAt.toISOString(),
+        endsAt: b.endsAt.toISOString(),
+        attendees: b.attendees,
+        idempotencyKey: b.idempotencyKey,
+      };
+      const data = await gateway(
+        'mutation SeedCreateBooking($input: CreateBookingInput!) { createBooking(input: $input) { id status } }',
+        { input },
+        await token(b.member.email),
+      );
       booking = data.createBooking as { id: string; status: string };
       counts.bookings++;
     }
@@ -198,15 +250,21 @@ async function history(plan: PlannedBooking[], ids: Map<string, string>, wsIds: 
     // What is already there, in three queries: a second run writes nothing and takes a moment.
     const keyOf = (userId: string, key: string) => `${userId}|${key}`;
     const existing = new Map<string, string>(
-      (await booking.query(`select id, user_id, idempotency_key from booking where idempotency_key like 'seed:%'`)).rows.map((r) => [keyOf(r.user_id, r.idempotency_key), r.id]));
+      (await booking.query(`select id, user_id, idempotency_key from booking where idempotency_key like 'seed:%'`)).rows.map((r) => [
+        keyOf(r.user_id, r.idempotency_key),
+        r.id,
+      ]),
+    );
     const ours = plan.map((b) => uuidOf(`booking|${b.idempotencyKey}`));
     const paid = new Set((await payment.query('select booking_id from payment where booking_id = any($1)', [ours])).rows.map((r) => r.booking_id));
-    const recorded = new Set((await reporting.query('select kind, booking_id from activity where booking_id = any($1)', [ours])).rows.map((r) => `${r.kind}|${r.booking_id}`));
+    const recorded = new Set(
+      (await reporting.query('select kind, booking_id from activity where booking_id = any($1)', [ours])).rows.map((r) => `${r.kind}|${r.booking_id}`),
+    );
     for (const b of plan) {
       const id = uuidOf(`booking|${b.idempotencyKey}`);
       const userId = ids.get(b.member.email)!;
       const workspaceId = wsIds.get(b.workspace.name)!;
-      const price = Math.ceil(((b.endsAt.getTime() - b.startsAt.getTime()) / 60_000) * b.workspace.hourlyRate / 60);
+      const price = Math.ceil((((b.endsAt.getTime() - b.startsAt.getTime()) / 60_000) * b.workspace.hourlyRate) / 60);
       const createdAt = new Date(b.startsAt.getTime() - (1 + (b.attendees % 4)) * 86_400_000);
       const cancelledAt = b.cancelled ? new Date(b.startsAt.getTime() - 6 * 3_600_000) : null;
       if (!existing.has(keyOf(userId, b.idempotencyKey))) {
@@ -215,8 +273,21 @@ async function history(plan: PlannedBooking[], ids: Map<string, string>, wsIds: 
              idempotency_key, cancelled_at, cancellation_reason, created_at, updated_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, 'EUR', $9, $10::timestamptz, $11, $12::timestamptz, coalesce($10::timestamptz, $12::timestamptz))
            on conflict do nothing`,
-          [id, userId, workspaceId, b.startsAt, b.endsAt, b.attendees, b.cancelled ? 'CANCELLED' : 'CONFIRMED', price,
-            b.idempotencyKey, cancelledAt, b.cancelled ? 'CANCELLED_BY_USER' : null, createdAt]);
+          [
+            id,
+            userId,
+            workspaceId,
+            b.startsAt,
+            b.endsAt,
+            b.attendees,
+            b.cancelled ? 'CANCELLED' : 'CONFIRMED',
+            price,
+            b.idempotencyKey,
+            cancelledAt,
+            b.cancelled ? 'CANCELLED_BY_USER' : null,
+            createdAt,
+          ],
+        );
         counts.history += inserted.rowCount ?? 0;
         if (inserted.rowCount) existing.set(keyOf(userId, b.idempotencyKey), id);
       }
@@ -226,14 +297,16 @@ async function history(plan: PlannedBooking[], ids: Map<string, string>, wsIds: 
         await payment.query(
           `insert into payment (id, booking_id, user_id, amount, currency, status, provider_ref, created_at, captured_at, refunded_at)
            values ($1, $2, $3, $4, 'EUR', $5, $6, $7, $7, $8) on conflict (booking_id) do nothing`,
-          [uuidOf(`payment|${b.idempotencyKey}`), id, userId, price, b.cancelled ? 'REFUNDED' : 'CAPTURED', `seed-${id.slice(0, 8)}`, createdAt, cancelledAt]);
+          [uuidOf(`payment|${b.idempotencyKey}`), id, userId, price, b.cancelled ? 'REFUNDED' : 'CAPTURED', `seed-${id.slice(0, 8)}`, createdAt, cancelledAt],
+        );
       }
       const activity = async (kind: string, at: Date) => {
         if (recorded.has(`${kind}|${id}`)) return;
         await reporting.query(
           `insert into activity (id, kind, booking_id, user_id, workspace_id, starts_at, ends_at, amount, currency, at, created_at)
            values ($1, $2, $3, $4, $5, $6, $7, $8, 'EUR', $9, $9) on conflict (kind, booking_id) do nothing`,
-          [uuidOf(`${kind}|${b.idempotencyKey}`), kind, id, userId, workspaceId, b.startsAt, b.endsAt, price, at]);
+          [uuidOf(`${kind}|${b.idempotencyKey}`), kind, id, userId, workspaceId, b.startsAt, b.endsAt, price, at],
+        );
       };
       await activity('BOOKING_CREATED', createdAt);
       if (cancelledAt) await activity('BOOKING_CANCELLED', cancelledAt);
@@ -251,14 +324,30 @@ async function main() {
   const { ids, tokens } = await ensureMembers(admin, counts);
   const plan = plannedBookings(new Date(), demoMembers(), demoWorkspaces());
   const soon = Date.now() + API_LEAD_MS;
-  await history(plan.filter((b) => b.startsAt.getTime() <= soon), ids, wsIds, counts);
-  await upcoming(plan.filter((b) => b.startsAt.getTime() > soon), admin, ids, wsIds, tokens, counts);
+  await history(
+    plan.filter((b) => b.startsAt.getTime() <= soon),
+    ids,
+    wsIds,
+    counts,
+  );
+  await upcoming(
+    plan.filter((b) => b.startsAt.getTime() > soon),
+    admin,
+    ids,
+    wsIds,
+    tokens,
+    counts,
+  );
 
   const members = demoMembers();
-  console.log(`\nSeeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts.workspaces} workspaces, ${counts.members} members, ` +
-    `${counts.bookings} upcoming bookings (${counts.cancelled} cancelled), ${counts.history} past bookings created` +
-    (Object.values(counts).every((n) => n === 0) ? ' (everything was already there)' : ''));
-  console.log(`The demo: ${demoWorkspaces().length} workspaces in 6 time zones, ${members.length} members, ${plan.length} bookings from 14 days ago to 14 days ahead.`);
+  console.log(
+    `\nSeeded in ${((Date.now() - started) / 1000).toFixed(1)} s: ${counts.workspaces} workspaces, ${counts.members} members, ` +
+      `${counts.bookings} upcoming bookings (${counts.cancelled} cancelled), ${counts.history} past bookings created` +
+      (Object.values(counts).every((n) => n === 0) ? ' (everything was already there)' : ''),
+  );
+  console.log(
+    `The demo: ${demoWorkspaces().length} workspaces in 6 time zones, ${members.length} members, ${plan.length} bookings from 14 days ago to 14 days ahead.`,
+  );
   console.log('\nDemo logins (mutation { login(input: { email, password }) { accessToken } }):');
   console.log(`  admin   ${ADMIN_EMAIL}  ${ADMIN_PASSWORD}`);
   for (const m of members.slice(0, 3)) console.log(`  member  ${m.email}  ${MEMBER_PASSWORD}`);

@@ -138,7 +138,12 @@ describe('the booking flow through the gateway', () => {
     expect(logs).toContain('alice@example.com');
 
     const activity = await waitFor(async () => {
-      const res = await gql(url, '{ activity(first: 10) { totalCount edges { node { kind booking { id } user { email } workspace { name } } } } }', {}, bearer(admin.token));
+      const res = await gql(
+        url,
+        '{ activity(first: 10) { totalCount edges { node { kind booking { id } user { email } workspace { name } } } } }',
+        {},
+        bearer(admin.token),
+      );
       return res.data?.activity.totalCount >= 3 ? res.data.activity : undefined;
     }, 15_000);
     const rows = activity.edges.map((e: any) => `${e.node.kind}:${e.node.booking.id === bookingId ? 'alice' : 'bob'}`).sort();
@@ -147,8 +152,13 @@ describe('the booking flow through the gateway', () => {
 
     const from = slot(-1, 0).startsAt;
     const to = slot(5, 0).startsAt;
-    const report = await gql(url, `query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) {
-      bookingsCreated bookingsCancelled revenue { amount currency } occupancy { workspace { name } bookedHours } } }`, { from, to }, bearer(admin.token));
+    const report = await gql(
+      url,
+      `query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) {
+      bookingsCreated bookingsCancelled revenue { amount currency } occupancy { workspace { name } bookedHours } } }`,
+      { from, to },
+      bearer(admin.token),
+    );
     expect(report.errors).toBeUndefined();
     expect(report.data.bookingReport).toMatchObject({
       bookingsCreated: 2,
@@ -159,8 +169,13 @@ describe('the booking flow through the gateway', () => {
   });
 
   it('opens the admin dashboard with counts and every subgraph UP', async () => {
-    const res = await gql(url, `{ adminDashboard { userCount workspaceCount activeBookings revenueToday { amount currency }
-      services { name status latencyMs } recentActivity(first: 2) { kind } } }`, {}, bearer(admin.token));
+    const res = await gql(
+      url,
+      `{ adminDashboard { userCount workspaceCount activeBookings revenueToday { amount currency }
+      services { name status latencyMs } recentActivity(first: 2) { kind } } }`,
+      {},
+      bearer(admin.token),
+    );
     expect(res.errors).toBeUndefined();
     const dashboard = res.data.adminDashboard;
     expect(dashboard).toMatchObject({ userCount: 3, workspaceCount: 1, activeBookings: 1, revenueToday: { amount: 3000, currency: 'EUR' } });
@@ -173,9 +188,7 @@ describe('the booking flow through the gateway', () => {
 
   it('gives 50 simultaneous bookings of one slot exactly one winner', async () => {
     const input = { workspaceId, ...slot(3, 14) };
-    const results = await Promise.all(
-      Array.from({ length: 50 }, (_, i) => gql(url, CREATE_BOOKING, { input }, bearer(i % 2 ? alice.token : bob.token))),
-    );
+    const results = await Promise.all(Array.from({ length: 50 }, (_, i) => gql(url, CREATE_BOOKING, { input }, bearer(i % 2 ? alice.token : bob.token))));
     const won = results.filter((r) => r.data?.createBooking?.status === 'CONFIRMED');
     const conflicts = results.filter((r) => r.errors?.[0].extensions?.code === 'BOOKING_CONFLICT');
     expect(won).toHaveLength(1);
@@ -203,7 +216,12 @@ describe('query cost through the gateway', () => {
     const nodes = res.data.myBookings.edges.map((e: any) => e.node);
     expect(nodes.length).toBeGreaterThanOrEqual(1);
     for (const node of nodes) {
-      expect(node).toMatchObject({ status: 'CONFIRMED', user: { name: 'Bob', email: 'bob@example.com' }, workspace: { name: 'Orion' }, payment: { status: 'CAPTURED' } });
+      expect(node).toMatchObject({
+        status: 'CONFIRMED',
+        user: { name: 'Bob', email: 'bob@example.com' },
+        workspace: { name: 'Orion' },
+        payment: { status: 'CAPTURED' },
+      });
     }
   });
 
@@ -226,7 +244,12 @@ describe('bad input through the gateway', () => {
   const codeAndMessage = (res: Awaited<ReturnType<typeof gql>>) => [res.errors?.[0].extensions?.code, res.errors?.[0].message];
 
   it.each([
-    ['times reversed', () => ({ workspaceId, startsAt: slot(4, 10).startsAt, endsAt: slot(4, 9).startsAt }), 'BAD_USER_INPUT', /startsAt must be before endsAt/],
+    [
+      'times reversed',
+      () => ({ workspaceId, startsAt: slot(4, 10).startsAt, endsAt: slot(4, 9).startsAt }),
+      'BAD_USER_INPUT',
+      /startsAt must be before endsAt/,
+    ],
     ['in the past', () => ({ workspaceId, ...slot(-2, 9) }), 'BAD_USER_INPUT', /must not be in the past/],
     ['no offset', () => ({ workspaceId, startsAt: '2030-01-01T09:00:00', endsAt: '2030-01-01T10:00:00' }), 'BAD_USER_INPUT', /offset/],
     ['over capacity', () => ({ workspaceId, ...slot(4, 9), attendees: 5 }), 'BAD_USER_INPUT', /exceeds the workspace's capacity \(4\)/],
@@ -287,7 +310,10 @@ describe('the platform around the graph', () => {
 
   it('refuses forged and expired service tokens at every subgraph', async () => {
     const [key] = parseServiceKeys(SERVICE_JWT_KEYS, []);
-    const forged = await signServiceToken({ caller: 'gateway', user: { id: admin.id, role: 'ADMIN' } }, parseServiceKeys('e2e:forged-key-that-is-long-enough-0123456789', []));
+    const forged = await signServiceToken(
+      { caller: 'gateway', user: { id: admin.id, role: 'ADMIN' } },
+      parseServiceKeys('e2e:forged-key-that-is-long-enough-0123456789', []),
+    );
     const expired = await expiredServiceToken({ caller: 'gateway', user: { id: admin.id, role: 'ADMIN' } }, [key]);
     const valid = await signServiceToken({ caller: 'gateway', user: { id: admin.id, role: 'ADMIN' } }, [key]);
     for (const service of SUBGRAPHS) {
@@ -325,7 +351,11 @@ describe('the platform around the graph', () => {
   it('delivers booking events without a broker when AMQP_URL is empty (the embedded default)', async () => {
     // The whole log (./dev.sh logs shows its last 200 lines, and every request adds one).
     const logs = readFileSync(join(platform.env.WSB_RUN_DIR!, 'logs', 'booking-service.log'), 'utf8');
-    const started = logs.split('\n').filter((line) => line.startsWith('{')).map((line) => JSON.parse(line)).find((line) => line.msg === 'outbox relay started');
+    const started = logs
+      .split('\n')
+      .filter((line) => line.startsWith('{'))
+      .map((line) => JSON.parse(line))
+      .find((line) => line.msg === 'outbox relay started');
     expect(started).toMatchObject({ mode: 'direct' });
     expect(logs).not.toMatch(/message broker/);
   });

@@ -53,7 +53,9 @@ beforeAll(async () => {
   );
   const login = await gql(url, LOGIN.replace('accessToken', 'accessToken user { id }'), { i: ADMIN });
   target.admin = { id: login.data.login.user.id, token: login.data.login.accessToken };
-  const reg = await gql(url, `mutation ($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`, { i: { email: 'mallory@example.com', password: PASSWORD, name: 'Mallory' } });
+  const reg = await gql(url, `mutation ($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`, {
+    i: { email: 'mallory@example.com', password: PASSWORD, name: 'Mallory' },
+  });
   target.member = { id: reg.data.register.user.id, token: reg.data.register.accessToken, email: 'mallory@example.com' };
   const ws = await gql(url, CREATE_WORKSPACE, { i: workspaceInput({ name: 'Target' }) }, asAdmin());
   target.workspaceId = ws.data.createWorkspace.id;
@@ -96,7 +98,12 @@ describe('a hostile corpus through the gateway', () => {
       summary.set(a.category, s);
     }
     console.log(
-      [`Hostile corpus: ${answered.length} requests`, ...[...summary].map(([c, s]) => `  ${c.padEnd(22)} ${String(s.n).padStart(4)}  status ${[...s.statuses].sort().join('/')}  ${[...s.codes].sort().join(', ')}`)].join('\n'),
+      [
+        `Hostile corpus: ${answered.length} requests`,
+        ...[...summary].map(
+          ([c, s]) => `  ${c.padEnd(22)} ${String(s.n).padStart(4)}  status ${[...s.statuses].sort().join('/')}  ${[...s.codes].sort().join(', ')}`,
+        ),
+      ].join('\n'),
     );
     expect(answered).toHaveLength(attacks.length);
     expect(errorLines()).toEqual([]);
@@ -117,7 +124,12 @@ describe('a hostile corpus through the gateway', () => {
       expect((await fetch(`${base}/health`)).status).toBe(200);
       expect((await fetch(`${base}/ready`)).status).toBe(200);
     }
-    const normal = await gql(target.url, `query ($id: ID!) { booking(id: $id) { id status workspace { name } payment { status } } }`, { id: target.bookingId }, asMember());
+    const normal = await gql(
+      target.url,
+      `query ($id: ID!) { booking(id: $id) { id status workspace { name } payment { status } } }`,
+      { id: target.bookingId },
+      asMember(),
+    );
     expect(normal.errors).toBeUndefined();
     expect(normal.data.booking).toEqual({ id: target.bookingId, status: 'CONFIRMED', workspace: { name: 'Target' }, payment: { status: 'CAPTURED' } });
     const status = await platform.dev('status');

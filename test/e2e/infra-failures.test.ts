@@ -306,10 +306,7 @@ describe('after the outages', () => {
       `select id, status, cancellation_reason as reason from booking`,
     );
     const payments = await platform.sql<{ booking_id: string; status: string }>('payment', `select booking_id, status from payment`);
-    const events = await platform.sql<{ type: string; booking_id: string }>(
-      'booking',
-      `select type, payload->>'bookingId' as booking_id from outbox_event`,
-    );
+    const events = await platform.sql<{ type: string; booking_id: string }>('booking', `select type, payload->>'bookingId' as booking_id from outbox_event`);
     const statusOf = new Map(bookings.map((b) => [b.id, b.status]));
     // No payment without its booking.
     expect(payments.filter((p) => !statusOf.has(p.booking_id))).toEqual([]);

@@ -89,7 +89,9 @@ beforeAll(async () => {
   // The third attempt for one email within the window is refused.
   const attempts = [];
   for (let i = 0; i < 3; i++) {
-    attempts.push(await gql(url, 'mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: 'nobody@example.com', password: 'wrong-password-1' } }));
+    attempts.push(
+      await gql(url, 'mutation ($i: LoginInput!) { login(input: $i) { accessToken } }', { i: { email: 'nobody@example.com', password: 'wrong-password-1' } }),
+    );
   }
   expect(attempts.map((a) => a.errors?.[0]?.extensions?.code)).toEqual(['UNAUTHENTICATED', 'UNAUTHENTICATED', 'RATE_LIMITED']);
 }, 240_000);

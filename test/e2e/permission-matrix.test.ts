@@ -13,7 +13,20 @@ import { getNamedType, isLeafType, isObjectType, type GraphQLField, type GraphQL
 import { bearer, gql, pool, type GraphQLResult } from '../support/client';
 import { waitFor } from '@wsb/kernel/src/testing';
 import { ROOT, startPlatform, type Platform } from '../support/platform';
-import { ADMIN, ALSO_VIA, EXPECTED, PASSWORD, q, WHO, type Fixtures, type Member, type Outcome, type Probe, type Row, type Who } from './permission-matrix/expected';
+import {
+  ADMIN,
+  ALSO_VIA,
+  EXPECTED,
+  PASSWORD,
+  q,
+  WHO,
+  type Fixtures,
+  type Member,
+  type Outcome,
+  type Probe,
+  type Row,
+  type Who,
+} from './permission-matrix/expected';
 
 jest.setTimeout(240_000);
 
@@ -40,19 +53,36 @@ function must<T = any>(res: GraphQLResult<T>): T {
 }
 
 async function register(name: string, email: string): Promise<Member> {
-  const data = must(await gql(url, `mutation ($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`, { i: { email, password: PASSWORD, name } }));
+  const data = must(
+    await gql(url, `mutation ($i: RegisterInput!) { register(input: $i) { accessToken user { id } } }`, { i: { email, password: PASSWORD, name } }),
+  );
   return { id: data.register.user.id, email, token: data.register.accessToken };
 }
 
 async function book(member: Member, when: { startsAt: string; endsAt: string }): Promise<string> {
-  const data = must(await gql(url, `mutation ($i: CreateBookingInput!) { createBooking(input: $i) { id status } }`, { i: { workspaceId: fx.workspaceId, ...when } }, bearer(member.token)));
+  const data = must(
+    await gql(
+      url,
+      `mutation ($i: CreateBookingInput!) { createBooking(input: $i) { id status } }`,
+      { i: { workspaceId: fx.workspaceId, ...when } },
+      bearer(member.token),
+    ),
+  );
   expect(data.createBooking.status).toBe('CONFIRMED');
   return data.createBooking.id;
 }
 
 async function createWorkspace(name: string): Promise<string> {
-  const input = { name, description: 'Quiet corner by the window', kind: 'MEETING_ROOM', capacity: 4, hourlyRate: { amount: 2000, currency: 'EUR' }, timezone: 'Europe/Berlin' };
-  return must(await gql(url, `mutation ($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`, { i: input }, bearer(fx.admin.token))).createWorkspace.id;
+  const input = {
+    name,
+    description: 'Quiet corner by the window',
+    kind: 'MEETING_ROOM',
+    capacity: 4,
+    hourlyRate: { amount: 2000, currency: 'EUR' },
+    timezone: 'Europe/Berlin',
+  };
+  return must(await gql(url, `mutation ($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`, { i: input }, bearer(fx.admin.token)))
+    .createWorkspace.id;
 }
 
 /**
@@ -61,7 +91,10 @@ async function createWorkspace(name: string): Promise<string> {
  * gateway fetched to join another subgraph); else what the value is.
  */
 function outcome(res: GraphQLResult, path: string[]): Outcome {
-  const errors = (res.errors ?? []).map((e) => ({ code: String(e.extensions?.code ?? 'NO_CODE'), keys: e.path?.filter((k): k is string => typeof k === 'string') }));
+  const errors = (res.errors ?? []).map((e) => ({
+    code: String(e.extensions?.code ?? 'NO_CODE'),
+    keys: e.path?.filter((k): k is string => typeof k === 'string'),
+  }));
   const startsWith = (keys: string[], prefix: string[]) => prefix.every((k, i) => keys[i] === k);
   const onPath = errors.find(({ keys }) => !keys || startsWith(path, keys) || startsWith(keys, path));
   if (onPath) return onPath.code;
@@ -81,11 +114,18 @@ function outcome(res: GraphQLResult, path: string[]): Outcome {
 
 /** A selection for a field: a leaf as is, an object by its id (or its first leaf field). */
 function selectionOf(field: GraphQLField<unknown, unknown>): string {
-  const args = field.name === 'isAvailable' ? `(startsAt: "${slot(40, 9).startsAt}", endsAt: "${slot(40, 9).endsAt}")` : field.name === 'recentActivity' ? '(first: 1)' : '';
+  const args =
+    field.name === 'isAvailable'
+      ? `(startsAt: "${slot(40, 9).startsAt}", endsAt: "${slot(40, 9).endsAt}")`
+      : field.name === 'recentActivity'
+        ? '(first: 1)'
+        : '';
   const type = getNamedType(field.type);
   if (isLeafType(type)) return `${field.name}${args}`;
   const fields = (type as GraphQLObjectType).getFields();
-  const sub = fields.id ? 'id' : Object.values(fields).find((f) => isLeafType(getNamedType(f.type)) && !f.args.some((a) => a.type.toString().endsWith('!')))!.name;
+  const sub = fields.id
+    ? 'id'
+    : Object.values(fields).find((f) => isLeafType(getNamedType(f.type)) && !f.args.some((a) => a.type.toString().endsWith('!')))!.name;
   return `${field.name}${args} { ${sub} }`;
 }
 
@@ -131,7 +171,11 @@ function reach(typeName: string, sel: string, fieldName: string, f: Fixtures): P
     case 'BookingReport':
       return q(`query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) { ${sel} } }`, range, at('bookingReport'));
     case 'WorkspaceOccupancy':
-      return q(`query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) { occupancy { ${sel} } } }`, range, at('bookingReport', 'occupancy'));
+      return q(
+        `query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) { occupancy { ${sel} } } }`,
+        range,
+        at('bookingReport', 'occupancy'),
+      );
     case 'AdminDashboard':
       return q(`{ adminDashboard { ${sel} } }`, {}, at('adminDashboard'));
     case 'ServiceHealth':
@@ -160,13 +204,19 @@ const ROOT_PROBES: Record<string, RootProbe> = {
   'Query.myBookings': () => q(`{ myBookings(first: 1) { totalCount } }`, {}, ['myBookings']),
   'Query.payment': (f) => q(`query ($id: ID!) { payment(id: $id) { id } }`, { id: f.paymentA }, ['payment']),
   'Query.myNotifications': () => q(`{ myNotifications(first: 1) { id } }`, {}, ['myNotifications']),
-  'Query.bookingReport': (f) => q(`query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) { bookingsCreated } }`, f.reportRange, ['bookingReport']),
+  'Query.bookingReport': (f) =>
+    q(`query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) { bookingsCreated } }`, f.reportRange, ['bookingReport']),
   'Query.activity': () => q(`{ activity(first: 1) { totalCount } }`, {}, ['activity']),
   'Query.adminDashboard': () => q(`{ adminDashboard { userCount } }`, {}, ['adminDashboard']),
   'Query.adminAuditLog': () => q(`{ adminAuditLog(first: 1) { totalCount } }`, {}, ['adminAuditLog']),
   'Mutation.register': (_f, who) =>
-    q(`mutation ($i: RegisterInput!) { register(input: $i) { accessToken } }`, { i: { email: `new-${who}-${++unique}@example.com`, password: PASSWORD, name: 'New' } }, ['register']),
-  'Mutation.login': (f) => q(`mutation ($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: { email: f.memberA.email, password: PASSWORD } }, ['login']),
+    q(
+      `mutation ($i: RegisterInput!) { register(input: $i) { accessToken } }`,
+      { i: { email: `new-${who}-${++unique}@example.com`, password: PASSWORD, name: 'New' } },
+      ['register'],
+    ),
+  'Mutation.login': (f) =>
+    q(`mutation ($i: LoginInput!) { login(input: $i) { accessToken } }`, { i: { email: f.memberA.email, password: PASSWORD } }, ['login']),
   'Mutation.refreshToken': async (f) =>
     q(`mutation ($t: String!) { refreshToken(refreshToken: $t) { accessToken } }`, { t: await freshRefreshToken(f) }, ['refreshToken']),
   'Mutation.logout': async (f) => q(`mutation ($t: String!) { logout(refreshToken: $t) }`, { t: await freshRefreshToken(f) }, ['logout']),
@@ -179,11 +229,19 @@ const ROOT_PROBES: Record<string, RootProbe> = {
       ['createWorkspace'],
     ),
   'Mutation.updateWorkspace': (f) =>
-    q(`mutation ($id: ID!, $i: UpdateWorkspaceInput!) { updateWorkspace(id: $id, input: $i) { id } }`, { id: f.workspaceId, i: { description: 'Quiet corner by the window' } }, ['updateWorkspace']),
-  'Mutation.archiveWorkspace': async () => q(`mutation ($id: ID!) { archiveWorkspace(id: $id) { active } }`, { id: await createWorkspace(`Spare ${++unique}`) }, ['archiveWorkspace']),
+    q(
+      `mutation ($id: ID!, $i: UpdateWorkspaceInput!) { updateWorkspace(id: $id, input: $i) { id } }`,
+      { id: f.workspaceId, i: { description: 'Quiet corner by the window' } },
+      ['updateWorkspace'],
+    ),
+  'Mutation.archiveWorkspace': async () =>
+    q(`mutation ($id: ID!) { archiveWorkspace(id: $id) { active } }`, { id: await createWorkspace(`Spare ${++unique}`) }, ['archiveWorkspace']),
   'Mutation.createBooking': (f, who) =>
-    q(`mutation ($i: CreateBookingInput!) { createBooking(input: $i) { id } }`, { i: { workspaceId: f.workspaceId, ...slot(10, 8 + 2 * WHO.indexOf(who)) } }, ['createBooking']),
-  'Mutation.cancelBooking': async (f) => q(`mutation ($id: ID!) { cancelBooking(id: $id) { status } }`, { id: await book(f.memberA, slot(12, 2 * ++unique % 24)) }, ['cancelBooking']),
+    q(`mutation ($i: CreateBookingInput!) { createBooking(input: $i) { id } }`, { i: { workspaceId: f.workspaceId, ...slot(10, 8 + 2 * WHO.indexOf(who)) } }, [
+      'createBooking',
+    ]),
+  'Mutation.cancelBooking': async (f) =>
+    q(`mutation ($id: ID!) { cancelBooking(id: $id) { status } }`, { id: await book(f.memberA, slot(12, (2 * ++unique) % 24)) }, ['cancelBooking']),
 };
 
 async function freshRefreshToken(f: Fixtures): Promise<string> {
@@ -200,7 +258,6 @@ function apiFields(): Map<string, { type: GraphQLObjectType; field: GraphQLField
   }
   return out;
 }
-
 
 async function check(names: string[], probeOf: (name: string, who: Who) => Probe | Promise<Probe>, expectOf: (name: string) => Row) {
   const cells = names.flatMap((name) => WHO.map((who, i) => ({ name, who, i })));
@@ -219,7 +276,9 @@ async function check(names: string[], probeOf: (name: string, who: Who) => Probe
 }
 
 beforeAll(async () => {
-  schema = Supergraph.build(readFileSync(join(ROOT, 'schema/supergraph.graphql'), 'utf8')).apiSchema().toGraphQLJSSchema();
+  schema = Supergraph.build(readFileSync(join(ROOT, 'schema/supergraph.graphql'), 'utf8'))
+    .apiSchema()
+    .toGraphQLJSSchema();
   platform = await startPlatform({
     basePort: 13300,
     env: {
@@ -245,7 +304,12 @@ beforeAll(async () => {
   await book(admin, slot(3, 11));
   must(await gql(url, `mutation ($id: ID!) { cancelBooking(id: $id) { status } }`, { id: fx.cancelledA }, bearer(fx.memberA.token)));
   const payments = must(
-    await gql(url, `query ($a: ID!, $b: ID!) { a: booking(id: $a) { payment { id } } b: booking(id: $b) { payment { id status refundedAt } } }`, { a: fx.bookingA, b: fx.cancelledA }, bearer(fx.memberA.token)),
+    await gql(
+      url,
+      `query ($a: ID!, $b: ID!) { a: booking(id: $a) { payment { id } } b: booking(id: $b) { payment { id status refundedAt } } }`,
+      { a: fx.bookingA, b: fx.cancelledA },
+      bearer(fx.memberA.token),
+    ),
   );
   fx.paymentA = payments.a.payment.id;
   fx.refundedA = payments.b.payment.id;
@@ -295,27 +359,45 @@ describe('the permission matrix of the public API', () => {
 
   it('answers every root query field as API.md says', async () => {
     const names = [...apiFields().keys()].filter((k) => k.startsWith('Query.'));
-    await check(names, (name, who) => ROOT_PROBES[name]?.(fx, who) ?? missing(name), (name) => EXPECTED[name]);
+    await check(
+      names,
+      (name, who) => ROOT_PROBES[name]?.(fx, who) ?? missing(name),
+      (name) => EXPECTED[name],
+    );
   });
 
   it('answers every mutation as API.md says (inputs that succeed when allowed)', async () => {
     const names = [...apiFields().keys()].filter((k) => k.startsWith('Mutation.'));
-    await check(names, (name, who) => ROOT_PROBES[name]?.(fx, who) ?? missing(name), (name) => EXPECTED[name]);
+    await check(
+      names,
+      (name, who) => ROOT_PROBES[name]?.(fx, who) ?? missing(name),
+      (name) => EXPECTED[name],
+    );
   });
 
   it('answers every field of every entity and object type as API.md says, reached like a client would', async () => {
     const all = apiFields();
     const names = [...all.keys()].filter((k) => !k.startsWith('Query.') && !k.startsWith('Mutation.'));
-    const probes = new Map(names.map((name) => {
-      const { type, field } = all.get(name)!;
-      return [name, reach(type.name, selectionOf(field), field.name, fx)];
-    }));
-    await check(names, (name) => probes.get(name)!, (name) => EXPECTED[name]);
+    const probes = new Map(
+      names.map((name) => {
+        const { type, field } = all.get(name)!;
+        return [name, reach(type.name, selectionOf(field), field.name, fx)];
+      }),
+    );
+    await check(
+      names,
+      (name) => probes.get(name)!,
+      (name) => EXPECTED[name],
+    );
   });
 
   it('shows no more along other paths to the same data', async () => {
     const byName = new Map(ALSO_VIA.map((v) => [`via ${v.name}`, v]));
-    await check([...byName.keys()], (name) => byName.get(name)!.probe(fx), (name) => byName.get(name)!.expect);
+    await check(
+      [...byName.keys()],
+      (name) => byName.get(name)!.probe(fx),
+      (name) => byName.get(name)!.expect,
+    );
   });
 });
 
@@ -327,15 +409,39 @@ describe('authorization is decided before input validation', () => {
   const bad = { workspaceId: 'not-an-id', startsAt: slot(5, 10).startsAt, endsAt: slot(5, 9).startsAt, attendees: 0 };
   const invalidWorkspace = { name: ' ', kind: 'DESK', capacity: 0, hourlyRate: { amount: -1, currency: 'XXXX' }, timezone: 'Mars/Olympus_Mons' };
   const cases: [string, string, Record<string, unknown>, Who, string][] = [
-    ['createBooking, malformed and reversed', `mutation ($i: CreateBookingInput!) { createBooking(input: $i) { id } }`, { i: bad }, 'anonymous', 'UNAUTHENTICATED'],
+    [
+      'createBooking, malformed and reversed',
+      `mutation ($i: CreateBookingInput!) { createBooking(input: $i) { id } }`,
+      { i: bad },
+      'anonymous',
+      'UNAUTHENTICATED',
+    ],
     ['cancelBooking, malformed id', `mutation { cancelBooking(id: "x") { id } }`, {}, 'anonymous', 'UNAUTHENTICATED'],
     ['updateMe, empty name', `mutation { updateMe(input: { name: "" }) { id } }`, {}, 'anonymous', 'UNAUTHENTICATED'],
     ['setUserRole, malformed id', `mutation { setUserRole(userId: "x", role: ADMIN) { id } }`, {}, 'anonymous', 'UNAUTHENTICATED'],
     ['setUserRole, malformed id', `mutation { setUserRole(userId: "x", role: ADMIN) { id } }`, {}, 'memberA', 'FORBIDDEN'],
     ['setUserRole on themself', `mutation ($id: ID!) { setUserRole(userId: $id, role: ADMIN) { id } }`, { id: 'SELF' }, 'memberA', 'FORBIDDEN'],
-    ['createWorkspace, every value invalid', `mutation ($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`, { i: invalidWorkspace }, 'anonymous', 'UNAUTHENTICATED'],
-    ['createWorkspace, every value invalid', `mutation ($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`, { i: invalidWorkspace }, 'memberA', 'FORBIDDEN'],
-    ['updateWorkspace, malformed id and values', `mutation { updateWorkspace(id: "x", input: { capacity: -1, timezone: "Nowhere" }) { id } }`, {}, 'memberB', 'FORBIDDEN'],
+    [
+      'createWorkspace, every value invalid',
+      `mutation ($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`,
+      { i: invalidWorkspace },
+      'anonymous',
+      'UNAUTHENTICATED',
+    ],
+    [
+      'createWorkspace, every value invalid',
+      `mutation ($i: CreateWorkspaceInput!) { createWorkspace(input: $i) { id } }`,
+      { i: invalidWorkspace },
+      'memberA',
+      'FORBIDDEN',
+    ],
+    [
+      'updateWorkspace, malformed id and values',
+      `mutation { updateWorkspace(id: "x", input: { capacity: -1, timezone: "Nowhere" }) { id } }`,
+      {},
+      'memberB',
+      'FORBIDDEN',
+    ],
     ['archiveWorkspace, malformed id', `mutation { archiveWorkspace(id: "../../etc/passwd") { id } }`, {}, 'anonymous', 'UNAUTHENTICATED'],
     ['archiveWorkspace, malformed id', `mutation { archiveWorkspace(id: "' OR 1=1 --") { id } }`, {}, 'memberA', 'FORBIDDEN'],
     ['booking, malformed id', `{ booking(id: "x") { id } }`, {}, 'anonymous', 'UNAUTHENTICATED'],
@@ -344,17 +450,23 @@ describe('authorization is decided before input validation', () => {
     ['users, first out of range', `{ users(first: -1) { totalCount } }`, {}, 'memberA', 'FORBIDDEN'],
     ['activity, garbage cursor', `{ activity(after: "garbage") { totalCount } }`, {}, 'memberB', 'FORBIDDEN'],
     ['adminAuditLog, first out of range', `{ adminAuditLog(first: -1) { totalCount } }`, {}, 'anonymous', 'UNAUTHENTICATED'],
-    ['bookingReport, range reversed', `query ($a: DateTime!, $b: DateTime!) { bookingReport(from: $a, to: $b) { bookingsCreated } }`, { a: slot(5, 0).startsAt, b: slot(1, 0).startsAt }, 'memberA', 'FORBIDDEN'],
+    [
+      'bookingReport, range reversed',
+      `query ($a: DateTime!, $b: DateTime!) { bookingReport(from: $a, to: $b) { bookingsCreated } }`,
+      { a: slot(5, 0).startsAt, b: slot(1, 0).startsAt },
+      'memberA',
+      'FORBIDDEN',
+    ],
     ['myNotifications, first out of range', `{ myNotifications(first: -1) { id } }`, {}, 'anonymous', 'UNAUTHENTICATED'],
   ];
 
   it.each(cases.map(([name, query, variables, who, code]) => [name, who, query, variables, code] as const))(
     '%s, as %s: the permission error, not the input error',
     async (_name, who, query, variables, code) => {
-    const vars = variables.id === 'SELF' ? { id: fx[who as 'memberA'].id } : variables;
-    const res = await gql(url, query, vars, headersOf(who));
-    expect(res.errors?.map((e) => e.extensions?.code)).toEqual([code]);
-    expect(Object.values(res.data ?? {}).every((value) => value === null)).toBe(true);
+      const vars = variables.id === 'SELF' ? { id: fx[who as 'memberA'].id } : variables;
+      const res = await gql(url, query, vars, headersOf(who));
+      expect(res.errors?.map((e) => e.extensions?.code)).toEqual([code]);
+      expect(Object.values(res.data ?? {}).every((value) => value === null)).toBe(true);
     },
   );
 

@@ -55,7 +55,6 @@ async function createWorkspace(name: string): Promise<string> {
   return res.data.createWorkspace.id;
 }
 
-
 const tally = (codes: string[]) => codes.reduce<Record<string, number>>((acc, c) => ({ ...acc, [c]: (acc[c] ?? 0) + 1 }), {});
 const kill = (pid: number | undefined, signal: NodeJS.Signals) => {
   if (!pid) throw new Error('no pid');
@@ -133,7 +132,11 @@ describe('the booking saga through RabbitMQ', () => {
       // Half-hour grid over 30 days, 30 minutes to 4 hours: plenty of overlaps, back-to-back ones too.
       const startMinute = Math.floor(Math.random() * 30 * 48) * 30;
       const length = (1 + Math.floor(Math.random() * 8)) * 30;
-      const input = { workspaceId: workspaces[Math.floor(Math.random() * workspaces.length)], startsAt: at(2, startMinute), endsAt: at(2, startMinute + length) };
+      const input = {
+        workspaceId: workspaces[Math.floor(Math.random() * workspaces.length)],
+        startsAt: at(2, startMinute),
+        endsAt: at(2, startMinute + length),
+      };
       return codeOf(await book(users[worker].token, input));
     });
     const seconds = (Date.now() - started) / 1000;
@@ -157,7 +160,11 @@ describe('the booking saga through RabbitMQ', () => {
     );
     // A conflict is refused at the insert: no row, so nothing is ever left PENDING or CANCELLED here.
     expect(statuses).toEqual([{ status: 'CONFIRMED', n: counts.CONFIRMED }]);
-    const confirmed = await platform.sql<{ id: string }>('booking', `select id::text from booking where workspace_id = any($1::uuid[]) and status = 'CONFIRMED'`, [workspaces]);
+    const confirmed = await platform.sql<{ id: string }>(
+      'booking',
+      `select id::text from booking where workspace_id = any($1::uuid[]) and status = 'CONFIRMED'`,
+      [workspaces],
+    );
     const payments = await platform.sql<{ booking_id: string; n: number; status: string }>(
       'payment',
       `select booking_id::text, count(*)::int as n, min(status) as status from payment where booking_id = any($1::uuid[]) group by booking_id`,
@@ -257,7 +264,9 @@ describe('the booking saga through RabbitMQ', () => {
     }
     const open = attempts.filter((a) => a.message.includes('circuit open'));
     const ms = open.map((a) => a.ms).sort((a, b) => a - b);
-    console.log(`payment down: ${attempts.map((a) => `${a.ms}ms${a.message.includes('circuit open') ? '(open)' : ''}`).join(' ')}; circuit open: median ${ms[Math.floor(ms.length / 2)]} ms, max ${ms.at(-1)} ms (timeout 5000 ms)`);
+    console.log(
+      `payment down: ${attempts.map((a) => `${a.ms}ms${a.message.includes('circuit open') ? '(open)' : ''}`).join(' ')}; circuit open: median ${ms[Math.floor(ms.length / 2)]} ms, max ${ms.at(-1)} ms (timeout 5000 ms)`,
+    );
     expect(open.length).toBeGreaterThanOrEqual(6); // the threshold is 3
     expect(ms.at(-1)).toBeLessThan(1000);
     const held = await platform.sql('booking', `select id from booking where workspace_id = $1 and status in ('PENDING', 'CONFIRMED')`, [workspaceId]);
@@ -284,12 +293,40 @@ describe('the booking saga through RabbitMQ', () => {
     const newBooking = () => book(alice.token, { workspaceId, startsAt: at(7, slot * 60), endsAt: at(7, ++slot * 60) });
 
     const cases: { service: Service; query: string; token: string; check: (data: any) => void; critical?: boolean }[] = [
-      { service: 'user', query: '{ me { id name } workspaces(first: 1) { totalCount } }', token: alice.token, check: (d) => expect(d.workspaces.totalCount).toBeGreaterThan(0), critical: true },
-      { service: 'workspace', query: `{ workspace(id: "${workspaceId}") { name } me { id } }`, token: alice.token, check: (d) => expect(d.me.id).toBe(alice.id), critical: true },
+      {
+        service: 'user',
+        query: '{ me { id name } workspaces(first: 1) { totalCount } }',
+        token: alice.token,
+        check: (d) => expect(d.workspaces.totalCount).toBeGreaterThan(0),
+        critical: true,
+      },
+      {
+        service: 'workspace',
+        query: `{ workspace(id: "${workspaceId}") { name } me { id } }`,
+        token: alice.token,
+        check: (d) => expect(d.me.id).toBe(alice.id),
+        critical: true,
+      },
       { service: 'booking', query: `{ booking(id: "${bookingId}") { id } me { id } }`, token: alice.token, check: (d) => expect(d.me.id).toBe(alice.id) },
-      { service: 'payment', query: `{ booking(id: "${bookingId}") { id status payment { status } } }`, token: alice.token, check: (d) => expect(d.booking).toMatchObject({ id: bookingId, status: 'CONFIRMED', payment: null }), critical: true },
-      { service: 'notification', query: '{ me { id notifications(first: 1) { id } } workspaces(first: 1) { totalCount } }', token: alice.token, check: (d) => expect(d.workspaces.totalCount).toBeGreaterThan(0) },
-      { service: 'reporting', query: '{ adminDashboard { userCount recentActivity(first: 1) { kind } } }', token: admin, check: (d) => expect(d.adminDashboard.userCount).toBeGreaterThan(CLIENTS) },
+      {
+        service: 'payment',
+        query: `{ booking(id: "${bookingId}") { id status payment { status } } }`,
+        token: alice.token,
+        check: (d) => expect(d.booking).toMatchObject({ id: bookingId, status: 'CONFIRMED', payment: null }),
+        critical: true,
+      },
+      {
+        service: 'notification',
+        query: '{ me { id notifications(first: 1) { id } } workspaces(first: 1) { totalCount } }',
+        token: alice.token,
+        check: (d) => expect(d.workspaces.totalCount).toBeGreaterThan(0),
+      },
+      {
+        service: 'reporting',
+        query: '{ adminDashboard { userCount recentActivity(first: 1) { kind } } }',
+        token: admin,
+        check: (d) => expect(d.adminDashboard.userCount).toBeGreaterThan(CLIENTS),
+      },
     ];
     for (const c of cases) {
       await platform.dev('stop', processName(c.service));

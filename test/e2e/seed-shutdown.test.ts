@@ -44,21 +44,36 @@ const one = async <T = Record<string, any>>(service: Parameters<Platform['sql']>
 /** What the seed is judged by, straight from the databases (fingerprints catch any changed row). */
 async function databaseState() {
   return {
-    workspaces: await one('workspace', `select count(*)::int as n, count(distinct timezone)::int as zones,
-      string_agg(distinct kind, ',' order by kind) as kinds, md5(string_agg(id::text || name || capacity || hourly_rate_amount, ',' order by id)) as fingerprint from workspace`),
-    members: await one('user', `select count(*) filter (where role = 'MEMBER')::int as n, count(*) filter (where role = 'ADMIN')::int as admins,
-      md5(string_agg(id::text || email || name, ',' order by id)) as fingerprint from user_profile`),
-    bookings: await one('booking', `select count(*)::int as n,
+    workspaces: await one(
+      'workspace',
+      `select count(*)::int as n, count(distinct timezone)::int as zones,
+      string_agg(distinct kind, ',' order by kind) as kinds, md5(string_agg(id::text || name || capacity || hourly_rate_amount, ',' order by id)) as fingerprint from workspace`,
+    ),
+    members: await one(
+      'user',
+      `select count(*) filter (where role = 'MEMBER')::int as n, count(*) filter (where role = 'ADMIN')::int as admins,
+      md5(string_agg(id::text || email || name, ',' order by id)) as fingerprint from user_profile`,
+    ),
+    bookings: await one(
+      'booking',
+      `select count(*)::int as n,
       count(*) filter (where status = 'CANCELLED')::int as cancelled,
       count(*) filter (where status = 'CANCELLED' and starts_at > now())::int as "cancelledUpcoming",
       count(*) filter (where starts_at < now())::int as past, count(*) filter (where starts_at > now())::int as upcoming,
       (extract(epoch from max(ends_at) - min(starts_at)) / 86400)::int as "spanDays",
       count(*) filter (where status = 'PENDING')::int as pending,
-      md5(string_agg(id::text || status || updated_at::text, ',' order by id)) as fingerprint from booking`),
-    overlaps: await one('booking', `select count(*)::int as n from booking a join booking b on a.workspace_id = b.workspace_id and a.id < b.id
-      and a.status <> 'CANCELLED' and b.status <> 'CANCELLED' and tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`),
-    payments: await one('payment', `select count(*)::int as n, count(*) filter (where status = 'REFUNDED')::int as refunded,
-      md5(string_agg(id::text || status, ',' order by id)) as fingerprint from payment`),
+      md5(string_agg(id::text || status || updated_at::text, ',' order by id)) as fingerprint from booking`,
+    ),
+    overlaps: await one(
+      'booking',
+      `select count(*)::int as n from booking a join booking b on a.workspace_id = b.workspace_id and a.id < b.id
+      and a.status <> 'CANCELLED' and b.status <> 'CANCELLED' and tstzrange(a.starts_at, a.ends_at) && tstzrange(b.starts_at, b.ends_at)`,
+    ),
+    payments: await one(
+      'payment',
+      `select count(*)::int as n, count(*) filter (where status = 'REFUNDED')::int as refunded,
+      md5(string_agg(id::text || status, ',' order by id)) as fingerprint from payment`,
+    ),
     activity: await one('reporting', `select count(*)::int as n from activity`),
   };
 }
@@ -96,7 +111,12 @@ describe('./dev.sh seed', () => {
       });
       expect(login.data?.login.user.role).toBe(role.toUpperCase());
       if (role === 'member') {
-        const mine = await gql(platform.gatewayUrl, 'query SeedMyBookings { myBookings(first: 50) { totalCount edges { node { status workspace { name } payment { status } } } } }', {}, bearer(login.data.login.accessToken));
+        const mine = await gql(
+          platform.gatewayUrl,
+          'query SeedMyBookings { myBookings(first: 50) { totalCount edges { node { status workspace { name } payment { status } } } } }',
+          {},
+          bearer(login.data.login.accessToken),
+        );
         expect(mine.errors).toBeUndefined();
         expect(mine.data.myBookings.totalCount).toBeGreaterThan(0);
         for (const { node } of mine.data.myBookings.edges) expect(node.payment.status).toBe(node.status === 'CANCELLED' ? 'REFUNDED' : 'CAPTURED');
@@ -127,7 +147,11 @@ async function exitTime(pid: number, limitMs: number): Promise<number> {
 /** The JSON lines a service logged since its last start. */
 function logSinceStart(service: string): Record<string, any>[] {
   const text = readFileSync(join(platform.runDir, 'logs', `${service}.log`), 'utf8');
-  return text.slice(text.lastIndexOf('=== ')).split('\n').filter((l) => l.startsWith('{')).map((l) => JSON.parse(l));
+  return text
+    .slice(text.lastIndexOf('=== '))
+    .split('\n')
+    .filter((l) => l.startsWith('{'))
+    .map((l) => JSON.parse(l));
 }
 
 /**
@@ -141,7 +165,14 @@ function heldRequest(url: string, headers: Record<string, string>, body: string)
   let release!: () => void;
   const response = new Promise<{ status: number; json: any }>((resolve, reject) => {
     const req = http.request(
-      { hostname: target.hostname, port: target.port, path: target.pathname, method: 'POST', agent: false, headers: { ...headers, 'content-type': 'application/json', 'content-length': String(data.length) } },
+      {
+        hostname: target.hostname,
+        port: target.port,
+        path: target.pathname,
+        method: 'POST',
+        agent: false,
+        headers: { ...headers, 'content-type': 'application/json', 'content-length': String(data.length) },
+      },
       (res) => {
         let text = '';
         res.setEncoding('utf8');
@@ -193,8 +224,13 @@ async function burstWithSigterm<T>(pid: number, requests: (() => Promise<T>)[], 
 
 describe('graceful shutdown (SIGTERM under load)', () => {
   it('the booking subgraph answers every page read it accepted, refuses new connections, exits 0 and restarts', async () => {
-    const [{ id: memberId }] = await platform.sql<{ id: string }>('booking', `select user_id as id from booking group by user_id order by count(*) desc limit 1`);
-    const expected = (await platform.sql<{ id: string }>('booking', `select id from booking where user_id = $1 and status <> 'PENDING' order by id`, [memberId])).map((r) => r.id);
+    const [{ id: memberId }] = await platform.sql<{ id: string }>(
+      'booking',
+      `select user_id as id from booking group by user_id order by count(*) desc limit 1`,
+    );
+    const expected = (
+      await platform.sql<{ id: string }>('booking', `select id from booking where user_id = $1 and status <> 'PENDING' order by id`, [memberId])
+    ).map((r) => r.id);
     const secrets = readFileSync(join(platform.runDir, 'secrets.env'), 'utf8');
     const keys = parseServiceKeys(/^SERVICE_JWT_KEYS=(.*)$/m.exec(secrets)![1], []);
     const url = `${platform.serviceUrl('booking')}/graphql`;
@@ -205,7 +241,8 @@ describe('graceful shutdown (SIGTERM under load)', () => {
         method: 'POST',
         headers: { 'content-type': 'application/json', authorization: `Bearer ${token}` },
         body: JSON.stringify({
-          query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { bookings(first: 100) { totalCount edges { node { id startsAt status } } } } } }',
+          query:
+            'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { bookings(first: 100) { totalCount edges { node { id startsAt status } } } } } }',
           variables: { r: [{ __typename: 'User', id: memberId }] },
         }),
       });
@@ -213,11 +250,19 @@ describe('graceful shutdown (SIGTERM under load)', () => {
       return { status: res.status, ids: body.data?._entities[0].bookings.edges.map((e: any) => e.node.id).sort() as string[], errors: body.errors };
     };
     const pid = platform.pidOf('booking')!;
-    const held = heldRequest(url, { authorization: `Bearer ${await signServiceToken({ caller: 'e2e' }, keys)}` }, JSON.stringify({
-      query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { bookings(first: 100) { totalCount } } } }',
-      variables: { r: [{ __typename: 'User', id: memberId }] },
-    }));
-    const { settled, held: heldAnswer } = await burstWithSigterm(pid, Array.from({ length: 30 }, () => read), held);
+    const held = heldRequest(
+      url,
+      { authorization: `Bearer ${await signServiceToken({ caller: 'e2e' }, keys)}` },
+      JSON.stringify({
+        query: 'query ($r: [_Any!]!) { _entities(representations: $r) { ... on User { bookings(first: 100) { totalCount } } } }',
+        variables: { r: [{ __typename: 'User', id: memberId }] },
+      }),
+    );
+    const { settled, held: heldAnswer } = await burstWithSigterm(
+      pid,
+      Array.from({ length: 30 }, () => read),
+      held,
+    );
     // The request it had accepted before the signal, whose body arrived only after it, got its whole answer.
     expect(heldAnswer).toEqual({ status: 200, json: { data: { _entities: [{ bookings: { totalCount: expected.length } }] } } });
     // Every one of the 30 (all sent before the signal) came back complete and correct.
@@ -246,12 +291,21 @@ describe('graceful shutdown (SIGTERM under load)', () => {
     const ids: string[] = workspaces.data.workspaces.edges.map((e: any) => e.node.id);
     const day = new Date(Date.now() + 20 * 86_400_000).toISOString().slice(0, 10); // beyond the seeded month
     const create = (i: number) => () =>
-      gql(platform.gatewayUrl, 'mutation SeedBurstBooking($input: CreateBookingInput!) { createBooking(input: $input) { id status workspace { id } } }', {
-        input: { workspaceId: ids[i], startsAt: `${day}T10:00:00Z`, endsAt: `${day}T11:00:00Z`, idempotencyKey: `burst-${i}` },
-      }, auth);
+      gql(
+        platform.gatewayUrl,
+        'mutation SeedBurstBooking($input: CreateBookingInput!) { createBooking(input: $input) { id status workspace { id } } }',
+        {
+          input: { workspaceId: ids[i], startsAt: `${day}T10:00:00Z`, endsAt: `${day}T11:00:00Z`, idempotencyKey: `burst-${i}` },
+        },
+        auth,
+      );
     const pid = platform.pidOf('gateway')!;
     const held = heldRequest(`${platform.gatewayUrl}/graphql`, auth, JSON.stringify({ query: 'query SeedHeldMe { me { email } }' }));
-    const { settled, held: heldAnswer } = await burstWithSigterm(pid, ids.map((_, i) => create(i)), held);
+    const { settled, held: heldAnswer } = await burstWithSigterm(
+      pid,
+      ids.map((_, i) => create(i)),
+      held,
+    );
     expect(heldAnswer).toEqual({ status: 200, json: { data: { me: { email: 'grace.hopper@demo.example.com' } } } });
     expect(settled.filter((r) => !r.ok)).toEqual([]);
     const answers = settled.map((r) => (r.ok ? r.value : undefined));
@@ -268,13 +322,23 @@ describe('graceful shutdown (SIGTERM under load)', () => {
     expect(ms).toBeLessThan(DRAIN_TIMEOUT_MS + 7000);
     // Exactly those bookings exist, each with its captured payment.
     const booked = answers.map((a) => a!.data.createBooking.id).sort();
-    const rows = await platform.sql<{ id: string }>('booking', `select id from booking where idempotency_key like 'burst-%' and status = 'CONFIRMED' order by id`);
+    const rows = await platform.sql<{ id: string }>(
+      'booking',
+      `select id from booking where idempotency_key like 'burst-%' and status = 'CONFIRMED' order by id`,
+    );
     expect(rows.map((r) => r.id)).toEqual(booked);
-    const paid = await platform.sql<{ n: number }>('payment', `select count(*)::int as n from payment where booking_id = any($1) and status = 'CAPTURED'`, [booked]);
+    const paid = await platform.sql<{ n: number }>('payment', `select count(*)::int as n from payment where booking_id = any($1) and status = 'CAPTURED'`, [
+      booked,
+    ]);
     expect(paid[0].n).toBe(booked.length);
 
     await platform.dev('start', 'gateway');
-    const again = await gql(platform.gatewayUrl, 'query SeedMyBookings { myBookings(first: 50) { totalCount edges { node { status workspace { name } payment { status } } } } }', {}, auth);
+    const again = await gql(
+      platform.gatewayUrl,
+      'query SeedMyBookings { myBookings(first: 50) { totalCount edges { node { status workspace { name } payment { status } } } } }',
+      {},
+      auth,
+    );
     expect(again.data.myBookings.totalCount).toBeGreaterThanOrEqual(30);
   });
 });

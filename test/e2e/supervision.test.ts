@@ -128,7 +128,10 @@ describe('./dev.sh supervision', () => {
     const payment = platform.pidOf('payment')!;
     process.kill(booking, 'SIGKILL');
     process.kill(payment, 'SIGKILL');
-    for (const [pid, service] of [[booking, 'booking'], [payment, 'payment']] as const) {
+    for (const [pid, service] of [
+      [booking, 'booking'],
+      [payment, 'payment'],
+    ] as const) {
       await waitFor(async () => ((await portClosed(portOf(service))) ? true : undefined), 15_000);
       expect(processes().filter((p) => p.session === pid && live(p))).toEqual([]);
     }
@@ -138,9 +141,7 @@ describe('./dev.sh supervision', () => {
 
     const down = await status();
     expect(down.code).not.toBe(0);
-    expect(down.states).toEqual(
-      Object.fromEntries(SERVICES.map((s) => [nameOf(s), s === 'booking' || s === 'payment' ? 'DOWN' : 'UP'])),
-    );
+    expect(down.states).toEqual(Object.fromEntries(SERVICES.map((s) => [nameOf(s), s === 'booking' || s === 'payment' ? 'DOWN' : 'UP'])));
 
     const before = Object.fromEntries(SERVICES.map((s) => [s, platform.pidOf(s)]));
     const out = await platform.dev('start', 'all');

@@ -73,7 +73,12 @@ afterAll(async () => {
 async function tracedBooking(dayOffset: number): Promise<{ traceId: string; clientSpanId: string; bookingId: string }> {
   const traceId = randomBytes(16).toString('hex');
   const clientSpanId = randomBytes(8).toString('hex');
-  const res = await gql(url, CREATE_BOOKING, { input: { workspaceId, ...slot(dayOffset, 10) } }, { ...bearer(alice), traceparent: `00-${traceId}-${clientSpanId}-01` });
+  const res = await gql(
+    url,
+    CREATE_BOOKING,
+    { input: { workspaceId, ...slot(dayOffset, 10) } },
+    { ...bearer(alice), traceparent: `00-${traceId}-${clientSpanId}-01` },
+  );
   expect(res.errors).toBeUndefined();
   expect(res.data.createBooking.status).toBe('CONFIRMED');
   return { traceId, clientSpanId, bookingId: res.data.createBooking.id };
@@ -128,9 +133,13 @@ function expectRequestChain(spans: ReceivedSpan[], clientSpanId: string): Receiv
 describe('one createBooking is one trace', () => {
   it('through RabbitMQ: gateway → booking → (user, workspace, payment), and the consumers of its event under booking’s publish', async () => {
     const { traceId, clientSpanId } = await tracedBooking(3);
-    const spans = await traceSpans(traceId, (s) => ['gateway', 'booking', 'user', 'workspace', 'payment'].every((n) => hasServer(n)(s)) &&
-      hasPublish(s) &&
-      ['notification', 'reporting'].every((n) => s.some((x) => x.service === n && x.kind === CONSUMER)));
+    const spans = await traceSpans(
+      traceId,
+      (s) =>
+        ['gateway', 'booking', 'user', 'workspace', 'payment'].every((n) => hasServer(n)(s)) &&
+        hasPublish(s) &&
+        ['notification', 'reporting'].every((n) => s.some((x) => x.service === n && x.kind === CONSUMER)),
+    );
     expect(new Set(spans.map((s) => s.traceId))).toEqual(new Set([traceId]));
     expectRequestChain(spans, clientSpanId);
     // booking's relay published the outbox event in the request's trace (stored with the event)...
@@ -166,7 +175,10 @@ describe('one createBooking is one trace', () => {
     // booking alone restarted without AMQP_URL: its relay calls notification and reporting itself.
     await promisify(execFile)(join(ROOT, 'dev.sh'), ['restart', 'booking-service'], { env: { ...platform.env, AMQP_URL: '' }, cwd: ROOT, timeout: 120_000 });
     const { traceId, clientSpanId } = await tracedBooking(5);
-    const spans = await traceSpans(traceId, (s) => hasPublish(s) && ['gateway', 'booking', 'user', 'workspace', 'payment', 'notification', 'reporting'].every((n) => hasServer(n)(s)));
+    const spans = await traceSpans(
+      traceId,
+      (s) => hasPublish(s) && ['gateway', 'booking', 'user', 'workspace', 'payment', 'notification', 'reporting'].every((n) => hasServer(n)(s)),
+    );
     expectRequestChain(spans, clientSpanId);
     const publish = spans.find((s) => s.service === 'booking' && s.kind === PRODUCER && s.name === 'booking.created publish')!;
     expect(publish).toBeDefined();
@@ -180,7 +192,10 @@ describe('one createBooking is one trace', () => {
     const before = new Set(receiver.spans.map((s) => s.traceId));
     const res = await gql(url, CREATE_BOOKING, { input: { workspaceId, ...slot(6, 10) } }, bearer(alice));
     expect(res.errors).toBeUndefined();
-    const gateway = await waitFor(async () => receiver.spans.find((s) => s.service === 'gateway' && s.kind === SERVER && !s.parentSpanId && !before.has(s.traceId)), 20_000);
+    const gateway = await waitFor(
+      async () => receiver.spans.find((s) => s.service === 'gateway' && s.kind === SERVER && !s.parentSpanId && !before.has(s.traceId)),
+      20_000,
+    );
     const spans = await traceSpans(gateway.traceId, (s) => ['booking', 'payment'].every((n) => hasServer(n)(s)));
     expect(ancestry(serverSpan(spans, 'payment')!, spans).at(-1)).toBe(gateway);
   });

@@ -54,10 +54,14 @@ function ownServer(options: {
       const started = spawn(options.command, options.args, { cwd: options.dir, env: { ...process.env, ...options.env }, stdio: 'ignore' });
       child = started;
       exited = new Promise((resolve) => started.once('exit', () => resolve()));
-      await waitFor(`${options.name} on port ${options.port}`, async () => {
-        if (started.exitCode !== null) throw new Error(`${options.name} exited with ${started.exitCode} (files in ${options.dir})`);
-        return portOpen(options.port);
-      }, options.startTimeoutMs);
+      await waitFor(
+        `${options.name} on port ${options.port}`,
+        async () => {
+          if (started.exitCode !== null) throw new Error(`${options.name} exited with ${started.exitCode} (files in ${options.dir})`);
+          return portOpen(options.port);
+        },
+        options.startTimeoutMs,
+      );
     },
     async stop() {
       const running = child;

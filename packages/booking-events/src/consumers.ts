@@ -4,12 +4,7 @@
  * alike, so both modes have the same effects. Both are idempotent on the consumer's side
  * (dedupeKey; (kind, bookingId)), which makes at-least-once delivery safe.
  */
-import {
-  BOOKING_CANCELLED,
-  BOOKING_CREATED,
-  type BookingCancelledPayload,
-  type BookingCreatedPayload,
-} from './events';
+import { BOOKING_CANCELLED, BOOKING_CREATED, type BookingCancelledPayload, type BookingCreatedPayload } from './events';
 import { bookingCancelledMessage, bookingConfirmedMessage } from './messages';
 
 type NotificationKind = 'BOOKING_CONFIRMED' | 'BOOKING_CANCELLED';

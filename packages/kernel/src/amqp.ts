@@ -192,7 +192,14 @@ export class Broker {
           this.name(exchange),
           routingKey,
           content,
-          { persistent: true, messageId: options.messageId, type: routingKey, contentType: 'application/json', timestamp: Math.floor(Date.now() / 1000), headers },
+          {
+            persistent: true,
+            messageId: options.messageId,
+            type: routingKey,
+            contentType: 'application/json',
+            timestamp: Math.floor(Date.now() / 1000),
+            headers,
+          },
           settle,
         );
       } catch (err) {
@@ -396,7 +403,12 @@ export class Broker {
           kind: SpanKind.CONSUMER,
           carrier: batch[0].msg.properties.headers,
           links: batch.slice(1).map((b) => b.msg.properties.headers),
-          attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process', 'messaging.destination.name': queue, 'messaging.batch.message_count': batch.length },
+          attributes: {
+            'messaging.system': 'rabbitmq',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': queue,
+            'messaging.batch.message_count': batch.length,
+          },
         },
         () => consumer.batchHandler!(batch.map((b) => b.message)),
       );
@@ -442,7 +454,13 @@ export class Broker {
         {
           kind: SpanKind.CONSUMER,
           carrier: msg.properties.headers,
-          attributes: { 'messaging.system': 'rabbitmq', 'messaging.operation.type': 'process', 'messaging.destination.name': queue, 'messaging.message.id': id, 'messaging.rabbitmq.message.delivery_attempt': attempt },
+          attributes: {
+            'messaging.system': 'rabbitmq',
+            'messaging.operation.type': 'process',
+            'messaging.destination.name': queue,
+            'messaging.message.id': id,
+            'messaging.rabbitmq.message.delivery_attempt': attempt,
+          },
         },
         () => consumer.handler!(message),
       );
@@ -458,7 +476,6 @@ export class Broker {
     this.counted(consumer, 'ok');
     this.settle(() => channel.ack(msg), queue, id);
   }
-
 
   /** Counted by the queue's logical name, the same in every platform whatever its AMQP_PREFIX. */
   private counted(consumer: Consumer, outcome: 'ok' | 'retry' | 'dead_letter'): void {

@@ -134,15 +134,9 @@ export function readPlatformConfig(r: EnvReader): PlatformConfig {
   const production = nodeEnv === 'production';
   const jwtSecret = production ? r.str('JWT_SECRET') : r.str('JWT_SECRET', DEV_JWT_SECRET);
   if (jwtSecret && jwtSecret.length < 32) r.problems.push('JWT_SECRET must be at least 32 characters');
-  const serviceKeys = parseServiceKeys(
-    production ? r.str('SERVICE_JWT_KEYS') : r.str('SERVICE_JWT_KEYS', DEV_SERVICE_KEYS),
-    r.problems,
-  );
+  const serviceKeys = parseServiceKeys(production ? r.str('SERVICE_JWT_KEYS') : r.str('SERVICE_JWT_KEYS', DEV_SERVICE_KEYS), r.problems);
   const serviceUrls = Object.fromEntries(
-    SERVICE_NAMES.map((name) => [
-      name,
-      r.url(serviceEntry(name).urlEnv!, `http://localhost:${DEFAULT_PORTS[name]}`).replace(/\/+$/, ''),
-    ]),
+    SERVICE_NAMES.map((name) => [name, r.url(serviceEntry(name).urlEnv!, `http://localhost:${DEFAULT_PORTS[name]}`).replace(/\/+$/, '')]),
   ) as Record<ServiceName, string>;
   return {
     nodeEnv,

@@ -59,7 +59,12 @@ function post(url: string, headers: Record<string, string>, body: string, timeou
           for (const [name, value] of Object.entries(response.headers)) {
             if (value !== undefined) answerHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
           }
-          resolve({ status: response.statusCode ?? 0, statusText: response.statusMessage ?? '', headers: answerHeaders, text: Buffer.concat(chunks).toString('utf8') });
+          resolve({
+            status: response.statusCode ?? 0,
+            statusText: response.statusMessage ?? '',
+            headers: answerHeaders,
+            text: Buffer.concat(chunks).toString('utf8'),
+          });
         });
       },
     );

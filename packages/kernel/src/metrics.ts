@@ -139,11 +139,14 @@ function outcomeOf(code: unknown): string {
 
 /** Counts every statement the ORM's connection pool runs, transactions' included, for the process and for the request that ran it. */
 export function countSqlStatements(orm: MikroORM, metrics: Metrics): void {
-  orm.em.getConnection().getKnex().on('query', () => {
-    metrics.sqlStatements.inc();
-    const request = currentRequest();
-    if (request) request.sql += 1;
-  });
+  orm.em
+    .getConnection()
+    .getKnex()
+    .on('query', () => {
+      metrics.sqlStatements.inc();
+      const request = currentRequest();
+      if (request) request.sql += 1;
+    });
 }
 
 /** The same client, with each call counted and timed by target and outcome. */

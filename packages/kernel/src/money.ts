@@ -8,11 +8,7 @@ export function isCurrency(code: string): boolean {
 }
 
 /** Money from a caller: whole minor units from 0 to `max`, in an ISO-4217 currency (upper-cased). */
-export function validMoney(
-  money: { amount: number; currency: string },
-  field: string,
-  max = Number.MAX_SAFE_INTEGER,
-): { amount: number; currency: string } {
+export function validMoney(money: { amount: number; currency: string }, field: string, max = Number.MAX_SAFE_INTEGER): { amount: number; currency: string } {
   if (!Number.isInteger(money.amount) || money.amount < 0 || money.amount > max) {
     throw new BadUserInputError(`${field}.amount must be a whole number of minor units (cents), 0 or more.`, `${field}.amount`);
   }

@@ -17,9 +17,7 @@ interface WithLimits extends WithIdentity {
 }
 
 /** Any signed-in end user. */
-export const isAuthenticated = rule({ cache: 'contextual' })((_p, _a, ctx: WithIdentity) =>
-  ctx.identity.user ? true : new UnauthenticatedError(),
-);
+export const isAuthenticated = rule({ cache: 'contextual' })((_p, _a, ctx: WithIdentity) => (ctx.identity.user ? true : new UnauthenticatedError()));
 
 /** A signed-in user with role ADMIN. */
 export const isAdmin = rule({ cache: 'contextual' })((_p, _a, ctx: WithIdentity) => {
@@ -79,12 +77,14 @@ function counted(consumed: Promise<void>): Promise<true | Error> {
  */
 export function limitAttempts(kind: RateLimitKind, keyOf: (args: any) => string, ipKind: RateLimitKind) {
   return rule({ cache: 'no_cache' })((_p, args, ctx: WithLimits) =>
-    ctx.identity.caller !== 'gateway' ? true : counted(
-      (async () => {
-        await ctx.rateLimiter.consume(ipKind, ctx.identity.clientIp ?? 'unknown');
-        await ctx.rateLimiter.consume(kind, String(keyOf(args)).trim().toLowerCase());
-      })(),
-    ),
+    ctx.identity.caller !== 'gateway'
+      ? true
+      : counted(
+          (async () => {
+            await ctx.rateLimiter.consume(ipKind, ctx.identity.clientIp ?? 'unknown');
+            await ctx.rateLimiter.consume(kind, String(keyOf(args)).trim().toLowerCase());
+          })(),
+        ),
   );
 }
 
@@ -136,7 +136,5 @@ export type { IRules };
 
 /** Only the named platform services (e.g. the auth subgraph creating user profiles). */
 export function isCallerService(...callers: string[]) {
-  return rule({ cache: 'contextual' })((_p, _a, ctx: WithIdentity) =>
-    callers.includes(ctx.identity.caller) ? true : new ForbiddenError(),
-  );
+  return rule({ cache: 'contextual' })((_p, _a, ctx: WithIdentity) => (callers.includes(ctx.identity.caller) ? true : new ForbiddenError()));
 }

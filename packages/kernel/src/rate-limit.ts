@@ -33,10 +33,7 @@ export interface RateLimitConfig {
 
 export function readRateLimitConfig(r: EnvReader): RateLimitConfig {
   const limits = Object.fromEntries(
-    Object.entries(RATE_LIMITS).map(([kind, spec]) => [
-      kind,
-      { points: r.int(spec.env, spec.points, { min: 1, max: 10_000_000 }), duration: spec.duration },
-    ]),
+    Object.entries(RATE_LIMITS).map(([kind, spec]) => [kind, { points: r.int(spec.env, spec.points, { min: 1, max: 10_000_000 }), duration: spec.duration }]),
   ) as RateLimitConfig['limits'];
   return { redisUrl: r.optional('REDIS_URL'), keyPrefix: r.str('RATE_LIMIT_KEY_PREFIX', 'wsb'), limits };
 }

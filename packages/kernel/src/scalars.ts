@@ -1,8 +1,7 @@
 import { GraphQLError, GraphQLScalarType, Kind } from 'graphql';
 
 /** RFC 3339 / ISO-8601 date-time; the offset (Z or ±hh:mm) is required so no instant is ambiguous. */
-const ISO_WITH_OFFSET =
-  /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
+const ISO_WITH_OFFSET = /^(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})(?::(\d{2})(?:\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/i;
 
 export function parseDateTime(value: unknown): Date {
   if (typeof value !== 'string') {
@@ -13,13 +12,11 @@ export function parseDateTime(value: unknown): Date {
   const match = ISO_WITH_OFFSET.exec(value);
   const date = new Date(value);
   const [, , month, day, hour, minute, second] = match ?? [];
-  const fieldsInRange =
-    match && +month >= 1 && +month <= 12 && +day >= 1 && +day <= 31 && +hour <= 23 && +minute <= 59 && +(second ?? 0) <= 59;
+  const fieldsInRange = match && +month >= 1 && +month <= 12 && +day >= 1 && +day <= 31 && +hour <= 23 && +minute <= 59 && +(second ?? 0) <= 59;
   if (!match || !fieldsInRange || Number.isNaN(date.getTime())) {
-    throw new GraphQLError(
-      `"${value.slice(0, 64)}" is not a valid DateTime: use ISO-8601 with an offset, e.g. 2026-12-01T09:00:00Z.`,
-      { extensions: { code: 'BAD_USER_INPUT' } },
-    );
+    throw new GraphQLError(`"${value.slice(0, 64)}" is not a valid DateTime: use ISO-8601 with an offset, e.g. 2026-12-01T09:00:00Z.`, {
+      extensions: { code: 'BAD_USER_INPUT' },
+    });
   }
   // Reject calendar overflow such as 2026-02-30, which Date silently rolls over.
   const utc = new Date(Date.UTC(+match[1], +month - 1, +day));

@@ -132,20 +132,14 @@ export async function fetchEntities<TResult extends EntitiesResult, TName extend
 ): Promise<(Extract<EntityOf<TResult>, { __typename: TName }> | null)[]> {
   const representations = ids.map((id) => ({ __typename: typename, id }));
   const data = await client.request(service, document, { representations }, options);
-  return data._entities.map((entity) =>
-    entity?.__typename === typename ? (entity as Extract<EntityOf<TResult>, { __typename: TName }>) : null,
-  );
+  return data._entities.map((entity) => (entity?.__typename === typename ? (entity as Extract<EntityOf<TResult>, { __typename: TName }>) : null));
 }
 
 /**
  * Records an admin action in the admin subgraph's audit log. Non-critical: a failure is logged
  * and never fails the admin's request.
  */
-export async function recordAdminAudit(
-  ctx: { subgraphs: ServiceClient; user?: UserIdentity; log: Logger },
-  action: string,
-  target: string,
-): Promise<void> {
+export async function recordAdminAudit(ctx: { subgraphs: ServiceClient; user?: UserIdentity; log: Logger }, action: string, target: string): Promise<void> {
   if (!ctx.user) return;
   try {
     await ctx.subgraphs.request('admin', RecordAuditDocument, { input: { actorId: ctx.user.id, action, target } }, { user: ctx.user });

@@ -73,7 +73,10 @@ export interface SubgraphDefinition<Loaders = unknown, Config extends SubgraphCo
 }
 
 /** What a subgraph's services are built from: the app without its services. */
-export type ServiceHost<Config extends SubgraphConfig = SubgraphConfig> = Omit<SubgraphApp<unknown, Config, Services>, 'services' | 'definition' | 'server' | 'ready' | 'close'>;
+export type ServiceHost<Config extends SubgraphConfig = SubgraphConfig> = Omit<
+  SubgraphApp<unknown, Config, Services>,
+  'services' | 'definition' | 'server' | 'ready' | 'close'
+>;
 
 export interface SubgraphOptions<Config> {
   env?: Env;
@@ -157,7 +160,11 @@ export async function createSubgraph<L, C extends SubgraphConfig, S extends Serv
     introspection: true,
     // Inline traces feed Apollo Studio, which this platform does not use. Cache-control hints are
     // not used either, and that plugin alone made Apollo wrap every field resolver to watch it.
-    plugins: [ApolloServerPluginInlineTraceDisabled(), ApolloServerPluginCacheControlDisabled(), rejectUnstorableText(), requestMetrics(metrics),
+    plugins: [
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginCacheControlDisabled(),
+      rejectUnstorableText(),
+      requestMetrics(metrics),
       // Its id (the client request's, from the gateway) is the logger's; who called for whom, SQL statements sent.
       requestLog<SubgraphContext<L, C, S>>((ctx) => ({
         log: ctx.log,
@@ -183,8 +190,7 @@ export async function createSubgraph<L, C extends SubgraphConfig, S extends Serv
     typeDefs,
     broker: () => broker.get(),
     createContext: createContext as ServiceHost<C>['createContext'],
-    execute: (query, variables, identity) =>
-      server.executeOperation({ query, variables } as GraphQLRequest, { contextValue: createContext(identity) }),
+    execute: (query, variables, identity) => server.executeOperation({ query, variables } as GraphQLRequest, { contextValue: createContext(identity) }),
   };
   const runtime = new ServiceRuntime(def.services ? def.services(host) : ({} as S), broker, log);
   services = runtime.services;
@@ -218,7 +224,10 @@ export async function createSubgraph<L, C extends SubgraphConfig, S extends Serv
  * The subgraph's HTTP handler: /health, /ready, /metrics, and /graphql behind the service-identity
  * check. JSON POSTs to /graphql take the fast path below; the rest goes through Express.
  */
-export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(app: SubgraphApp<L, C, S>, stopping: () => boolean = () => false): http.RequestListener {
+export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(
+  app: SubgraphApp<L, C, S>,
+  stopping: () => boolean = () => false,
+): http.RequestListener {
   const web = express();
   web.disable('x-powered-by');
   web.get('/health', (_req, res) => {
@@ -281,7 +290,11 @@ function graphqlFastPath<L, C extends SubgraphConfig, S extends Services>(app: S
 
 const MAX_BODY_BYTES = 1024 * 1024;
 
-async function serveGraphQL<L, C extends SubgraphConfig, S extends Services>(app: SubgraphApp<L, C, S>, req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+async function serveGraphQL<L, C extends SubgraphConfig, S extends Services>(
+  app: SubgraphApp<L, C, S>,
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+): Promise<void> {
   const chunks: Buffer[] = [];
   let size = 0;
   for await (const chunk of req) {

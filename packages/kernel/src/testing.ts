@@ -126,11 +126,18 @@ export async function waitFor<T>(check: () => Promise<T | undefined | null | fal
 }
 
 /** The current value of one series of a prom-client metric (labels matched exactly); undefined when it has none. */
-export async function metricValue(metric: { get(): Promise<{ values: { labels: Record<string, unknown>; value: number; metricName?: string }[] }> }, labels: Record<string, string> = {}, metricName?: string): Promise<number | undefined> {
+export async function metricValue(
+  metric: { get(): Promise<{ values: { labels: Record<string, unknown>; value: number; metricName?: string }[] }> },
+  labels: Record<string, string> = {},
+  metricName?: string,
+): Promise<number | undefined> {
   const { values } = await metric.get();
   const wanted = Object.entries(labels);
   return values.find(
-    (v) => (metricName === undefined || v.metricName === metricName) && Object.keys(v.labels).length === wanted.length && wanted.every(([k, x]) => v.labels[k] === x),
+    (v) =>
+      (metricName === undefined || v.metricName === metricName) &&
+      Object.keys(v.labels).length === wanted.length &&
+      wanted.every(([k, x]) => v.labels[k] === x),
   )?.value;
 }
 

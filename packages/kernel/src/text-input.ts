@@ -51,10 +51,9 @@ function firstUnstorableLiteral(document: DocumentNode): number | undefined {
 }
 
 function unstorableTextError(where: string): GraphQLError {
-  return new GraphQLError(
-    `A text value contains a character that cannot be stored (a NUL character or an unpaired UTF-16 surrogate): ${where}.`,
-    { extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } } },
-  );
+  return new GraphQLError(`A text value contains a character that cannot be stored (a NUL character or an unpaired UTF-16 surrogate): ${where}.`, {
+    extensions: { code: 'BAD_USER_INPUT', http: { status: 400 } },
+  });
 }
 
 /** Refuses a request whose variables or string literals hold unstorable text, before anything runs. */

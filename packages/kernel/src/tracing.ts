@@ -28,10 +28,7 @@ export async function shutdownTracing(timeoutMs = 3000): Promise<void> {
   const tracing = (globalThis as { [GLOBAL]?: { shutdown(): Promise<void> } })[GLOBAL];
   if (!tracing) return;
   let timer: NodeJS.Timeout | undefined;
-  await Promise.race([
-    tracing.shutdown().catch(() => undefined),
-    new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs).unref())),
-  ]);
+  await Promise.race([tracing.shutdown().catch(() => undefined), new Promise<void>((resolve) => (timer = setTimeout(resolve, timeoutMs).unref()))]);
   clearTimeout(timer);
 }
 

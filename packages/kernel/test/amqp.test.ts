@@ -31,7 +31,6 @@ function broker(env: Record<string, string> = {}, metrics?: Metrics): Broker {
 }
 const spec = (name: string): QueueSpec => ({ queue: `${name}.q`, exchange: `${name}.x`, routingKeys: ['thing.*'] });
 
-
 beforeAll(async () => {
   inspect = await amqp.connect(AMQP_URL);
   raw = await inspect.createChannel();
@@ -210,13 +209,23 @@ describe('consuming in batches', () => {
       batches.push(messages.map((m) => `${m.id}:${m.attempt}`));
       if (batches.length === 1) await gate; // the first batch is slow: the next messages pile up
       return messages.map((m) =>
-        m.body.kind === 'poison' ? new PermanentMessageError('kind is not known') : m.body.kind === 'flaky' && m.attempt === 1 ? new Error('not yet') : undefined,
+        m.body.kind === 'poison'
+          ? new PermanentMessageError('kind is not known')
+          : m.body.kind === 'flaky' && m.attempt === 1
+            ? new Error('not yet')
+            : undefined,
       );
     });
     await whenConnected(b);
     await b.publish('batch.x', 'thing.created', { kind: 'ok' }, { messageId: 'first' });
     await waitFor(() => batches.length === 1);
-    for (const [id, kind] of [['a', 'ok'], ['b', 'flaky'], ['c', 'poison'], ['d', 'ok']]) await b.publish('batch.x', 'thing.created', { kind }, { messageId: id });
+    for (const [id, kind] of [
+      ['a', 'ok'],
+      ['b', 'flaky'],
+      ['c', 'poison'],
+      ['d', 'ok'],
+    ])
+      await b.publish('batch.x', 'thing.created', { kind }, { messageId: id });
     release();
     await waitFor(() => batches.length === 3, 5000);
     // One call for the four that waited; the flaky one alone again after the retry delay.

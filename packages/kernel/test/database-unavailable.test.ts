@@ -34,7 +34,10 @@ describe('database unavailable', () => {
       const err = await failureOf(orm, 'select 1');
       expect(toDomainError(err)).toBeInstanceOf(DatabaseUnavailableError);
       const { out, logged } = clientSees(err);
-      expect(out).toEqual({ message: 'The database is unavailable; please try again shortly.', extensions: { code: 'DEPENDENCY_UNAVAILABLE', service: 'database' } });
+      expect(out).toEqual({
+        message: 'The database is unavailable; please try again shortly.',
+        extensions: { code: 'DEPENDENCY_UNAVAILABLE', service: 'database' },
+      });
       expect(logged).toEqual([]);
     } finally {
       await orm.close(true);

@@ -6,7 +6,9 @@ import { resolveEachEntityOnce } from '../src/entities';
 it('resolves 30 representations of 2 users with 2 reference lookups, in the order sent', async () => {
   const lookups: string[] = [];
   const schema = buildSubgraphSchema({
-    typeDefs: parse('extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type User @key(fields: "id") { id: ID! name: String } type Query { me: User }'),
+    typeDefs: parse(
+      'extend schema @link(url: "https://specs.apollo.dev/federation/v2.3", import: ["@key"]) type User @key(fields: "id") { id: ID! name: String } type Query { me: User }',
+    ),
     resolvers: { User: { __resolveReference: async ({ id }: { id: string }) => (lookups.push(id), { id, name: id.toUpperCase() }) } } as never,
   });
   resolveEachEntityOnce(schema);

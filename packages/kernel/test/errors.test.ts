@@ -42,7 +42,10 @@ describe('error mapping', () => {
 
   it('keeps request errors readable as BAD_USER_INPUT and drops stack traces', () => {
     const invalid = new GraphQLError('Cannot query field "nope" on type "Query".', { extensions: { code: 'GRAPHQL_VALIDATION_FAILED', stacktrace: ['at x'] } });
-    expect(format(invalid).out).toEqual({ message: 'Cannot query field "nope" on type "Query".', extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' } });
+    expect(format(invalid).out).toEqual({
+      message: 'Cannot query field "nope" on type "Query".',
+      extensions: { code: 'BAD_USER_INPUT', reason: 'GRAPHQL_VALIDATION_FAILED' },
+    });
   });
 });
 

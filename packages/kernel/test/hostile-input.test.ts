@@ -43,11 +43,20 @@ describe('unstorable text', () => {
   });
 
   it('refuses such a request with BAD_USER_INPUT and status 400, variables and literals alike', async () => {
-    const server = new ApolloServer({ typeDefs: 'type Query { echo(text: String): String }', resolvers: { Query: { echo: (_p: unknown, a: { text: string }) => a.text } }, plugins: [rejectUnstorableText()] });
+    const server = new ApolloServer({
+      typeDefs: 'type Query { echo(text: String): String }',
+      resolvers: { Query: { echo: (_p: unknown, a: { text: string }) => a.text } },
+      plugins: [rejectUnstorableText()],
+    });
     await server.start();
     try {
       const viaVariable = await server.executeHTTPGraphQLRequest({
-        httpGraphQLRequest: { method: 'POST', headers: new Map([['content-type', 'application/json']]) as any, search: '', body: { query: 'query ($t: String) { echo(text: $t) }', variables: { t: 'a\u0000' } } },
+        httpGraphQLRequest: {
+          method: 'POST',
+          headers: new Map([['content-type', 'application/json']]) as any,
+          search: '',
+          body: { query: 'query ($t: String) { echo(text: $t) }', variables: { t: 'a\u0000' } },
+        },
         context: async () => ({}),
       });
       expect(viaVariable.status).toBe(400);
@@ -102,7 +111,9 @@ describe('requests refused before GraphQL', () => {
   it('answers headers over the limit with 431 and a JSON error, not a bare status line', async () => {
     const response = await rawRequest(`POST /graphql HTTP/1.1\r\nHost: x\r\nX-Pad: ${'p'.repeat(20_000)}\r\n\r\n`);
     expect(response).toMatch(/^HTTP\/1\.1 431 /);
-    expect(JSON.parse(response.split('\r\n\r\n')[1])).toEqual({ errors: [{ message: 'The request headers are too large.', extensions: { code: 'BAD_USER_INPUT' } }] });
+    expect(JSON.parse(response.split('\r\n\r\n')[1])).toEqual({
+      errors: [{ message: 'The request headers are too large.', extensions: { code: 'BAD_USER_INPUT' } }],
+    });
   });
 
   it('answers a malformed request line with 400 and a JSON error', async () => {
@@ -143,7 +154,10 @@ describe('ownerOrAdmin', () => {
     expect(await run({ caller: 'gateway' })).toMatchObject({ code: 'UNAUTHENTICATED' });
   });
   it('refuses another member with FORBIDDEN, as before', async () => {
-    expect(await run({ caller: 'gateway', user: { id: 'other', role: 'MEMBER' } })).toMatchObject({ code: 'FORBIDDEN', message: 'You are not allowed to do this.' });
+    expect(await run({ caller: 'gateway', user: { id: 'other', role: 'MEMBER' } })).toMatchObject({
+      code: 'FORBIDDEN',
+      message: 'You are not allowed to do this.',
+    });
   });
   it('lets the owner, an admin and another service through', async () => {
     for (const identity of [

@@ -30,7 +30,14 @@ describe('service identity', () => {
       .setIssuedAt(Math.floor(Date.now() / 1000) - 600)
       .setExpirationTime(Math.floor(Date.now() / 1000) - 540)
       .sign(secret);
-    const wrongAudience = await new SignJWT({}).setProtectedHeader({ alg: 'HS256', kid: 'k2' }).setSubject('gateway').setIssuer('gateway').setAudience('wsb').setIssuedAt().setExpirationTime('1m').sign(secret);
+    const wrongAudience = await new SignJWT({})
+      .setProtectedHeader({ alg: 'HS256', kid: 'k2' })
+      .setSubject('gateway')
+      .setIssuer('gateway')
+      .setAudience('wsb')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(secret);
     const userToken = (await signAccessToken({ id: 'u1', role: 'ADMIN' }, secret, 60)).token;
     for (const token of [forged, expired, wrongAudience, userToken, 'not.a.jwt', '']) {
       expect(await verifyServiceToken(token, current)).toBeUndefined();
@@ -38,7 +45,14 @@ describe('service identity', () => {
   });
 
   it('refuses a token whose end user has a role that does not exist', async () => {
-    const token = await new SignJWT({ usr: 'u1', rol: 'ROOT' }).setProtectedHeader({ alg: 'HS256', kid: 'k2' }).setSubject('gateway').setIssuer('gateway').setAudience('wsb-subgraph').setIssuedAt().setExpirationTime('1m').sign(current[0].secret);
+    const token = await new SignJWT({ usr: 'u1', rol: 'ROOT' })
+      .setProtectedHeader({ alg: 'HS256', kid: 'k2' })
+      .setSubject('gateway')
+      .setIssuer('gateway')
+      .setAudience('wsb-subgraph')
+      .setIssuedAt()
+      .setExpirationTime('1m')
+      .sign(current[0].secret);
     expect(await verifyServiceToken(token, current)).toBeUndefined();
   });
 });
@@ -57,7 +71,9 @@ describe('user access tokens', () => {
 
 describe('token memo', () => {
   // Only the clock is faked (Date for us and for jose); timers and promises stay real.
-  beforeEach(() => jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask', 'clearTimeout', 'clearInterval'] }));
+  beforeEach(() =>
+    jest.useFakeTimers({ doNotFake: ['nextTick', 'setImmediate', 'setTimeout', 'setInterval', 'queueMicrotask', 'clearTimeout', 'clearInterval'] }),
+  );
   afterEach(() => jest.useRealTimers());
   const at = (ms: number) => jest.setSystemTime(ms);
 

@@ -15,7 +15,9 @@ function capture() {
 
 it('writes one JSON line with time, level, the logger fields, the line fields and msg', () => {
   const { lines, stream } = capture();
-  createLogger({ service: 'booking' }, 'info', stream as never).child({ requestId: 'r-1' }).info('request', { ms: 3, sql: 2 });
+  createLogger({ service: 'booking' }, 'info', stream as never)
+    .child({ requestId: 'r-1' })
+    .info('request', { ms: 3, sql: 2 });
   const line = JSON.parse(lines[0]);
   expect(line).toMatchObject({ level: 'info', service: 'booking', requestId: 'r-1', ms: 3, sql: 2, msg: 'request' });
   expect(new Date(line.time).toISOString()).toBe(line.time);
@@ -41,7 +43,16 @@ it('redacts passwords, tokens, authorization headers and secrets, at the top and
     config: { jwtSecret: 'jwt-secret-value', serviceKeys: [{ kid: 'k1', secret: 'svc-secret' }] },
   });
   const text = lines.join('\n');
-  for (const secret of ['hunter2-top', 'hunter2-nested', 'eyJ-header-token', 'refresh-secret', 'access-secret', 'refresh-nested', 'jwt-secret-value', 'svc-secret']) {
+  for (const secret of [
+    'hunter2-top',
+    'hunter2-nested',
+    'eyJ-header-token',
+    'refresh-secret',
+    'access-secret',
+    'refresh-nested',
+    'jwt-secret-value',
+    'svc-secret',
+  ]) {
     expect(text).not.toContain(secret);
   }
   const line = JSON.parse(lines[0]);

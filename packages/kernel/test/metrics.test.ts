@@ -39,9 +39,15 @@ describe('calls between services and their circuit breaker', () => {
 
   it('counts and times calls by target and outcome, and follows the circuit through open, half-open and closed', async () => {
     const metrics = createMetrics('booking');
-    const config = readPlatformConfig(new EnvReader({ PAYMENT_SERVICE_URL: url, CIRCUIT_BREAKER_THRESHOLD: '2', CIRCUIT_BREAKER_RESET_MS: '200', SERVICE_TIMEOUT_MS: '20000' }));
+    const config = readPlatformConfig(
+      new EnvReader({ PAYMENT_SERVICE_URL: url, CIRCUIT_BREAKER_THRESHOLD: '2', CIRCUIT_BREAKER_RESET_MS: '200', SERVICE_TIMEOUT_MS: '20000' }),
+    );
     const client = countedServiceClient(createServiceClient(config, 'booking', log, metrics), metrics);
-    const call = () => client.request('payment', OK, {}).then(() => 'ok', (e) => e.code);
+    const call = () =>
+      client.request('payment', OK, {}).then(
+        () => 'ok',
+        (e) => e.code,
+      );
     const state = () => metricValue(metrics.circuitState, { target: 'payment' });
     const transitions = (to: string) => metricValue(metrics.circuitTransitions, { target: 'payment', state: to });
 
@@ -159,10 +165,12 @@ describe('observeDbPool', () => {
       let release!: () => void;
       const held = new Promise<void>((r) => (release = r));
       // Two transactions hold both connections; a third query waits for one.
-      const holders = [0, 1].map(() => knex.transaction(async (trx) => {
-        await trx.raw('select 1');
-        await held;
-      }));
+      const holders = [0, 1].map(() =>
+        knex.transaction(async (trx) => {
+          await trx.raw('select 1');
+          await held;
+        }),
+      );
       await waitFor(async () => (await pool()).used === 2);
       const waiting = knex.raw('select 1').then(() => 'ran'); // a knex query runs once awaited
       const during = await waitFor(async () => {

@@ -9,7 +9,11 @@ const redisUrl = process.env.REDIS_URL ?? 'redis://127.0.0.1:6379';
 const log = createLogger({ service: 'test' }, 'error');
 const limits = (points: number): RateLimitConfig['limits'] =>
   Object.fromEntries(Object.keys(RATE_LIMITS).map((k) => [k, { points, duration: 60 }])) as RateLimitConfig['limits'];
-const codeOf = (p: Promise<unknown>) => p.then(() => 'OK', (e) => `${e.code}:${e.extensions?.retryAfter > 0}`);
+const codeOf = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e) => `${e.code}:${e.extensions?.retryAfter > 0}`,
+  );
 
 describe('rate limiter', () => {
   it('shares one limit between two instances through Redis', async () => {

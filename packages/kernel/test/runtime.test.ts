@@ -161,7 +161,12 @@ describe('the subgraph runtime', () => {
       expect(events).toEqual(['first.start', 'second.start', 'third.start', 'third.stop', 'second.stop', 'first.stop', 'database open: true']);
     } finally {
       process.env = saved;
-      const admin = await MikroORM.init({ clientUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', entities: [], discovery: { warnWhenNoEntities: false }, allowGlobalContext: true });
+      const admin = await MikroORM.init({
+        clientUrl: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres',
+        entities: [],
+        discovery: { warnWhenNoEntities: false },
+        allowGlobalContext: true,
+      });
       await admin.em.getConnection().execute(`drop database if exists "${prefix}_reporting" with (force)`);
       await admin.close();
     }

@@ -45,7 +45,11 @@ function client(env: Record<string, string> = {}) {
   );
   return { config, client: createServiceClient(config, 'booking', createLogger({ service: 'test' }, 'error')) };
 }
-const outcome = (p: Promise<unknown>) => p.then(() => 'OK', (e) => e.code);
+const outcome = (p: Promise<unknown>) =>
+  p.then(
+    () => 'OK',
+    (e) => e.code,
+  );
 const payment: ServiceName = 'payment';
 
 describe('service client', () => {

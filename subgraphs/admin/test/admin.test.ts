@@ -179,7 +179,11 @@ describe('admin audit log', () => {
   it('records entries sent by other subgraphs and lists them newest first', async () => {
     const first = await app.run(RECORD, { input: input('CREATE_WORKSPACE') }, asService('workspace'));
     expect(first.errors).toBeUndefined();
-    expect(first.data._recordAudit).toMatchObject({ actorId: admin.user!.id, action: 'CREATE_WORKSPACE', target: 'Workspace:00000000-0000-4000-8000-0000000000d1' });
+    expect(first.data._recordAudit).toMatchObject({
+      actorId: admin.user!.id,
+      action: 'CREATE_WORKSPACE',
+      target: 'Workspace:00000000-0000-4000-8000-0000000000d1',
+    });
     expect(Math.abs(Date.parse(first.data._recordAudit.at) - Date.now())).toBeLessThan(5000);
     await app.run(RECORD, { input: input('  SET_USER_ROLE  ', 'User:00000000-0000-4000-8000-000000000002') }, asService('user'));
     await app.run(RECORD, { input: input('ARCHIVE_WORKSPACE') }, asService('workspace'));

@@ -65,15 +65,18 @@ export function passwordHashingLoad(): { running: number; waiting: number; peak:
  */
 async function limited<T>(lane: 'verify' | 'hash', task: () => Promise<T>): Promise<T> {
   try {
-    return await limiter.run(async () => {
-      work.running++;
-      work.peak = Math.max(work.peak, work.running);
-      try {
-        return await task();
-      } finally {
-        work.running--;
-      }
-    }, { lane, maxWaiting: limits.maxQueue, maxWaitMs: limits.maxWaitMs });
+    return await limiter.run(
+      async () => {
+        work.running++;
+        work.peak = Math.max(work.peak, work.running);
+        try {
+          return await task();
+        } finally {
+          work.running--;
+        }
+      },
+      { lane, maxWaiting: limits.maxQueue, maxWaitMs: limits.maxWaitMs },
+    );
   } catch (err) {
     if (err instanceof SemaphoreBusyError) throw new RateLimitedError(Math.max(1, Math.ceil(limits.maxWaitMs / 1000)));
     throw err;

@@ -4,12 +4,7 @@
  * because an anonymous caller of register or login could not read them from the user subgraph.
  */
 import { fetchEntities, type ServiceClient } from '@wsb/kernel';
-import {
-  CreateUserProfileDocument,
-  CurrentProfileDocument,
-  type CreateUserProfileInput,
-  type ProfileFragment,
-} from './__generated__/operations';
+import { CreateUserProfileDocument, CurrentProfileDocument, type CreateUserProfileInput, type ProfileFragment } from './__generated__/operations';
 
 export type Profile = Omit<ProfileFragment, 'createdAt'> & { createdAt: Date };
 
@@ -19,10 +14,7 @@ function fromWire(profile: ProfileFragment): Profile {
 }
 
 /** Idempotent on id: an existing profile takes the email and role and keeps its name. */
-export async function createUserProfile(
-  services: ServiceClient,
-  input: CreateUserProfileInput,
-): Promise<Profile> {
+export async function createUserProfile(services: ServiceClient, input: CreateUserProfileInput): Promise<Profile> {
   const data = await services.request('user', CreateUserProfileDocument, { input });
   return fromWire(data._createUserProfile);
 }

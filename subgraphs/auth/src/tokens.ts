@@ -18,12 +18,7 @@ export function hashToken(token: string): string {
 }
 
 /** A new refresh token (in `familyId`, or a new family for a new sign-in) and an access token. */
-export async function issueTokens(
-  em: EntityManager,
-  config: AuthConfig,
-  profile: Profile,
-  familyId: string = randomUUID(),
-): Promise<AuthPayload> {
+export async function issueTokens(em: EntityManager, config: AuthConfig, profile: Profile, familyId: string = randomUUID()): Promise<AuthPayload> {
   const refreshToken = randomBytes(32).toString('base64url');
   em.create(RefreshToken, {
     userId: profile.id,

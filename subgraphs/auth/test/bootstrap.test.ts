@@ -24,8 +24,7 @@ async function waitUntilReady(timeoutMs = 10_000): Promise<void> {
   }
 }
 const credentials = () => app.orm.em.fork().execute('select id, email, password_hash from credential');
-const adminProfileCalls = () =>
-  user.calls.filter((call) => call.query.includes('_createUserProfile')).map((call) => call.variables.input);
+const adminProfileCalls = () => user.calls.filter((call) => call.query.includes('_createUserProfile')).map((call) => call.variables.input);
 
 beforeAll(async () => {
   // The user subgraph is not up yet when auth starts: the first attempt fails.

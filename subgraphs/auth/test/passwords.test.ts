@@ -94,7 +94,10 @@ describe('password hashing under load', () => {
   it('reads the limits, PASSWORD_HASH_MAX_WAIT_MS by default well inside SERVICE_TIMEOUT_MS', () => {
     expect(readConfig(env).passwordHashing).toEqual({ concurrency: defaultHashConcurrency(4), maxQueue: 20, maxWaitMs: 2000 });
     expect(readConfig({ ...env, SERVICE_TIMEOUT_MS: '1000' }).passwordHashing.maxWaitMs).toBe(400);
-    expect(readConfig({ ...env, PASSWORD_HASH_MAX_WAIT_MS: '300', PASSWORD_HASH_MAX_QUEUE: '5' }).passwordHashing).toMatchObject({ maxWaitMs: 300, maxQueue: 5 });
+    expect(readConfig({ ...env, PASSWORD_HASH_MAX_WAIT_MS: '300', PASSWORD_HASH_MAX_QUEUE: '5' }).passwordHashing).toMatchObject({
+      maxWaitMs: 300,
+      maxQueue: 5,
+    });
     expect(() => readConfig({ ...env, PASSWORD_HASH_MAX_WAIT_MS: '5000' })).toThrow('must be below SERVICE_TIMEOUT_MS');
   });
 

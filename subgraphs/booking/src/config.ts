@@ -46,7 +46,10 @@ export function readConfig(env: Env): BookingConfig {
   };
   // Both wait for a payment call that may still be running: shorter than its timeout, they would
   // release a booking (or refund nothing) while the charge is still being taken.
-  for (const [name, value] of [['BOOKING_PENDING_TIMEOUT_MS', config.pendingTimeoutMs], ['BOOKING_REFUND_DELAY_MS', config.refundDelayMs]] as const) {
+  for (const [name, value] of [
+    ['BOOKING_PENDING_TIMEOUT_MS', config.pendingTimeoutMs],
+    ['BOOKING_REFUND_DELAY_MS', config.refundDelayMs],
+  ] as const) {
     if (value <= platform.serviceTimeoutMs) r.problems.push(`${name} (${value}) must be above SERVICE_TIMEOUT_MS (${platform.serviceTimeoutMs})`);
   }
   r.done();

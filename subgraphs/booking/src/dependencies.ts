@@ -4,15 +4,7 @@
  * side answers with; `call` makes sure nothing else (a bug, a stub) escapes as an internal error,
  * because the booking flow decides what to compensate from the error code.
  */
-import {
-  DependencyUnavailableError,
-  DomainError,
-  fetchEntities,
-  type Logger,
-  type ServiceClient,
-  type ServiceName,
-  type UserIdentity,
-} from '@wsb/kernel';
+import { DependencyUnavailableError, DomainError, fetchEntities, type Logger, type ServiceClient, type ServiceName, type UserIdentity } from '@wsb/kernel';
 import {
   BookedWorkspaceDocument,
   BookerDocument,
@@ -53,11 +45,7 @@ async function call<T>(caller: Caller, service: ServiceName, work: () => Promise
 }
 
 /** The booker and the workspace, looked up in parallel: neither depends on the other. */
-export async function loadUserAndWorkspace(
-  caller: Caller,
-  userId: string,
-  workspaceId: string,
-): Promise<[UserProfile | null, WorkspaceInfo | null]> {
+export async function loadUserAndWorkspace(caller: Caller, userId: string, workspaceId: string): Promise<[UserProfile | null, WorkspaceInfo | null]> {
   const options = { user: caller.user };
   const [[user], [workspace]] = await Promise.all([
     call(caller, 'user', () => fetchEntities(caller.subgraphs, 'user', BookerDocument, 'User', [userId], options)),
@@ -89,8 +77,6 @@ export async function paymentOf(caller: Caller, bookingId: string): Promise<Paym
 
 /** Refunds the booking's payment once (later calls return it unchanged); null when it has none. */
 export async function refundPayment(caller: Caller, bookingId: string): Promise<PaymentRef | null> {
-  const data = await call(caller, 'payment', () =>
-    caller.subgraphs.request('payment', RefundPaymentDocument, { bookingId }, { user: caller.user }),
-  );
+  const data = await call(caller, 'payment', () => caller.subgraphs.request('payment', RefundPaymentDocument, { bookingId }, { user: caller.user }));
   return data._refundPayment;
 }

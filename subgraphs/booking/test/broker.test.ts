@@ -38,7 +38,14 @@ const eventOf = async (bookingId: string) =>
 
 describe('the relay with RabbitMQ', () => {
   it('is ready only once connected, with the exchange and both consumer queues declared', async () => {
-    await waitFor(async () => (await h.app.ready().then(() => true, () => false)) || undefined, 5000);
+    await waitFor(
+      async () =>
+        (await h.app.ready().then(
+          () => true,
+          () => false,
+        )) || undefined,
+      5000,
+    );
     await raw.checkExchange(`${prefix}.booking.events`);
     for (const queue of QUEUES) await raw.checkQueue(queue);
   });
@@ -71,7 +78,22 @@ describe('the relay with RabbitMQ', () => {
     const bookingId = randomUUID();
     const event = em.create(OutboxEvent, {
       type: 'booking.cancelled',
-      payload: { bookingId, userId: randomUUID(), userEmail: 'bob@example.com', userName: 'Bob', workspaceId: randomUUID(), workspaceName: 'Vega', workspaceTimezone: 'UTC', startsAt: iso(hourFromNow(48)), endsAt: iso(hourFromNow(49)), attendees: 1, amount: 100, currency: 'EUR', occurredAt: iso(new Date()), reason: 'CANCELLED_BY_USER' },
+      payload: {
+        bookingId,
+        userId: randomUUID(),
+        userEmail: 'bob@example.com',
+        userName: 'Bob',
+        workspaceId: randomUUID(),
+        workspaceName: 'Vega',
+        workspaceTimezone: 'UTC',
+        startsAt: iso(hourFromNow(48)),
+        endsAt: iso(hourFromNow(49)),
+        attendees: 1,
+        amount: 100,
+        currency: 'EUR',
+        occurredAt: iso(new Date()),
+        reason: 'CANCELLED_BY_USER',
+      },
     });
     await em.flush();
 

@@ -43,7 +43,10 @@ describe('cancelBooking', () => {
     expect(noticesFor(id)[0].variables.input.subject).toMatch(
       new RegExp(String.raw`^Booking cancelled: Vega, ${day}, \d\d:\d\d(–|\sGMT-[45]\s–\s${day}, )\d\d:\d\d GMT-[45]$`),
     );
-    const activity = h.inputsTo('reporting', '_recordActivit').filter((c) => c.variables.input.bookingId === id).map((c) => c.variables.input.kind);
+    const activity = h
+      .inputsTo('reporting', '_recordActivit')
+      .filter((c) => c.variables.input.bookingId === id)
+      .map((c) => c.variables.input.kind);
     expect(activity).toEqual(['BOOKING_CREATED', 'BOOKING_CANCELLED']);
 
     const rebook = await h.app.run(CREATE, { input: { workspaceId, startsAt: iso(startsAt), endsAt: iso(plus(startsAt, HOUR)) } }, bob);
@@ -58,14 +61,18 @@ describe('cancelBooking', () => {
     expect(second.data.cancelBooking).toEqual(first);
     expect(refundsFor(id)).toHaveLength(1);
     await waitFor(async () => noticesFor(id).length === 1, 1000);
-    expect(await h.sql(`select count(*)::int as n from outbox_event where type = 'booking.cancelled' and payload ->> 'bookingId' = ?`, [id])).toEqual([{ n: 1 }]);
+    expect(await h.sql(`select count(*)::int as n from outbox_event where type = 'booking.cancelled' and payload ->> 'bookingId' = ?`, [id])).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it('concurrent cancels write one cancellation event', async () => {
     const { id } = await book();
     const results = await Promise.all([1, 2, 3].map(() => h.app.run(CANCEL, { id }, alice)));
     expect(results.map((r) => r.data?.cancelBooking.status)).toEqual(['CANCELLED', 'CANCELLED', 'CANCELLED']);
-    expect(await h.sql(`select count(*)::int as n from outbox_event where type = 'booking.cancelled' and payload ->> 'bookingId' = ?`, [id])).toEqual([{ n: 1 }]);
+    expect(await h.sql(`select count(*)::int as n from outbox_event where type = 'booking.cancelled' and payload ->> 'bookingId' = ?`, [id])).toEqual([
+      { n: 1 },
+    ]);
   });
 
   it("refuses another member's booking with FORBIDDEN and leaves it untouched", async () => {

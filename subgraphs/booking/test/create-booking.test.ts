@@ -50,9 +50,7 @@ describe('createBooking', () => {
     expect(h.callsTo('workspace', '_entities').at(-1)?.query.replace(/\s+/g, ' ')).toContain('id name active capacity timezone hourlyRate { amount currency }');
     // Charged exactly once, with the computed price.
     const payments = h.callsTo('payment', '_createPayment').filter((c) => c.variables.input.bookingId === booking.id);
-    expect(payments.map((c) => c.variables)).toEqual([
-      { input: { bookingId: booking.id, userId: ALICE, amount: { amount: 2584, currency: 'EUR' } } },
-    ]);
+    expect(payments.map((c) => c.variables)).toEqual([{ input: { bookingId: booking.id, userId: ALICE, amount: { amount: 2584, currency: 'EUR' } } }]);
 
     const [row] = await h.sql('select * from booking where id = ?', [booking.id]);
     expect(row).toMatchObject({ status: 'CONFIRMED', price_amount: 2584, price_currency: 'EUR', user_id: ALICE, attendees: 3 });
@@ -113,15 +111,55 @@ describe('createBooking', () => {
   describe('refuses what the rules forbid, before charging anything', () => {
     const start = () => hourFromNow(48);
     it.each<[string, (ws: string) => Record<string, unknown>, string, string]>([
-      ['reversed times', (ws) => ({ workspaceId: ws, startsAt: iso(plus(start(), HOUR)), endsAt: iso(start()) }), 'BAD_USER_INPUT', 'startsAt must be before endsAt.'],
+      [
+        'reversed times',
+        (ws) => ({ workspaceId: ws, startsAt: iso(plus(start(), HOUR)), endsAt: iso(start()) }),
+        'BAD_USER_INPUT',
+        'startsAt must be before endsAt.',
+      ],
       ['an empty range', (ws) => ({ workspaceId: ws, startsAt: iso(start()), endsAt: iso(start()) }), 'BAD_USER_INPUT', 'startsAt must be before endsAt.'],
-      ['a start in the past', (ws) => ({ workspaceId: ws, startsAt: iso(hourFromNow(-3)), endsAt: iso(hourFromNow(1)) }), 'BAD_USER_INPUT', 'startsAt must not be in the past.'],
-      ['more than 30 days', (ws) => ({ workspaceId: ws, startsAt: iso(start()), endsAt: iso(plus(start(), 30 * 24 * HOUR + MINUTE)) }), 'BAD_USER_INPUT', 'A booking can last at most 30 days.'],
-      ['no attendees', (ws) => ({ workspaceId: ws, startsAt: iso(start()), endsAt: iso(plus(start(), HOUR)), attendees: 0 }), 'BAD_USER_INPUT', 'attendees must be at least 1.'],
-      ['more attendees than seats', (ws) => ({ workspaceId: ws, startsAt: iso(start()), endsAt: iso(plus(start(), HOUR)), attendees: 9 }), 'BAD_USER_INPUT', "attendees (9) exceeds the workspace's capacity (8)."],
-      ['a malformed workspace id', () => ({ workspaceId: 'desk-1', startsAt: iso(start()), endsAt: iso(plus(start(), HOUR)) }), 'BAD_USER_INPUT', 'workspaceId is not a valid id.'],
-      ['an unknown workspace', () => ({ workspaceId: '00000000-0000-4000-8000-00000000ffff', startsAt: iso(start()), endsAt: iso(plus(start(), HOUR)) }), 'NOT_FOUND', 'Workspace 00000000-0000-4000-8000-00000000ffff was not found.'],
-      ['an idempotencyKey over 200 characters', (ws) => ({ workspaceId: ws, startsAt: iso(start()), endsAt: iso(plus(start(), HOUR)), idempotencyKey: 'k'.repeat(201) }), 'BAD_USER_INPUT', 'idempotencyKey must be 1 to 200 characters.'],
+      [
+        'a start in the past',
+        (ws) => ({ workspaceId: ws, startsAt: iso(hourFromNow(-3)), endsAt: iso(hourFromNow(1)) }),
+        'BAD_USER_INPUT',
+        'startsAt must not be in the past.',
+      ],
+      [
+        'more than 30 days',
+        (ws) => ({ workspaceId: ws, startsAt: iso(start()), endsAt: iso(plus(start(), 30 * 24 * HOUR + MINUTE)) }),
+        'BAD_USER_INPUT',
+        'A booking can last at most 30 days.',
+      ],
+      [
+        'no attendees',
+        (ws) => ({ workspaceId: ws, startsAt: iso(start()), endsAt: iso(plus(start(), HOUR)), attendees: 0 }),
+        'BAD_USER_INPUT',
+        'attendees must be at least 1.',
+      ],
+      [
+        'more attendees than seats',
+        (ws) => ({ workspaceId: ws, startsAt: iso(start()), endsAt: iso(plus(start(), HOUR)), attendees: 9 }),
+        'BAD_USER_INPUT',
+        "attendees (9) exceeds the workspace's capacity (8).",
+      ],
+      [
+        'a malformed workspace id',
+        () => ({ workspaceId: 'desk-1', startsAt: iso(start()), endsAt: iso(plus(start(), HOUR)) }),
+        'BAD_USER_INPUT',
+        'workspaceId is not a valid id.',
+      ],
+      [
+        'an unknown workspace',
+        () => ({ workspaceId: '00000000-0000-4000-8000-00000000ffff', startsAt: iso(start()), endsAt: iso(plus(start(), HOUR)) }),
+        'NOT_FOUND',
+        'Workspace 00000000-0000-4000-8000-00000000ffff was not found.',
+      ],
+      [
+        'an idempotencyKey over 200 characters',
+        (ws) => ({ workspaceId: ws, startsAt: iso(start()), endsAt: iso(plus(start(), HOUR)), idempotencyKey: 'k'.repeat(201) }),
+        'BAD_USER_INPUT',
+        'idempotencyKey must be 1 to 200 characters.',
+      ],
     ])('%s', async (_name, input, code, message) => {
       const workspaceId = h.addWorkspace({ capacity: 8 });
       const paymentsBefore = h.callsTo('payment', '_createPayment').length;
@@ -201,7 +239,10 @@ describe('createBooking', () => {
       await em.flush();
       const second = em.fork();
       second.create(Booking, { ...slot, status: 'PENDING', startsAt: plus(start, 30 * MINUTE), endsAt: plus(start, 2 * HOUR) });
-      const err = await second.flush().then(() => undefined, (e: unknown) => e);
+      const err = await second.flush().then(
+        () => undefined,
+        (e: unknown) => e,
+      );
       expect(err).toMatchObject({ code: '23P01', constraint: 'booking_no_overlap' });
       expect(toDomainError(err)).toMatchObject({ code: 'BOOKING_CONFLICT' });
     });
@@ -238,7 +279,7 @@ describe('createBooking', () => {
       expect(again.data.createBooking.status).toBe('CONFIRMED');
     });
 
-    it("a payment refused by the payment subgraph keeps its code and schedules no refund", async () => {
+    it('a payment refused by the payment subgraph keeps its code and schedules no refund', async () => {
       const workspaceId = h.addWorkspace();
       const startsAt = hourFromNow(121);
       const original = h.world.createPayment;

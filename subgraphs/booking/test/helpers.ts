@@ -60,7 +60,14 @@ function createWorld() {
 }
 
 /** Fast outbox timings so retries happen within a test. */
-export const FAST_OUTBOX: BookingConfig['outbox'] = { pollIntervalMs: 50, batchSize: 20, retryBaseMs: 50, retryMaxMs: 400, claimMs: 5000, retentionMs: 7 * 24 * 3_600_000 };
+export const FAST_OUTBOX: BookingConfig['outbox'] = {
+  pollIntervalMs: 50,
+  batchSize: 20,
+  retryBaseMs: 50,
+  retryMaxMs: 400,
+  claimMs: 5000,
+  retentionMs: 7 * 24 * 3_600_000,
+};
 
 export async function startBookingApp(config: Partial<BookingConfig> = {}, env: Record<string, string> = {}) {
   const world = createWorld();
@@ -82,8 +89,7 @@ export async function startBookingApp(config: Partial<BookingConfig> = {}, env: 
     world,
     calls: stubs.calls as Call[],
     /** Calls to one service whose query mentions `operation`. */
-    callsTo: (service: string, operation: string) =>
-      (stubs.calls as Call[]).filter((c) => c.service === service && c.query.includes(operation)),
+    callsTo: (service: string, operation: string) => (stubs.calls as Call[]).filter((c) => c.service === service && c.query.includes(operation)),
     /**
      * Every item sent to a consumer, one entry per input as `{ variables: { input } }`, whether it
      * went alone (`_sendNotification(input:)`) or in the relay's batch (`_sendNotifications(inputs:)`).
@@ -127,7 +133,6 @@ export function hourFromNow(hoursAhead: number): Date {
 }
 export const iso = (date: Date) => date.toISOString();
 export const plus = (date: Date, ms: number) => new Date(date.getTime() + ms);
-
 
 /** The kernel's waitFor with this suite's tighter default (2 s). */
 export const waitFor = <T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 2000) => kernelWaitFor(check, timeoutMs);

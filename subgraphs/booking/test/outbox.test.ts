@@ -85,7 +85,14 @@ describe('outbox relay', () => {
 
   it('backs off exponentially, capped', () => {
     const settings = { retryBaseMs: 1000, retryMaxMs: 60_000 };
-    for (const [attempts, expected] of [[1, 1000], [2, 2000], [3, 4000], [6, 32_000], [7, 60_000], [50, 60_000]]) {
+    for (const [attempts, expected] of [
+      [1, 1000],
+      [2, 2000],
+      [3, 4000],
+      [6, 32_000],
+      [7, 60_000],
+      [50, 60_000],
+    ]) {
       const delay = retryDelayMs(attempts, settings);
       expect(delay).toBeLessThanOrEqual(expected);
       expect(delay).toBeGreaterThanOrEqual(expected * 0.9);
@@ -213,7 +220,11 @@ describe('DirectPublisher batches (one request per consumer per round)', () => {
     const notices = stubs.calls.find((c) => c.service === 'notification')!.variables.inputs as { dedupeKey: string }[];
     expect(notices.map((n) => n.dedupeKey)).toEqual([`BOOKING_CONFIRMED:${b1}`, `BOOKING_CONFIRMED:${b2}`, `BOOKING_CANCELLED:${b1}`]);
     const activities = stubs.calls.find((c) => c.service === 'reporting')!.variables.inputs as { kind: string; bookingId: string }[];
-    expect(activities.map((a) => [a.kind, a.bookingId])).toEqual([['BOOKING_CREATED', b1], ['BOOKING_CREATED', b2], ['BOOKING_CANCELLED', b1]]);
+    expect(activities.map((a) => [a.kind, a.bookingId])).toEqual([
+      ['BOOKING_CREATED', b1],
+      ['BOOKING_CREATED', b2],
+      ['BOOKING_CANCELLED', b1],
+    ]);
   });
 
   it('fails only the events a consumer refused or could not take; the rest are delivered', async () => {
@@ -406,19 +417,28 @@ describe('outbox housekeeping', () => {
     await h.sql('update outbox_event set published_at = now() where published_at is null');
     const confirmed = (await book(400)).data.createBooking.id;
     const cancelled = (await book(402)).data.createBooking.id;
-    expect((await h.app.run('mutation ($id: ID!) { cancelBooking(id: $id) { status } }', { id: cancelled }, alice)).data.cancelBooking.status).toBe('CANCELLED');
+    expect((await h.app.run('mutation ($id: ID!) { cancelBooking(id: $id) { status } }', { id: cancelled }, alice)).data.cancelBooking.status).toBe(
+      'CANCELLED',
+    );
     const oldPublished = await due();
     const oldUndelivered = await due();
     const recentPublished = await due();
     const old = new Date(Date.now() - 8 * 24 * 3_600_000);
     // Delivered a week ago (the relay of this app may be stopped by an earlier test: set directly).
-    await h.sql(`update outbox_event set published_at = ?, created_at = ? where payload ->> 'bookingId' in (?, ?) or id in (?)`, [old, old, confirmed, cancelled, oldPublished]);
+    await h.sql(`update outbox_event set published_at = ?, created_at = ? where payload ->> 'bookingId' in (?, ?) or id in (?)`, [
+      old,
+      old,
+      confirmed,
+      cancelled,
+      oldPublished,
+    ]);
     await h.sql(`update outbox_event set created_at = ?, next_attempt_at = now() + interval '1 hour' where id = ?`, [old, oldUndelivered]);
     await h.sql(`update outbox_event set published_at = now() where id = ?`, [recentPublished]);
 
     const relay = new OutboxRelay(h.app.orm, { publish: async () => undefined }, log, settings);
     expect(await relay.prune()).toBeGreaterThanOrEqual(3);
-    const left = async (where: string, params: unknown[]) => (await h.sql(`select type from outbox_event where ${where} order by type`, params)).map((r: any) => r.type);
+    const left = async (where: string, params: unknown[]) =>
+      (await h.sql(`select type from outbox_event where ${where} order by type`, params)).map((r: any) => r.type);
     // The live booking's booking.created stays (cancelling it reads its parties); the cancelled one's events go.
     expect(await left(`payload ->> 'bookingId' = ?`, [confirmed])).toEqual(['booking.created']);
     expect(await left(`payload ->> 'bookingId' = ?`, [cancelled])).toEqual([]);

@@ -98,7 +98,10 @@ describe('Booking through _entities', () => {
 
   it('shows its owner the booking and refuses another member', async () => {
     const created = await book(alice);
-    const r = [{ __typename: 'Booking', id: created.id }, { __typename: 'Booking', id: UNKNOWN }];
+    const r = [
+      { __typename: 'Booking', id: created.id },
+      { __typename: 'Booking', id: UNKNOWN },
+    ];
     const own = await h.app.run(Q, { r }, alice);
     expect(own.errors).toBeUndefined();
     expect(own.data._entities).toEqual([

@@ -15,11 +15,7 @@ import { recordNotifications } from './record';
 import { validNotification, type NotificationInput } from './validation';
 
 /** Handles one batch of booking events: the outcome of each message, in order. */
-export async function handleBookingEvents(
-  app: { orm: MikroORM; log: Logger },
-  delivery: DeliveryWorker,
-  messages: BrokerMessage[],
-): Promise<BatchOutcome[]> {
+export async function handleBookingEvents(app: { orm: MikroORM; log: Logger }, delivery: DeliveryWorker, messages: BrokerMessage[]): Promise<BatchOutcome[]> {
   const outcomes: BatchOutcome[] = messages.map(() => undefined);
   const inputs: NotificationInput[] = [];
   for (const [i, message] of messages.entries()) {

@@ -27,7 +27,10 @@ export function createLoaders(em: EntityManager) {
     notificationsOfUser(limit: number): DataLoader<string, Notification[]> {
       let loader = byLimit.get(limit);
       if (!loader) {
-        loader = groupedLoader<string, Notification>((userIds) => newestOfUsers(em, userIds, limit), (n) => n.userId);
+        loader = groupedLoader<string, Notification>(
+          (userIds) => newestOfUsers(em, userIds, limit),
+          (n) => n.userId,
+        );
         byLimit.set(limit, loader);
       }
       return loader;

@@ -154,11 +154,7 @@ export class DeliveryWorker implements Service {
     if (!notification) return; // someone else took this attempt, or it is already final
     if (!(await this.send(em, notification))) return;
     const now = new Date();
-    await this.write(em, `update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id = ?`, [
-      now,
-      now,
-      id,
-    ]);
+    await this.write(em, `update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id = ?`, [now, now, id]);
   }
 
   /** Sends a claimed attempt; on failure records it (QUEUED with a retry, or FAILED) and returns false. */
@@ -177,11 +173,12 @@ export class DeliveryWorker implements Service {
       const reason = failureReason(err);
       const final = notification.attempts >= notifyMaxAttempts;
       this.log().warn('notification delivery failed', { notificationId: id, attempt: notification.attempts, final, reason });
-      await this.write(
-        em,
-        `update notification set status = ?, failure_reason = ?, updated_at = ? where id = ?`,
-        [final ? 'FAILED' : 'QUEUED', reason, new Date(), id],
-      );
+      await this.write(em, `update notification set status = ?, failure_reason = ?, updated_at = ? where id = ?`, [
+        final ? 'FAILED' : 'QUEUED',
+        reason,
+        new Date(),
+        id,
+      ]);
       if (!final) this.retry(id, notification.attempts, notifyRetryBaseMs * 2 ** (notification.attempts - 1));
       return false;
     }
@@ -198,9 +195,7 @@ export class DeliveryWorker implements Service {
 
   /** Keeps a background task visible to stop() and idle(), and logs instead of rejecting unhandled. */
   private track(task: Promise<void>): Promise<void> {
-    const tracked: Promise<void> = task
-      .catch((err) => this.log().error('notification delivery crashed', { err }))
-      .finally(() => this.running.delete(tracked));
+    const tracked: Promise<void> = task.catch((err) => this.log().error('notification delivery crashed', { err })).finally(() => this.running.delete(tracked));
     this.running.add(tracked);
     return tracked;
   }

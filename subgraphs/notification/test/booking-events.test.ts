@@ -24,7 +24,12 @@ beforeAll(async () => {
   });
   inspect = await amqp.connect(AMQP_URL);
   raw = await inspect.createChannel();
-  await waitFor(() => app.ready().then(() => true, () => false));
+  await waitFor(() =>
+    app.ready().then(
+      () => true,
+      () => false,
+    ),
+  );
 });
 afterAll(async () => {
   await app.close();
@@ -33,7 +38,6 @@ afterAll(async () => {
   await inspect.close();
 });
 beforeEach(() => mailer.reset());
-
 
 function created(patch: Record<string, unknown> = {}) {
   return {
@@ -56,7 +60,10 @@ function created(patch: Record<string, unknown> = {}) {
 const publish = (type: string, payload: object, messageId: string = randomUUID()) =>
   raw.publish(`${prefix}.booking.events`, type, Buffer.from(JSON.stringify(payload)), { messageId, persistent: true });
 const rowsFor = (bookingId: string) =>
-  app.orm.em.fork().getConnection().execute(`select kind, status, attempts, failure_reason from notification where dedupe_key like ?`, [`%:${bookingId}`]);
+  app.orm.em
+    .fork()
+    .getConnection()
+    .execute(`select kind, status, attempts, failure_reason from notification where dedupe_key like ?`, [`%:${bookingId}`]);
 const queueEmpty = async () => (await raw.checkQueue(QUEUE)).messageCount === 0;
 
 describe('booking events from RabbitMQ', () => {

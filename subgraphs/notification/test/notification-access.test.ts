@@ -78,7 +78,10 @@ describe('myNotifications', () => {
 
 describe('_entities', () => {
   it('resolves Notification for its user, an admin and a service, and refuses another member', async () => {
-    const r = [{ __typename: 'Notification', id: sent.ada[0].id }, { __typename: 'Notification', id: 'nope' }];
+    const r = [
+      { __typename: 'Notification', id: sent.ada[0].id },
+      { __typename: 'Notification', id: 'nope' },
+    ];
     const expected = [{ id: sent.ada[0].id, subject: 'A3' }, null];
     for (const identity of [ada, admin, asService('booking')]) {
       expect(await app.run(ENTITIES, { r }, identity)).toEqual({ data: { _entities: expected } });

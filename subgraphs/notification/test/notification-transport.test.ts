@@ -132,7 +132,10 @@ describe('configuration', () => {
     const plain = await appWith({});
     const smtp = await appWith({ SMTP_URL: 'smtps://user:secret@mail.example.com:465' });
     try {
-      expect({ mailer: { kind: plain.services.mailer.kind }, sms: { kind: plain.services.sms.kind } }).toEqual({ mailer: { kind: 'log' }, sms: { kind: 'log' } });
+      expect({ mailer: { kind: plain.services.mailer.kind }, sms: { kind: plain.services.sms.kind } }).toEqual({
+        mailer: { kind: 'log' },
+        sms: { kind: 'log' },
+      });
       expect(smtp.services.mailer.kind).toBe('smtp');
     } finally {
       await stop(plain);

@@ -19,7 +19,7 @@ beforeEach(() => mailer.reset());
 
 const SEND_MANY = 'mutation ($inputs: [SendNotificationInput!]!) { _sendNotifications(inputs: $inputs) }';
 
-describe('_sendNotifications (the relay\'s batch)', () => {
+describe("_sendNotifications (the relay's batch)", () => {
   it('records and sends each input once, a redelivered batch sends nothing again, and an invalid input is refused alone', async () => {
     const tag = Math.random().toString(36).slice(2);
     const inputs = [0, 1, 2].map((i) => message(userId, { dedupeKey: `BATCH:${tag}:${i}`, subject: `Batch ${i}` }).input);
@@ -37,7 +37,10 @@ describe('_sendNotifications (the relay\'s batch)', () => {
     expect(again.data._sendNotifications).toEqual([null, null, null, null]);
     await settled(app);
     expect(mailer.sent).toHaveLength(3);
-    const [{ n }] = await app.orm.em.fork().getConnection().execute('select count(*)::int as n from notification where dedupe_key like ?', [`BATCH:${tag}:%`]);
+    const [{ n }] = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*)::int as n from notification where dedupe_key like ?', [`BATCH:${tag}:%`]);
     expect(n).toBe(3);
   });
 
@@ -87,7 +90,10 @@ describe('_sendNotification', () => {
     const again = await app.run(SEND, { input: { ...variables.input, subject: 'Changed' } }, booking);
     expect(again.data._sendNotification).toEqual(first);
     expect(mailer.sent).toHaveLength(1);
-    const count = await app.orm.em.fork().getConnection().execute('select count(*)::int as n from notification where dedupe_key = ?', [variables.input.dedupeKey]);
+    const count = await app.orm.em
+      .fork()
+      .getConnection()
+      .execute('select count(*)::int as n from notification where dedupe_key = ?', [variables.input.dedupeKey]);
     expect(count).toEqual([{ n: 1 }]);
   });
 
@@ -111,7 +117,12 @@ describe('_sendNotification', () => {
     const gaps = mailer.attempts.slice(1).map((t, i) => t - mailer.attempts[i]);
     expect(gaps[0]).toBeGreaterThanOrEqual(BASE_MS - 2);
     expect(gaps[1]).toBeGreaterThanOrEqual(2 * BASE_MS - 2);
-    expect(await row(app, variables.input.dedupeKey)).toMatchObject({ status: 'FAILED', attempts: 3, failure_reason: 'mailbox unavailable (550)', sent_at: null });
+    expect(await row(app, variables.input.dedupeKey)).toMatchObject({
+      status: 'FAILED',
+      attempts: 3,
+      failure_reason: 'mailbox unavailable (550)',
+      sent_at: null,
+    });
     expect(mailer.sent).toHaveLength(0);
   });
 
@@ -178,10 +189,11 @@ describe('shutdown and recovery', () => {
     await settled(app);
     const em = app.orm.em.fork();
     // As if the instance died during the last attempt: claimed, never recorded.
-    await em.getConnection().execute(
-      `update notification set status = 'QUEUED', failure_reason = null, updated_at = updated_at - interval '1 day' where dedupe_key = ?`,
-      [variables.input.dedupeKey],
-    );
+    await em
+      .getConnection()
+      .execute(`update notification set status = 'QUEUED', failure_reason = null, updated_at = updated_at - interval '1 day' where dedupe_key = ?`, [
+        variables.input.dedupeKey,
+      ]);
     await app.services.delivery.sweep();
     await settled(app);
     expect(await row(app, variables.input.dedupeKey)).toMatchObject({

@@ -21,8 +21,7 @@ async function queryPayment(ctx: Context, sql: string, params: unknown[]): Promi
   return row ? ctx.em.map(Payment, row) : null;
 }
 
-const byBookingId = (ctx: Context, bookingId: string) =>
-  queryPayment(ctx, 'select * from payment where booking_id = ?', [bookingId]);
+const byBookingId = (ctx: Context, bookingId: string) => queryPayment(ctx, 'select * from payment where booking_id = ?', [bookingId]);
 
 export interface CreatePaymentArgs {
   bookingId: string;
@@ -68,10 +67,11 @@ async function completeCharge(run: RunSql, em: EntityManager, provider: PaymentP
     throw new DependencyUnavailableError('payment provider', 'The payment could not be taken; please try again shortly.');
   }
   try {
-    const [captured] = await run(
-      `update payment set status = 'CAPTURED', provider_ref = ?, captured_at = ? where id = ? and status = 'PENDING' returning *`,
-      [providerRef, new Date(), payment.id],
-    );
+    const [captured] = await run(`update payment set status = 'CAPTURED', provider_ref = ?, captured_at = ? where id = ? and status = 'PENDING' returning *`, [
+      providerRef,
+      new Date(),
+      payment.id,
+    ]);
     const [row] = captured ? [captured] : await run('select * from payment where id = ?', [payment.id]);
     return em.map(Payment, row);
   } catch (err) {
@@ -131,19 +131,16 @@ async function existingPayment(ctx: Context, expected: { bookingId: string; user
 export async function refundPayment(ctx: Context, bookingIdArg: string): Promise<Payment | null> {
   const bookingId = requireUuid(bookingIdArg, 'bookingId');
   // Only the call whose update flips CAPTURED to REFUNDED goes on to the provider.
-  const refunded = await queryPayment(
-    ctx,
-    `update payment set status = 'REFUNDED', refunded_at = ? where booking_id = ? and status = 'CAPTURED' returning *`,
-    [new Date(), bookingId],
-  );
+  const refunded = await queryPayment(ctx, `update payment set status = 'REFUNDED', refunded_at = ? where booking_id = ? and status = 'CAPTURED' returning *`, [
+    new Date(),
+    bookingId,
+  ]);
   if (!refunded) return byBookingId(ctx, bookingId);
   try {
     await ctx.services.provider.refund(refunded.providerRef!);
   } catch (err) {
     // Put the claim back so that a retry can refund: the money has not moved.
-    await ctx.em
-      .getConnection()
-      .execute(`update payment set status = 'CAPTURED', refunded_at = null where id = ? and status = 'REFUNDED'`, [refunded.id]);
+    await ctx.em.getConnection().execute(`update payment set status = 'CAPTURED', refunded_at = null where id = ? and status = 'REFUNDED'`, [refunded.id]);
     ctx.log.warn('payment provider failed to refund', { bookingId, provider: ctx.services.provider.name, err: (err as Error).message });
     throw new DependencyUnavailableError('payment provider', 'The refund could not be made; please try again shortly.');
   }

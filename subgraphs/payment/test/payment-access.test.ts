@@ -70,7 +70,10 @@ describe('payment(id)', () => {
 describe('_entities', () => {
   it('resolves Payment for the owner and a service, and refuses another member', async () => {
     const payment = await pay();
-    const r = [{ __typename: 'Payment', id: payment.id }, { __typename: 'Payment', id: '00000000-0000-4000-8000-00000000ffff' }];
+    const r = [
+      { __typename: 'Payment', id: payment.id },
+      { __typename: 'Payment', id: '00000000-0000-4000-8000-00000000ffff' },
+    ];
     const expected = [{ id: payment.id, status: 'CAPTURED', amount: { amount: 1500 } }, null];
     expect((await app.run(ENTITIES, { r }, owner)).data._entities).toEqual(expected);
     expect((await app.run(ENTITIES, { r }, asService('booking'))).data._entities).toEqual(expected);

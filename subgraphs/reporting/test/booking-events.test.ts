@@ -14,12 +14,16 @@ let app: TestApp<any, any, any>;
 let inspect: ChannelModel;
 let raw: Channel;
 
-
 beforeAll(async () => {
   app = await initTestApp(reportingSubgraph, { env: { AMQP_URL, AMQP_PREFIX: prefix, AMQP_RETRY_DELAY_MS: '100' } });
   inspect = await amqp.connect(AMQP_URL);
   raw = await inspect.createChannel();
-  await waitFor(() => app.ready().then(() => true, () => false));
+  await waitFor(() =>
+    app.ready().then(
+      () => true,
+      () => false,
+    ),
+  );
 });
 afterAll(async () => {
   await app.close();
@@ -47,10 +51,7 @@ const payload = (patch: Record<string, unknown> = {}) => ({
 const publish = (type: string, body: object, messageId: string = randomUUID()) =>
   raw.publish(`${prefix}.booking.events`, type, Buffer.from(JSON.stringify(body)), { messageId, persistent: true });
 const rowsFor = (bookingId: string) =>
-  app.orm.em
-    .fork()
-    .getConnection()
-    .execute(`select kind, amount, currency, at from activity where booking_id = ? order by kind desc`, [bookingId]);
+  app.orm.em.fork().getConnection().execute(`select kind, amount, currency, at from activity where booking_id = ? order by kind desc`, [bookingId]);
 
 describe('booking events from RabbitMQ', () => {
   it('records each event once, however often it is delivered', async () => {

@@ -65,14 +65,19 @@ describe('recording booking activity', () => {
     expect(cancelled.data._recordActivity.kind).toBe('BOOKING_CANCELLED');
     expect(cancelled.data._recordActivity.id).not.toBe(first.data._recordActivity.id);
 
-    const stored = await rows(
-      'select kind, user_id, workspace_id, starts_at, ends_at, amount, currency, at from activity where booking_id = ? order by at',
-      [created.bookingId],
-    );
+    const stored = await rows('select kind, user_id, workspace_id, starts_at, ends_at, amount, currency, at from activity where booking_id = ? order by at', [
+      created.bookingId,
+    ]);
     expect(stored).toEqual([
       {
-        kind: 'BOOKING_CREATED', user_id: member.user!.id, workspace_id: created.workspaceId, amount: 1000, currency: 'EUR',
-        starts_at: '2027-01-10 09:00:00+00', ends_at: '2027-01-10 11:00:00+00', at: '2027-01-05 08:00:00+00',
+        kind: 'BOOKING_CREATED',
+        user_id: member.user!.id,
+        workspace_id: created.workspaceId,
+        amount: 1000,
+        currency: 'EUR',
+        starts_at: '2027-01-10 09:00:00+00',
+        ends_at: '2027-01-10 11:00:00+00',
+        at: '2027-01-05 08:00:00+00',
       },
       expect.objectContaining({ kind: 'BOOKING_CANCELLED', at: '2027-01-06 06:00:00+00' }),
     ]);
@@ -105,9 +110,17 @@ describe('recording booking activity', () => {
     expect(first.data._recordActivities).toEqual([null, 'startsAt must be before endsAt.', null, null]);
     const again = await app.run(RECORD_MANY, { inputs: [created, other, cancelled, created] }, booking);
     expect(again.data._recordActivities).toEqual([null, null, null, null]);
-    const kept = await rows('select kind, booking_id from activity where booking_id in (?, ?, ?) order by at, kind', [created.bookingId, other.bookingId, bad.bookingId]);
+    const kept = await rows('select kind, booking_id from activity where booking_id in (?, ?, ?) order by at, kind', [
+      created.bookingId,
+      other.bookingId,
+      bad.bookingId,
+    ]);
     expect(kept.map((r: any) => [r.kind, r.booking_id]).sort()).toEqual(
-      [['BOOKING_CANCELLED', created.bookingId], ['BOOKING_CREATED', created.bookingId], ['BOOKING_CREATED', other.bookingId]].sort(),
+      [
+        ['BOOKING_CANCELLED', created.bookingId],
+        ['BOOKING_CREATED', created.bookingId],
+        ['BOOKING_CREATED', other.bookingId],
+      ].sort(),
     );
     const refused = await app.run(RECORD_MANY, { inputs: [created] }, asService('payment'));
     expect(refused.errors?.[0].extensions?.code).toBe('FORBIDDEN');
@@ -154,7 +167,13 @@ describe('bookingReport', () => {
       // B4 straddles the end: 2 h inside, 50.00 EUR.
       event({ workspaceId: w2, startsAt: '2026-12-01T22:00:00Z', endsAt: '2026-12-02T03:00:00Z', amount: eur(5000), at: '2026-12-01T12:00:00Z' }),
       // B5 in USD: counted as created, not in EUR revenue; its hours are outside the range.
-      event({ workspaceId: w1, startsAt: '2026-12-05T10:00:00Z', endsAt: '2026-12-05T11:00:00Z', amount: { amount: 9900, currency: 'USD' }, at: '2026-12-01T15:00:00Z' }),
+      event({
+        workspaceId: w1,
+        startsAt: '2026-12-05T10:00:00Z',
+        endsAt: '2026-12-05T11:00:00Z',
+        amount: { amount: 9900, currency: 'USD' },
+        at: '2026-12-01T15:00:00Z',
+      }),
       // B6 booked exactly at `to`: outside the half-open range.
       event({ workspaceId: w1, startsAt: '2026-12-03T10:00:00Z', endsAt: '2026-12-03T11:00:00Z', amount: eur(1000), at: to }),
       // B7 booked and cancelled before the range: neither counted nor occupying.
@@ -181,10 +200,19 @@ describe('bookingReport', () => {
   it('reports in the configured platform currency', async () => {
     const usd = await initTestApp(reportingSubgraph, { env: { PLATFORM_CURRENCY: 'usd' } });
     try {
-      const e = event({ startsAt: '2026-12-05T10:00:00Z', endsAt: '2026-12-05T11:00:00Z', amount: { amount: 9900, currency: 'USD' }, at: '2026-12-01T15:00:00Z' });
+      const e = event({
+        startsAt: '2026-12-05T10:00:00Z',
+        endsAt: '2026-12-05T11:00:00Z',
+        amount: { amount: 9900, currency: 'USD' },
+        at: '2026-12-01T15:00:00Z',
+      });
       await usd.run(RECORD, { input: e }, booking);
       await usd.run(RECORD, { input: { ...e, bookingId: randomUUID(), amount: eur(500) } }, booking);
-      const { data } = await usd.run('query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) { bookingsCreated revenue { amount currency } } }', { from, to }, admin);
+      const { data } = await usd.run(
+        'query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) { bookingsCreated revenue { amount currency } } }',
+        { from, to },
+        admin,
+      );
       expect(data.bookingReport).toEqual({ bookingsCreated: 2, revenue: { amount: 9900, currency: 'USD' } });
     } finally {
       await usd.close();
@@ -192,7 +220,10 @@ describe('bookingReport', () => {
   });
 
   it('rejects a range that is empty, reversed or longer than 366 days', async () => {
-    for (const vars of [{ from: to, to: from }, { from, to: from }]) {
+    for (const vars of [
+      { from: to, to: from },
+      { from, to: from },
+    ]) {
       const { errors } = await app.run(REPORT, vars, admin);
       expect(errors?.[0]).toMatchObject({ message: 'from must be before to.', extensions: { code: 'BAD_USER_INPUT', field: 'from' } });
     }
@@ -230,7 +261,11 @@ describe('activity log', () => {
     const e = event({ startsAt: '2027-02-01T09:00:00Z', endsAt: '2027-02-01T10:00:00Z', at: '2027-01-20T08:00:00Z' });
     const id = (await record(e)).data._recordActivity.id;
     const query = `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Activity { id kind at workspace { id } } } }`;
-    const r = [{ __typename: 'Activity', id }, { __typename: 'Activity', id: '00000000-0000-4000-8000-00000000ffff' }, { __typename: 'Activity', id: 'nope' }];
+    const r = [
+      { __typename: 'Activity', id },
+      { __typename: 'Activity', id: '00000000-0000-4000-8000-00000000ffff' },
+      { __typename: 'Activity', id: 'nope' },
+    ];
     const expected = [{ id, kind: 'BOOKING_CREATED', at: '2027-01-20T08:00:00.000Z', workspace: { id: e.workspaceId } }, null, null];
     for (const identity of [admin, asService('admin')]) {
       const { data, errors } = await app.run(query, { r }, identity);

@@ -21,7 +21,6 @@ export function validCapacity(capacity: number): number {
   return capacity;
 }
 
-
 export function validTimezone(timezone: string): string {
   if (!TIME_ZONES.has(timezone) && timezone !== 'UTC') {
     throw new BadUserInputError(`timezone must be an IANA time zone such as Europe/Berlin, got "${timezone.slice(0, 64)}".`, 'timezone');

@@ -87,7 +87,12 @@ describe('workspace subgraph', () => {
     const created = (await app.run(CREATE, { input: { ...room, name: 'Entity' } }, admin)).data.createWorkspace;
     const { data } = await app.run(
       `query ($r: [_Any!]!) { _entities(representations: $r) { ... on Workspace { id name capacity hourlyRate { amount } } } }`,
-      { r: [{ __typename: 'Workspace', id: created.id }, { __typename: 'Workspace', id: '00000000-0000-4000-8000-00000000ffff' }] },
+      {
+        r: [
+          { __typename: 'Workspace', id: created.id },
+          { __typename: 'Workspace', id: '00000000-0000-4000-8000-00000000ffff' },
+        ],
+      },
       asService('booking'),
     );
     expect(data._entities).toEqual([{ id: created.id, name: 'Entity', capacity: 8, hourlyRate: { amount: 2500 } }, null]);

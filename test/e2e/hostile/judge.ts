@@ -26,15 +26,27 @@ const CATEGORY_CODES: Record<string, string[]> = {
 
 const LEAKS: [string, RegExp][] = [
   ['a stack frame', /\bat [\w$.<>[\] ]+ \(|\(?[\w./-]+\.(ts|js|mjs|cjs):\d+:\d+\)?/],
-  ['SQL', /\b(select\s[\s\S]{1,200}\sfrom|insert\s+into|update\s+"?\w+"?\s+set|delete\s+from)\b|relation "|violates|syntax error at or near|duplicate key|SQLSTATE|invalid input syntax|invalid byte sequence/i],
+  [
+    'SQL',
+    /\b(select\s[\s\S]{1,200}\sfrom|insert\s+into|update\s+"?\w+"?\s+set|delete\s+from)\b|relation "|violates|syntax error at or near|duplicate key|SQLSTATE|invalid input syntax|invalid byte sequence/i,
+  ],
   ['a file path', /(^|[\s"'(])\/(work|home|usr|opt|app|tmp|var|etc|src|root)\/|node_modules|[A-Z]:\\/],
-  ['a library internal', /MikroORM|\bknex\b|\bpg\b|pg-protocol|undici|ioredis|graphql-shield|express|body-parser|rate-limiter|jose\b|ECONNREFUSED|TypeError|ReferenceError|Cannot read propert/i],
+  [
+    'a library internal',
+    /MikroORM|\bknex\b|\bpg\b|pg-protocol|undici|ioredis|graphql-shield|express|body-parser|rate-limiter|jose\b|ECONNREFUSED|TypeError|ReferenceError|Cannot read propert/i,
+  ],
 ];
 
 /** The answer without what the request itself carried (a refused value may be named in the message). */
 function withoutEcho(text: string, inputs: string[]): string {
   let out = text;
-  const pieces = inputs.flatMap((s) => [s, s.slice(0, 64), s.slice(0, 16), JSON.stringify(s).slice(1, -1), JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1)]);
+  const pieces = inputs.flatMap((s) => [
+    s,
+    s.slice(0, 64),
+    s.slice(0, 16),
+    JSON.stringify(s).slice(1, -1),
+    JSON.stringify(JSON.stringify(s).slice(1, -1)).slice(1, -1),
+  ]);
   for (const piece of [...new Set(pieces)].filter((p) => p.length >= 3).sort((a, b) => b.length - a.length)) out = out.split(piece).join('');
   return out;
 }

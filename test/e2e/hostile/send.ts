@@ -55,7 +55,15 @@ export function jwt(header: Record<string, unknown>, claims: Record<string, unkn
   return key === undefined ? `${body}.` : `${body}.${createHmac('sha256', key).update(body).digest('base64url')}`;
 }
 export const now = () => Math.floor(Date.now() / 1000);
-export const userClaims = (over: Record<string, unknown> = {}) => ({ sub: target.member.id, role: 'ADMIN', iss: 'wsb-auth', aud: 'wsb', iat: now(), exp: now() + 600, ...over });
+export const userClaims = (over: Record<string, unknown> = {}) => ({
+  sub: target.member.id,
+  role: 'ADMIN',
+  iss: 'wsb-auth',
+  aud: 'wsb',
+  iat: now(),
+  exp: now() + 600,
+  ...over,
+});
 
 export function slot(dayOffset: number, hour: number) {
   const start = new Date();

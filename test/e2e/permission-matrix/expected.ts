@@ -173,18 +173,68 @@ export const EXPECTED: Record<string, Row> = {
 
 /** The same data reached along other paths a client could take: no detour shows more. */
 export const ALSO_VIA: { name: string; expect: Row; probe: (f: Fixtures) => Probe }[] = [
-  { name: 'booking → user → email', expect: OWNER, probe: (f) => q(`query ($id: ID!) { booking(id: $id) { user { email } } }`, { id: f.bookingA }, ['booking', 'user', 'email']) },
-  { name: 'payment → booking → user → email', expect: OWNER, probe: (f) => q(`query ($id: ID!) { payment(id: $id) { booking { user { email } } } }`, { id: f.paymentA }, ['payment', 'booking', 'user', 'email']) },
-  { name: 'booking → payment → status', expect: OWNER, probe: (f) => q(`query ($id: ID!) { booking(id: $id) { payment { status } } }`, { id: f.bookingA }, ['booking', 'payment', 'status']) },
-  { name: "user(B) → bookings (B's own)", expect: ['UNAUTHENTICATED', 'FORBIDDEN', 'data', 'data'], probe: (f) => q(`query ($id: ID!) { user(id: $id) { bookings { totalCount } } }`, { id: f.memberB.id }, ['user', 'bookings', 'totalCount']) },
+  {
+    name: 'booking → user → email',
+    expect: OWNER,
+    probe: (f) => q(`query ($id: ID!) { booking(id: $id) { user { email } } }`, { id: f.bookingA }, ['booking', 'user', 'email']),
+  },
+  {
+    name: 'payment → booking → user → email',
+    expect: OWNER,
+    probe: (f) => q(`query ($id: ID!) { payment(id: $id) { booking { user { email } } } }`, { id: f.paymentA }, ['payment', 'booking', 'user', 'email']),
+  },
+  {
+    name: 'booking → payment → status',
+    expect: OWNER,
+    probe: (f) => q(`query ($id: ID!) { booking(id: $id) { payment { status } } }`, { id: f.bookingA }, ['booking', 'payment', 'status']),
+  },
+  {
+    name: "user(B) → bookings (B's own)",
+    expect: ['UNAUTHENTICATED', 'FORBIDDEN', 'data', 'data'],
+    probe: (f) => q(`query ($id: ID!) { user(id: $id) { bookings { totalCount } } }`, { id: f.memberB.id }, ['user', 'bookings', 'totalCount']),
+  },
   { name: 'me → notifications (own)', expect: SELF_OR_NULL, probe: () => q(`{ me { notifications { id } } }`, {}, ['me', 'notifications']) },
-  { name: 'me → bookings → payment (own)', expect: SELF_OR_NULL, probe: () => q(`{ me { bookings(first: 1) { edges { node { payment { status } } } } } }`, {}, ['me', 'bookings', 'edges', 'node', 'payment', 'status']) },
-  { name: 'myBookings → node → user → email (own)', expect: SIGNED_IN, probe: () => q(`{ myBookings(first: 1) { edges { node { user { email } } } } }`, {}, ['myBookings', 'edges', 'node', 'user', 'email']) },
-  { name: 'myNotifications → user → email (own)', expect: SIGNED_IN, probe: () => q(`{ myNotifications(first: 1) { user { email } } }`, {}, ['myNotifications', 'user', 'email']) },
-  { name: 'activity → node → booking → id', expect: ADMIN_ONLY, probe: () => q(`{ activity(first: 1) { edges { node { booking { id } } } } }`, {}, ['activity', 'edges', 'node', 'booking', 'id']) },
-  { name: 'activity → node → user → email', expect: ADMIN_ONLY, probe: () => q(`{ activity(first: 1) { edges { node { user { email } } } } }`, {}, ['activity', 'edges', 'node', 'user', 'email']) },
-  { name: 'adminDashboard → recentActivity → booking', expect: ADMIN_ONLY, probe: () => q(`{ adminDashboard { recentActivity(first: 1) { booking { id } } } }`, {}, ['adminDashboard', 'recentActivity', 'booking', 'id']) },
-  { name: "login(A) → user → bookings (the caller's rights, not the login's)", expect: OWNER, probe: (f) => q(`mutation ($i: LoginInput!) { login(input: $i) { user { bookings { totalCount } } } }`, { i: { email: f.memberA.email, password: PASSWORD } }, ['login', 'user', 'bookings', 'totalCount']) },
+  {
+    name: 'me → bookings → payment (own)',
+    expect: SELF_OR_NULL,
+    probe: () => q(`{ me { bookings(first: 1) { edges { node { payment { status } } } } } }`, {}, ['me', 'bookings', 'edges', 'node', 'payment', 'status']),
+  },
+  {
+    name: 'myBookings → node → user → email (own)',
+    expect: SIGNED_IN,
+    probe: () => q(`{ myBookings(first: 1) { edges { node { user { email } } } } }`, {}, ['myBookings', 'edges', 'node', 'user', 'email']),
+  },
+  {
+    name: 'myNotifications → user → email (own)',
+    expect: SIGNED_IN,
+    probe: () => q(`{ myNotifications(first: 1) { user { email } } }`, {}, ['myNotifications', 'user', 'email']),
+  },
+  {
+    name: 'activity → node → booking → id',
+    expect: ADMIN_ONLY,
+    probe: () => q(`{ activity(first: 1) { edges { node { booking { id } } } } }`, {}, ['activity', 'edges', 'node', 'booking', 'id']),
+  },
+  {
+    name: 'activity → node → user → email',
+    expect: ADMIN_ONLY,
+    probe: () => q(`{ activity(first: 1) { edges { node { user { email } } } } }`, {}, ['activity', 'edges', 'node', 'user', 'email']),
+  },
+  {
+    name: 'adminDashboard → recentActivity → booking',
+    expect: ADMIN_ONLY,
+    probe: () => q(`{ adminDashboard { recentActivity(first: 1) { booking { id } } } }`, {}, ['adminDashboard', 'recentActivity', 'booking', 'id']),
+  },
+  {
+    name: "login(A) → user → bookings (the caller's rights, not the login's)",
+    expect: OWNER,
+    probe: (f) =>
+      q(`mutation ($i: LoginInput!) { login(input: $i) { user { bookings { totalCount } } } }`, { i: { email: f.memberA.email, password: PASSWORD } }, [
+        'login',
+        'user',
+        'bookings',
+        'totalCount',
+      ]),
+  },
 ];
 
 export interface Member {

@@ -12,7 +12,10 @@ export const AdminAuditEntry = defineEntity({
   name: 'AdminAuditEntry',
   tableName: 'admin_audit_entry',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     actorId: p.uuid(),
     action: p.string().length(ACTION_MAX),
     /** What the action was applied to, e.g. Workspace:<id>. */
@@ -20,7 +23,9 @@ export const AdminAuditEntry = defineEntity({
     /** When it was recorded; exposed as `at` and used for pagination. */
     createdAt: p.datetime(3).onCreate(() => new Date()),
   }),
-  indexes: [{ name: 'admin_audit_entry_created_at_idx', expression: 'create index admin_audit_entry_created_at_idx on admin_audit_entry (created_at desc, id desc)' }],
+  indexes: [
+    { name: 'admin_audit_entry_created_at_idx', expression: 'create index admin_audit_entry_created_at_idx on admin_audit_entry (created_at desc, id desc)' },
+  ],
   checks: [
     { name: 'admin_audit_entry_action_check', expression: 'length(action) > 0' },
     { name: 'admin_audit_entry_target_check', expression: 'length(target) > 0' },

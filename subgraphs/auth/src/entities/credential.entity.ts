@@ -10,7 +10,10 @@ export const Credential = defineEntity({
   name: 'Credential',
   tableName: 'credential',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     /** Trimmed and lower-case. */
     email: p.string().length(EMAIL_MAX).unique('credential_email_key'),
     /** argon2id, encoded with its parameters and salt. */

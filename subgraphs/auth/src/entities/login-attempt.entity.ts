@@ -7,7 +7,10 @@ export const LoginAttempt = defineEntity({
   name: 'LoginAttempt',
   tableName: 'login_attempt',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     /** As typed (normalized), even when no account has it. */
     email: p.string().length(EMAIL_MAX),
     succeeded: p.boolean(),

@@ -9,7 +9,10 @@ export const RefreshToken = defineEntity({
   name: 'RefreshToken',
   tableName: 'refresh_token',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     /** The credential's id (a foreign key with on delete cascade in the migration). */
     userId: p.uuid().index('refresh_token_user_id_idx'),
     /** The sign-in this token descends from. */

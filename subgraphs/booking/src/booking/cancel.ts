@@ -6,14 +6,7 @@ import { BadUserInputError, ForbiddenError, NotFoundError, UnauthenticatedError,
 import type { Context } from '../context';
 import { refundPayment } from '../dependencies';
 import { Booking, type CancellationReason } from '../entities/booking.entity';
-import {
-  BOOKING_CANCELLED,
-  bookingPayload,
-  enqueue,
-  partiesFromCreatedEvent,
-  type BookingCancelledPayload,
-  type BookingParties,
-} from '../outbox/events';
+import { BOOKING_CANCELLED, bookingPayload, enqueue, partiesFromCreatedEvent, type BookingCancelledPayload, type BookingParties } from '../outbox/events';
 
 export async function cancelBooking(ctx: Context, id: string): Promise<Booking> {
   if (!ctx.user) throw new UnauthenticatedError();

@@ -126,10 +126,7 @@ async function loadParties(ctx: Context, userId: string, request: BookingRequest
   if (!workspace) throw new NotFoundError('Workspace', request.workspaceId);
   if (!workspace.active) throw new BadUserInputError('This workspace is archived and cannot be booked.', 'workspaceId');
   if (request.attendees > workspace.capacity) {
-    throw new BadUserInputError(
-      `attendees (${request.attendees}) exceeds the workspace's capacity (${workspace.capacity}).`,
-      'attendees',
-    );
+    throw new BadUserInputError(`attendees (${request.attendees}) exceeds the workspace's capacity (${workspace.capacity}).`, 'attendees');
   }
   return { user, workspace };
 }

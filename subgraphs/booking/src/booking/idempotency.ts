@@ -16,12 +16,7 @@ const SETTLE_POLL_MS = 100;
 
 /** sha256 over the canonical request: what the booking is, not how the client spelled it. */
 export function requestHash(request: BookingRequest): string {
-  const canonical = JSON.stringify([
-    request.workspaceId.toLowerCase(),
-    request.startsAt.toISOString(),
-    request.endsAt.toISOString(),
-    request.attendees,
-  ]);
+  const canonical = JSON.stringify([request.workspaceId.toLowerCase(), request.startsAt.toISOString(), request.endsAt.toISOString(), request.attendees]);
   return createHash('sha256').update(canonical).digest('hex');
 }
 

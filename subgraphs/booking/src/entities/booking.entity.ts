@@ -14,13 +14,19 @@ export const Booking = defineEntity({
   name: 'Booking',
   tableName: 'booking',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     userId: p.uuid(),
     workspaceId: p.uuid(),
     startsAt: p.datetime(3),
     endsAt: p.datetime(3),
     attendees: p.integer().onCreate(() => 1),
-    status: p.enum([...BOOKING_STATUSES]).columnType('varchar(10)').onCreate(() => 'PENDING' as const),
+    status: p
+      .enum([...BOOKING_STATUSES])
+      .columnType('varchar(10)')
+      .onCreate(() => 'PENDING' as const),
     /** Minor units (cents) of priceCurrency. */
     priceAmount: p.integer(),
     priceCurrency: p.string().columnType('char(3)'),
@@ -32,7 +38,10 @@ export const Booking = defineEntity({
     /** Why it was cancelled (stored for support and reporting, not shown to clients). */
     cancellationReason: p.string().length(40).$type<CancellationReason>().nullable(),
     createdAt: p.datetime(3).onCreate(() => new Date()),
-    updatedAt: p.datetime(3).onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime(3)
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
   uniques: [{ name: 'booking_user_idempotency_key_unique', properties: ['userId', 'idempotencyKey'] }],
   indexes: [

@@ -9,16 +9,28 @@ export const OutboxEvent = defineEntity({
   name: 'OutboxEvent',
   tableName: 'outbox_event',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     type: p.string().length(64),
     payload: p.json<Record<string, unknown>>(),
-    createdAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    createdAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     /** Set once every consumer has the event; null while it is due. */
     publishedAt: p.datetime(3).nullable(),
     /** Failed deliveries so far. */
-    attempts: p.integer().default(0).onCreate(() => 0),
+    attempts: p
+      .integer()
+      .default(0)
+      .onCreate(() => 0),
     /** Not delivered before this time (backoff after a failure). */
-    nextAttemptAt: p.datetime(3).defaultRaw('now()').onCreate(() => new Date()),
+    nextAttemptAt: p
+      .datetime(3)
+      .defaultRaw('now()')
+      .onCreate(() => new Date()),
     lastError: p.text().nullable(),
     /** A relay is delivering it until then; after that, another may take it over. */
     claimedUntil: p.datetime(3).nullable(),

@@ -52,10 +52,10 @@ export function enqueue(em: EntityManager, type: string, payload: object, option
 export async function partiesFromCreatedEvent(em: EntityManager, bookingId: string): Promise<BookingParties | null> {
   const rows = await em
     .getConnection()
-    .execute<{ payload: BookingCreatedPayload }[]>(
-      `select payload from outbox_event where type = ? and payload ->> 'bookingId' = ? limit 1`,
-      [BOOKING_CREATED, bookingId],
-    );
+    .execute<{ payload: BookingCreatedPayload }[]>(`select payload from outbox_event where type = ? and payload ->> 'bookingId' = ? limit 1`, [
+      BOOKING_CREATED,
+      bookingId,
+    ]);
   const payload = rows[0]?.payload;
   if (!payload) return null;
   const { userEmail, userName, workspaceName, workspaceTimezone } = payload;

@@ -17,7 +17,9 @@ export function observeOutbox(orm: MikroORM, metrics: Metrics, log: Logger): voi
     async () => {
       const [row] = await orm.em
         .getConnection()
-        .execute<{ backlog: number; oldest: Date | null }[]>('select count(*)::int as backlog, min(created_at) as oldest from outbox_event where published_at is null');
+        .execute<{ backlog: number; oldest: Date | null }[]>(
+          'select count(*)::int as backlog, min(created_at) as oldest from outbox_event where published_at is null',
+        );
       const oldest = row?.oldest ? new Date(row.oldest).getTime() : undefined;
       return { backlog: row?.backlog ?? 0, oldestAge: oldest === undefined ? 0 : Math.max(0, (Date.now() - oldest) / 1000) };
     },

@@ -9,13 +9,7 @@ import { SpanKind, inSpan, type Broker, type Logger, type ServiceClient } from '
 import { refundPayment } from '../dependencies';
 import { activityFor, notificationFor, type BookingActivity, type BookingNotification as NotificationInput } from '@wsb/booking-events';
 import { completeParties, recordBookingActivities, recordBookingActivity, sendBookingEmail, sendBookingEmails } from './consumers';
-import {
-  BOOKING_CANCELLED,
-  BOOKING_CREATED,
-  BOOKING_PAYMENT_FAILED,
-  type BookingCreatedPayload,
-  type BookingPaymentFailedPayload,
-} from './events';
+import { BOOKING_CANCELLED, BOOKING_CREATED, BOOKING_PAYMENT_FAILED, type BookingCreatedPayload, type BookingPaymentFailedPayload } from './events';
 
 export interface PublishableEvent {
   id: string;

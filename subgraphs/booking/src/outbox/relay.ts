@@ -127,11 +127,19 @@ export class OutboxRelay implements OutboxSignal {
       const attempts = event.attempts + 1;
       const lastError = (err.message ?? String(err)).slice(0, 2000);
       const retryAt = new Date(Date.now() + retryDelayMs(attempts, this.settings));
-      await connection.execute(
-        'update outbox_event set attempts = ?, last_error = ?, next_attempt_at = ?, claimed_until = null where id = ?',
-        [attempts, lastError, retryAt, event.id],
-      );
-      this.log.warn('outbox event not delivered; will retry', { eventId: event.id, type: event.type, attempts, retryAt: retryAt.toISOString(), err: lastError });
+      await connection.execute('update outbox_event set attempts = ?, last_error = ?, next_attempt_at = ?, claimed_until = null where id = ?', [
+        attempts,
+        lastError,
+        retryAt,
+        event.id,
+      ]);
+      this.log.warn('outbox event not delivered; will retry', {
+        eventId: event.id,
+        type: event.type,
+        attempts,
+        retryAt: retryAt.toISOString(),
+        err: lastError,
+      });
     }
     if (delivered.length) {
       await connection.execute('update outbox_event set published_at = ?, claimed_until = null where id in (?)', [new Date(), delivered]);

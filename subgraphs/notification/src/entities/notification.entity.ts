@@ -13,7 +13,10 @@ export const Notification = defineEntity({
   name: 'Notification',
   tableName: 'notification',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     userId: p.uuid(),
     channel: p.enum([...NOTIFICATION_CHANNELS]).columnType('varchar(5)'),
     /** What happened, e.g. BOOKING_CONFIRMED. */
@@ -22,11 +25,17 @@ export const Notification = defineEntity({
     recipient: p.string().length(320),
     subject: p.string().length(200),
     body: p.text(),
-    status: p.enum([...NOTIFICATION_STATUSES]).columnType('varchar(6)').onCreate(() => 'QUEUED' as const),
+    status: p
+      .enum([...NOTIFICATION_STATUSES])
+      .columnType('varchar(6)')
+      .onCreate(() => 'QUEUED' as const),
     /** The last delivery error; kept after a final failure so the user can see why. */
     failureReason: p.string().length(500).nullable(),
     /** Delivery attempts started so far; each is claimed in the database before it runs. */
-    attempts: p.integer().default(0).onCreate(() => 0),
+    attempts: p
+      .integer()
+      .default(0)
+      .onCreate(() => 0),
     dedupeKey: p.string().length(200).unique('notification_dedupe_key_unique'),
     createdAt: p.datetime(3).onCreate(() => new Date()),
     sentAt: p.datetime(3).nullable(),

@@ -2,6 +2,4 @@ import type { MigrationObject } from '@mikro-orm/core';
 import { Migration20261126000000_notification } from './Migration20261126000000_notification';
 
 /** Applied in this order; listed explicitly so migrations work the same under tsx, jest and tsc. */
-export const migrations: MigrationObject[] = [
-  { name: 'Migration20261126000000_notification', class: Migration20261126000000_notification },
-];
+export const migrations: MigrationObject[] = [{ name: 'Migration20261126000000_notification', class: Migration20261126000000_notification }];

@@ -11,14 +11,20 @@ export const Payment = defineEntity({
   name: 'Payment',
   tableName: 'payment',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     bookingId: p.uuid().unique('payment_booking_id_unique'),
     /** The booking's owner, copied here so the permission rule needs no call to the booking subgraph. */
     userId: p.uuid().index('payment_user_id_idx'),
     /** Minor units (cents). */
     amount: p.integer(),
     currency: p.string().columnType('char(3)'),
-    status: p.enum([...PAYMENT_STATUSES]).columnType('varchar(10)').onCreate(() => 'PENDING' as const),
+    status: p
+      .enum([...PAYMENT_STATUSES])
+      .columnType('varchar(10)')
+      .onCreate(() => 'PENDING' as const),
     /** The processor's id of the charge; set once captured. */
     providerRef: p.string().length(200).nullable(),
     createdAt: p.datetime(3).onCreate(() => new Date()),
@@ -33,7 +39,10 @@ export const Payment = defineEntity({
     { name: 'payment_amount_check', expression: 'amount >= 0' },
     { name: 'payment_currency_check', expression: `currency ~ '^[A-Z]{3}$'` },
     // status not in ('CAPTURED', 'REFUNDED') or captured_at is not null, as PostgreSQL spells it back (so the drift check compares equal)
-    { name: 'payment_captured_check', expression: `(status)::text <> ALL ((ARRAY['CAPTURED'::character varying, 'REFUNDED'::character varying])::text[]) OR (captured_at IS NOT NULL)` },
+    {
+      name: 'payment_captured_check',
+      expression: `(status)::text <> ALL ((ARRAY['CAPTURED'::character varying, 'REFUNDED'::character varying])::text[]) OR (captured_at IS NOT NULL)`,
+    },
     { name: 'payment_refunded_check', expression: `(status = 'REFUNDED') = (refunded_at is not null)` },
   ],
 });

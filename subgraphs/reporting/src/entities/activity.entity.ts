@@ -12,7 +12,10 @@ export const Activity = defineEntity({
   name: 'Activity',
   tableName: 'activity',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     kind: p.enum([...ACTIVITY_KINDS]).columnType('varchar(30)'),
     bookingId: p.uuid().index('activity_booking_id_idx'),
     userId: p.uuid(),

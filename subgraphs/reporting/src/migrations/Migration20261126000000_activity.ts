@@ -22,7 +22,7 @@ export class Migration20261126000000_activity extends Migration {
     this.addSql('create index activity_created_at_idx on activity (created_at desc, id desc)');
     // Reports count events by time and look for bookings overlapping a range.
     this.addSql('create index activity_at_idx on activity (at)');
-    this.addSql('create index activity_period_idx on activity (starts_at, ends_at) where kind = \'BOOKING_CREATED\'');
+    this.addSql("create index activity_period_idx on activity (starts_at, ends_at) where kind = 'BOOKING_CREATED'");
     // The unique key leads with kind; the "was it cancelled?" lookup is by booking_id alone.
     this.addSql('create index activity_booking_id_idx on activity (booking_id)');
   }

@@ -14,9 +14,16 @@ export const User = defineEntity({
     /** Lower-case; the auth subgraph normalizes it before it gets here. */
     email: p.string().length(EMAIL_MAX).unique('user_profile_email_key'),
     name: p.string().length(NAME_MAX),
-    role: p.enum([...ROLES]).columnType('varchar(10)').default('MEMBER').onCreate(() => 'MEMBER' as const),
+    role: p
+      .enum([...ROLES])
+      .columnType('varchar(10)')
+      .default('MEMBER')
+      .onCreate(() => 'MEMBER' as const),
     createdAt: p.datetime(3).onCreate(() => new Date()),
-    updatedAt: p.datetime(3).onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime(3)
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
   indexes: [{ name: 'user_profile_created_at_idx', expression: 'create index user_profile_created_at_idx on user_profile (created_at desc, id desc)' }],
   checks: [{ name: 'user_profile_email_check', expression: 'email = lower(email)' }],

@@ -8,7 +8,10 @@ export const Workspace = defineEntity({
   name: 'Workspace',
   tableName: 'workspace',
   properties: (p) => ({
-    id: p.uuid().primary().onCreate(() => randomUUID()),
+    id: p
+      .uuid()
+      .primary()
+      .onCreate(() => randomUUID()),
     name: p.string().length(200),
     description: p.text().nullable(),
     kind: p.enum([...WORKSPACE_KINDS]).columnType('varchar(20)'),
@@ -17,9 +20,15 @@ export const Workspace = defineEntity({
     hourlyRateAmount: p.integer(),
     hourlyRateCurrency: p.string().columnType('char(3)'),
     timezone: p.string().length(64),
-    active: p.boolean().default(true).onCreate(() => true),
+    active: p
+      .boolean()
+      .default(true)
+      .onCreate(() => true),
     createdAt: p.datetime(3).onCreate(() => new Date()),
-    updatedAt: p.datetime(3).onCreate(() => new Date()).onUpdate(() => new Date()),
+    updatedAt: p
+      .datetime(3)
+      .onCreate(() => new Date())
+      .onUpdate(() => new Date()),
   }),
   indexes: [{ name: 'workspace_created_at_idx', expression: 'create index workspace_created_at_idx on workspace (created_at desc, id desc)' }],
   checks: [
