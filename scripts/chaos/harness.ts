@@ -6,7 +6,7 @@
  * settle, and the databases are checked against what the clients were told (invariants.ts).
  */
 import { randomUUID } from 'node:crypto';
-import { waitFor } from '../../packages/kernel/src/testing';
+import { RAISED_RATE_LIMITS, waitFor } from '../../packages/kernel/src/testing';
 import { processName, type Platform, type Service } from '../../test/support/platform';
 import { call, withRetries, CANCEL_BOOKING, CREATE_BOOKING, CREATE_WORKSPACE, LOGIN, REGISTER, type Answer } from './client';
 import { checkInvariants, settled, type ClientLedger, type InvariantResult } from './invariants';
@@ -25,10 +25,7 @@ export function chaosPlatformEnv(amqpUrl: string | undefined): Record<string, st
     ...(amqpUrl ? { AMQP_URL: amqpUrl, AMQP_RETRY_DELAY_MS: '1000' } : {}),
     BOOTSTRAP_ADMIN_EMAIL: CHAOS_ADMIN.email,
     BOOTSTRAP_ADMIN_PASSWORD: CHAOS_ADMIN.password,
-    RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
-    RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
-    RATE_LIMIT_AUTH_PER_IP: '100000',
-    RATE_LIMIT_AUTH_PER_EMAIL: '100000',
+    ...RAISED_RATE_LIMITS,
     CIRCUIT_BREAKER_THRESHOLD: '3',
     CIRCUIT_BREAKER_RESET_MS: '1000',
     BOOKING_PENDING_TIMEOUT_MS: '8000',

@@ -8,6 +8,7 @@
  */
 import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
+import { RAISED_RATE_LIMITS } from '@wsb/kernel/src/testing';
 import { gql } from '../support/client';
 import { PROCESSES, processName, startPlatform, type Platform } from '../support/platform';
 import { ADMIN, corpus, CREATE_BOOKING, CREATE_WORKSPACE, LOGIN, PASSWORD, SERVICES, UPDATE_ME, workspaceInput } from './hostile/corpus';
@@ -37,10 +38,7 @@ beforeAll(async () => {
     env: {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-      RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
-      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
-      RATE_LIMIT_AUTH_PER_EMAIL: '100000',
-      RATE_LIMIT_AUTH_PER_IP: '100000',
+      ...RAISED_RATE_LIMITS,
     },
   });
   target.platform = platform;

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { getNamedType, isLeafType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { bearer, gql, pool, type GraphQLResult } from '../support/client';
-import { waitFor } from '@wsb/kernel/src/testing';
+import { RAISED_RATE_LIMITS, waitFor } from '@wsb/kernel/src/testing';
 import { ROOT, startPlatform, type Platform } from '../support/platform';
 import {
   ADMIN,
@@ -284,10 +284,7 @@ beforeAll(async () => {
     env: {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
-      RATE_LIMIT_MUTATIONS_PER_MINUTE: '100000',
-      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '100000',
-      RATE_LIMIT_AUTH_PER_EMAIL: '100000',
-      RATE_LIMIT_AUTH_PER_IP: '100000',
+      ...RAISED_RATE_LIMITS,
     },
   });
   url = platform.gatewayUrl;

@@ -15,7 +15,7 @@
 import amqp from 'amqplib';
 import { randomUUID } from 'node:crypto';
 import { bearer, gql, pool, type GraphQLResult } from '../support/client';
-import { waitFor } from '@wsb/kernel/src/testing';
+import { RAISED_RATE_LIMITS, waitFor } from '@wsb/kernel/src/testing';
 import { processName, startPlatform, type Platform, type Service } from '../support/platform';
 
 jest.setTimeout(300_000);
@@ -71,10 +71,7 @@ beforeAll(async () => {
       BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       // Load from one address: the per-client limits are tested elsewhere.
-      RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
-      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
-      RATE_LIMIT_AUTH_PER_IP: '100000',
-      RATE_LIMIT_AUTH_PER_EMAIL: '100000',
+      ...RAISED_RATE_LIMITS,
       CIRCUIT_BREAKER_THRESHOLD: '3',
       CIRCUIT_BREAKER_RESET_MS: '1000',
       LOG_LEVEL: 'warn',

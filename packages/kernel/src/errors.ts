@@ -132,7 +132,7 @@ export function toDomainError(err: unknown): DomainError | undefined {
 }
 
 /** Codes graphql-js and Apollo give malformed requests; clients see them as BAD_USER_INPUT. */
-const REQUEST_ERROR_CODES = new Set([
+export const REQUEST_ERROR_CODES: ReadonlySet<string> = new Set([
   'GRAPHQL_PARSE_FAILED',
   'GRAPHQL_VALIDATION_FAILED',
   'BAD_REQUEST',

@@ -12,7 +12,7 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { ServiceName } from './services';
-import { ERROR_CODES } from './errors';
+import { ERROR_CODES, REQUEST_ERROR_CODES } from './errors';
 import type { Logger } from './logger';
 import { currentRequest } from './request-scope';
 import type { ServiceClient } from './service-client';
@@ -122,15 +122,7 @@ function labelled<C>(metric: { labels(...values: string[]): C }): (...values: st
   };
 }
 
-const KNOWN_ERROR_CODES = new Set<string>([
-  ...ERROR_CODES,
-  'GRAPHQL_PARSE_FAILED',
-  'GRAPHQL_VALIDATION_FAILED',
-  'BAD_REQUEST',
-  'PERSISTED_QUERY_NOT_FOUND',
-  'PERSISTED_QUERY_NOT_SUPPORTED',
-  'OPERATION_RESOLUTION_FAILURE',
-]);
+const KNOWN_ERROR_CODES = new Set<string>([...ERROR_CODES, ...REQUEST_ERROR_CODES]);
 
 /** An outcome label: a known error code as is, anything else "error". */
 function outcomeOf(code: unknown): string {

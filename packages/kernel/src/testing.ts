@@ -3,6 +3,8 @@
  * gets a uniquely named database (dropped again by close), so test files can run in parallel.
  */
 import { randomBytes } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { SignJWT } from 'jose';
 import type { Broker } from './amqp';
@@ -160,3 +162,24 @@ export function dropConnection(broker: Broker): void {
   const connection = broker['model']?.connection as unknown as { stream?: { destroy(err: Error): void } } | undefined;
   connection?.stream?.destroy(new Error('connection dropped (simulated)'));
 }
+
+/** An HTTP server on a free loopback port, for tests: its URL, and a close that drops kept-alive connections too. */
+export async function listenLocally(listener: http.RequestListener): Promise<{ url: string; close(): Promise<void> }> {
+  const server = http.createServer(listener);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    close() {
+      server.closeAllConnections();
+      return new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
+
+/** Rate limits raised out of the way, for a platform loaded from one address by tests of other things (and the chaos harness). */
+export const RAISED_RATE_LIMITS = {
+  RATE_LIMIT_MUTATIONS_PER_MINUTE: '1000000',
+  RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000000',
+  RATE_LIMIT_AUTH_PER_IP: '100000',
+  RATE_LIMIT_AUTH_PER_EMAIL: '100000',
+} as const;

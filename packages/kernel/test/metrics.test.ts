@@ -3,8 +3,6 @@
  * real HTTP server, the request plugin on a real Apollo server, the pool gauges on a real
  * PostgreSQL pool, and gauges read once per scrape.
  */
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { ApolloServer } from '@apollo/server';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { GraphQLError, parse } from 'graphql';
@@ -13,29 +11,25 @@ import { createLogger } from '../src/logger';
 import { countedServiceClient, createMetrics, gaugesOnScrape, observeDbPool, requestMetrics, rootFieldOf } from '../src/metrics';
 import { createORM } from '../src/orm';
 import { createServiceClient } from '../src/service-client';
-import { metricValue, waitFor } from '../src/testing';
+import { listenLocally, metricValue, waitFor } from '../src/testing';
 
 const log = createLogger({ service: 'test' }, 'error');
 const OK: TypedDocumentNode<{ ok: boolean }, Record<string, never>> = parse('{ ok }');
 
 describe('calls between services and their circuit breaker', () => {
   let mode: 'ok' | 'fail' | 'not-found' = 'ok';
-  let server: http.Server;
+  let server: Awaited<ReturnType<typeof listenLocally>>;
   let url: string;
   beforeAll(async () => {
-    server = http.createServer((_req, res) => {
+    server = await listenLocally((_req, res) => {
       const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
       if (mode === 'fail') return json(500, { errors: [{ message: 'boom' }] });
       if (mode === 'not-found') return json(200, { errors: [{ message: 'No such thing.', extensions: { code: 'NOT_FOUND' } }] });
       return json(200, { data: { ok: true } });
     });
-    await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+    url = server.url;
   });
-  afterAll(() => {
-    server.closeAllConnections();
-    return new Promise((r) => server.close(r));
-  });
+  afterAll(() => server.close());
 
   it('counts and times calls by target and outcome, and follows the circuit through open, half-open and closed', async () => {
     const metrics = createMetrics('booking');

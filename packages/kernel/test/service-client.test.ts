@@ -1,12 +1,11 @@
 /** The inter-service client against real HTTP servers: timeout, error mapping, circuit breaker. */
-import http from 'node:http';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { parse } from 'graphql';
-import type { AddressInfo } from 'node:net';
 import { EnvReader, readPlatformConfig, type ServiceName } from '../src/config';
 import { verifyServiceToken } from '../src/identity';
 import { createLogger } from '../src/logger';
 import { createServiceClient, fetchEntities, operationText, type ServiceClient } from '../src/service-client';
+import { listenLocally } from '../src/testing';
 
 const OK: TypedDocumentNode<{ ok: boolean }, Record<string, never>> = parse('{ ok }');
 
@@ -14,11 +13,11 @@ type Mode = 'ok' | 'fail' | 'slow' | 'not-found';
 let mode: Mode = 'ok';
 let hits = 0;
 let lastAuthorization = '';
-let server: http.Server;
+let server: Awaited<ReturnType<typeof listenLocally>>;
 let url: string;
 
 beforeAll(async () => {
-  server = http.createServer((req, res) => {
+  server = await listenLocally((req, res) => {
     hits++;
     lastAuthorization = req.headers.authorization ?? '';
     const json = (status: number, body: unknown) => res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
@@ -27,13 +26,9 @@ beforeAll(async () => {
     if (mode === 'slow') return setTimeout(() => json(200, { data: { ok: true } }), 4000);
     return json(200, { data: { ok: true } });
   });
-  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
-  url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  url = server.url;
 });
-afterAll(() => {
-  server.closeAllConnections();
-  return new Promise((r) => server.close(r));
-});
+afterAll(() => server.close());
 beforeEach(() => {
   mode = 'ok';
   hits = 0;
