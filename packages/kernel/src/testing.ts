@@ -183,3 +183,15 @@ export const RAISED_RATE_LIMITS = {
   RATE_LIMIT_AUTH_PER_IP: '100000',
   RATE_LIMIT_AUTH_PER_EMAIL: '100000',
 } as const;
+
+/** Waits until the app is ready as its /ready sees it (the database, every service, the broker). */
+export function untilReady(app: { ready(): Promise<unknown> }, timeoutMs = 5000): Promise<true> {
+  return waitFor(
+    () =>
+      app.ready().then(
+        () => true as const,
+        () => undefined,
+      ),
+    timeoutMs,
+  );
+}

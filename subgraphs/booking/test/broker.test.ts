@@ -6,7 +6,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { Broker, createLogger, readAmqpConfig, EnvReader } from '@wsb/kernel';
-import { whenConnected } from '@wsb/kernel/src/testing';
+import { untilReady, whenConnected } from '@wsb/kernel/src/testing';
 import { OutboxEvent } from '../src/entities/outbox-event.entity';
 import { BrokerPublisher } from '../src/outbox/publisher';
 import { OutboxRelay } from '../src/outbox/relay';
@@ -38,14 +38,7 @@ const eventOf = async (bookingId: string) =>
 
 describe('the relay with RabbitMQ', () => {
   it('is ready only once connected, with the exchange and both consumer queues declared', async () => {
-    await waitFor(
-      async () =>
-        (await h.app.ready().then(
-          () => true,
-          () => false,
-        )) || undefined,
-      5000,
-    );
+    await untilReady(h.app);
     await raw.checkExchange(`${prefix}.booking.events`);
     for (const queue of QUEUES) await raw.checkQueue(queue);
   });

@@ -5,7 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import { asGateway, initTestApp, waitFor } from '@wsb/kernel/src/testing';
+import { asGateway, initTestApp, untilReady, waitFor } from '@wsb/kernel/src/testing';
 import { createNotificationSubgraph } from '../src/subgraph';
 import { CapturingMailer, settled, type App } from './helpers';
 
@@ -24,12 +24,7 @@ beforeAll(async () => {
   });
   inspect = await amqp.connect(AMQP_URL);
   raw = await inspect.createChannel();
-  await waitFor(() =>
-    app.ready().then(
-      () => true,
-      () => false,
-    ),
-  );
+  await untilReady(app);
 });
 afterAll(async () => {
   await app.close();

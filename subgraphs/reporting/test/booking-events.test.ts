@@ -4,7 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import { initTestApp, type TestApp, waitFor } from '@wsb/kernel/src/testing';
+import { initTestApp, type TestApp, untilReady, waitFor } from '@wsb/kernel/src/testing';
 import { reportingSubgraph } from '../src/subgraph';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
@@ -18,12 +18,7 @@ beforeAll(async () => {
   app = await initTestApp(reportingSubgraph, { env: { AMQP_URL, AMQP_PREFIX: prefix, AMQP_RETRY_DELAY_MS: '100' } });
   inspect = await amqp.connect(AMQP_URL);
   raw = await inspect.createChannel();
-  await waitFor(() =>
-    app.ready().then(
-      () => true,
-      () => false,
-    ),
-  );
+  await untilReady(app);
 });
 afterAll(async () => {
   await app.close();
