@@ -1,5 +1,6 @@
 export * from './amqp';
 export * from './circuit-breaker';
+export * from './columns';
 export * from './config';
 export * from './entities';
 export * from './errors';

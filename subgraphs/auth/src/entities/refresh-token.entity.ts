@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { newId, now } from '@wsb/kernel';
 
 /**
  * One refresh token. Only its SHA-256 is stored, so a database leak gives no usable token. Every
@@ -9,10 +9,7 @@ export const RefreshToken = defineEntity({
   name: 'RefreshToken',
   tableName: 'refresh_token',
   properties: (p) => ({
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: p.uuid().primary().onCreate(newId),
     /** The credential's id (a foreign key with on delete cascade in the migration). */
     userId: p.uuid().index('refresh_token_user_id_idx'),
     /** The sign-in this token descends from. */
@@ -23,7 +20,7 @@ export const RefreshToken = defineEntity({
     /** Set when the token was exchanged for a new one. */
     usedAt: p.datetime(3).nullable(),
     revokedAt: p.datetime(3).nullable(),
-    createdAt: p.datetime(3).onCreate(() => new Date()),
+    createdAt: p.datetime(3).onCreate(now),
   }),
 });
 export type RefreshToken = InferEntity<typeof RefreshToken>;

@@ -1,6 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
 import type { CancellationReason } from '@wsb/booking-events';
+import { newId, now } from '@wsb/kernel';
 
 const BOOKING_STATUSES = ['PENDING', 'CONFIRMED', 'CANCELLED'] as const;
 export type BookingStatus = (typeof BOOKING_STATUSES)[number];
@@ -14,10 +14,7 @@ export const Booking = defineEntity({
   name: 'Booking',
   tableName: 'booking',
   properties: (p) => ({
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: p.uuid().primary().onCreate(newId),
     userId: p.uuid(),
     workspaceId: p.uuid(),
     startsAt: p.datetime(3),
@@ -37,11 +34,8 @@ export const Booking = defineEntity({
     cancelledAt: p.datetime(3).nullable(),
     /** Why it was cancelled (stored for support and reporting, not shown to clients). */
     cancellationReason: p.string().length(40).$type<CancellationReason>().nullable(),
-    createdAt: p.datetime(3).onCreate(() => new Date()),
-    updatedAt: p
-      .datetime(3)
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: p.datetime(3).onCreate(now),
+    updatedAt: p.datetime(3).onCreate(now).onUpdate(now),
   }),
   uniques: [{ name: 'booking_user_idempotency_key_unique', properties: ['userId', 'idempotencyKey'] }],
   indexes: [

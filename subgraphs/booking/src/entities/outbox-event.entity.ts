@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { newId, now } from '@wsb/kernel';
 
 /**
  * An event written in the same transaction as the state change it reports (transactional outbox),
@@ -9,16 +9,10 @@ export const OutboxEvent = defineEntity({
   name: 'OutboxEvent',
   tableName: 'outbox_event',
   properties: (p) => ({
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: p.uuid().primary().onCreate(newId),
     type: p.string().length(64),
     payload: p.json<Record<string, unknown>>(),
-    createdAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    createdAt: p.datetime(3).defaultRaw('now()').onCreate(now),
     /** Set once every consumer has the event; null while it is due. */
     publishedAt: p.datetime(3).nullable(),
     /** Failed deliveries so far. */
@@ -27,10 +21,7 @@ export const OutboxEvent = defineEntity({
       .default(0)
       .onCreate(() => 0),
     /** Not delivered before this time (backoff after a failure). */
-    nextAttemptAt: p
-      .datetime(3)
-      .defaultRaw('now()')
-      .onCreate(() => new Date()),
+    nextAttemptAt: p.datetime(3).defaultRaw('now()').onCreate(now),
     lastError: p.text().nullable(),
     /** A relay is delivering it until then; after that, another may take it over. */
     claimedUntil: p.datetime(3).nullable(),

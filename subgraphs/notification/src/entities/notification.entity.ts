@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { newId, now } from '@wsb/kernel';
 
 const NOTIFICATION_CHANNELS = ['EMAIL', 'SMS'] as const;
 export type NotificationChannel = (typeof NOTIFICATION_CHANNELS)[number];
@@ -13,10 +13,7 @@ export const Notification = defineEntity({
   name: 'Notification',
   tableName: 'notification',
   properties: (p) => ({
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: p.uuid().primary().onCreate(newId),
     userId: p.uuid(),
     channel: p.enum([...NOTIFICATION_CHANNELS]).columnType('varchar(5)'),
     /** What happened, e.g. BOOKING_CONFIRMED. */
@@ -37,10 +34,10 @@ export const Notification = defineEntity({
       .default(0)
       .onCreate(() => 0),
     dedupeKey: p.string().length(200).unique('notification_dedupe_key_unique'),
-    createdAt: p.datetime(3).onCreate(() => new Date()),
+    createdAt: p.datetime(3).onCreate(now),
     sentAt: p.datetime(3).nullable(),
     /** Last state change; a QUEUED row untouched for long was orphaned by a stopped instance. */
-    updatedAt: p.datetime(3).onCreate(() => new Date()),
+    updatedAt: p.datetime(3).onCreate(now),
   }),
   indexes: [
     // myNotifications and User.notifications: a user's newest first.

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { newId, now } from '@wsb/kernel';
 
 const PAYMENT_STATUSES = ['PENDING', 'CAPTURED', 'FAILED', 'REFUNDED'] as const;
 
@@ -11,10 +11,7 @@ export const Payment = defineEntity({
   name: 'Payment',
   tableName: 'payment',
   properties: (p) => ({
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: p.uuid().primary().onCreate(newId),
     bookingId: p.uuid().unique('payment_booking_id_unique'),
     /** The booking's owner, copied here so the permission rule needs no call to the booking subgraph. */
     userId: p.uuid().index('payment_user_id_idx'),
@@ -27,7 +24,7 @@ export const Payment = defineEntity({
       .onCreate(() => 'PENDING' as const),
     /** The processor's id of the charge; set once captured. */
     providerRef: p.string().length(200).nullable(),
-    createdAt: p.datetime(3).onCreate(() => new Date()),
+    createdAt: p.datetime(3).onCreate(now),
     capturedAt: p.datetime(3).nullable(),
     refundedAt: p.datetime(3).nullable(),
   }),

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { newId, now } from '@wsb/kernel';
 
 export const ACTIVITY_KINDS = ['BOOKING_CREATED', 'BOOKING_CANCELLED'] as const;
 export type ActivityKind = (typeof ACTIVITY_KINDS)[number];
@@ -12,10 +12,7 @@ export const Activity = defineEntity({
   name: 'Activity',
   tableName: 'activity',
   properties: (p) => ({
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: p.uuid().primary().onCreate(newId),
     kind: p.enum([...ACTIVITY_KINDS]).columnType('varchar(30)'),
     bookingId: p.uuid().index('activity_booking_id_idx'),
     userId: p.uuid(),
@@ -28,7 +25,7 @@ export const Activity = defineEntity({
     /** When the event happened (reports filter on this). */
     at: p.datetime(3).index('activity_at_idx'),
     /** When it was recorded (pagination orders by this). */
-    createdAt: p.datetime(3).onCreate(() => new Date()),
+    createdAt: p.datetime(3).onCreate(now),
   }),
   // A redelivered event hits this and is ignored, so each event is recorded once.
   uniques: [{ name: 'activity_kind_booking_id_key', properties: ['kind', 'bookingId'] }],

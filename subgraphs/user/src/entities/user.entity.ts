@@ -1,5 +1,5 @@
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
-import { EMAIL_MAX, NAME_MAX, ROLES } from '@wsb/kernel';
+import { EMAIL_MAX, NAME_MAX, now, ROLES } from '@wsb/kernel';
 
 /**
  * A user's profile. The id is the auth subgraph's credential id, so it is given, never generated.
@@ -19,11 +19,8 @@ export const User = defineEntity({
       .columnType('varchar(10)')
       .default('MEMBER')
       .onCreate(() => 'MEMBER' as const),
-    createdAt: p.datetime(3).onCreate(() => new Date()),
-    updatedAt: p
-      .datetime(3)
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: p.datetime(3).onCreate(now),
+    updatedAt: p.datetime(3).onCreate(now).onUpdate(now),
   }),
   indexes: [{ name: 'user_profile_created_at_idx', expression: 'create index user_profile_created_at_idx on user_profile (created_at desc, id desc)' }],
   checks: [{ name: 'user_profile_email_check', expression: 'email = lower(email)' }],

@@ -1,5 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { defineEntity, type InferEntity } from '@mikro-orm/postgresql';
+import { newId, now } from '@wsb/kernel';
 
 const WORKSPACE_KINDS = ['DESK', 'MEETING_ROOM', 'PRIVATE_OFFICE'] as const;
 
@@ -8,10 +8,7 @@ export const Workspace = defineEntity({
   name: 'Workspace',
   tableName: 'workspace',
   properties: (p) => ({
-    id: p
-      .uuid()
-      .primary()
-      .onCreate(() => randomUUID()),
+    id: p.uuid().primary().onCreate(newId),
     name: p.string().length(200),
     description: p.text().nullable(),
     kind: p.enum([...WORKSPACE_KINDS]).columnType('varchar(20)'),
@@ -24,11 +21,8 @@ export const Workspace = defineEntity({
       .boolean()
       .default(true)
       .onCreate(() => true),
-    createdAt: p.datetime(3).onCreate(() => new Date()),
-    updatedAt: p
-      .datetime(3)
-      .onCreate(() => new Date())
-      .onUpdate(() => new Date()),
+    createdAt: p.datetime(3).onCreate(now),
+    updatedAt: p.datetime(3).onCreate(now).onUpdate(now),
   }),
   indexes: [{ name: 'workspace_created_at_idx', expression: 'create index workspace_created_at_idx on workspace (created_at desc, id desc)' }],
   checks: [
