@@ -19,8 +19,41 @@
  *    start no traces of their own).
  * The kernel adds its own spans for the outbox and RabbitMQ (packages/kernel/src/tracing.ts), and
  * @apollo/gateway its gateway.request / plan / execute / fetch spans.
+ *
+ * Sampling (OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG; read here, validated at start-up): by
+ * default parent-based with a trace-id ratio of 0.1 at the root. The process that starts a trace
+ * (the gateway, or the client whose `traceparent` it continues) decides; every process after it
+ * follows the sampled flag of the `traceparent` it receives, so a trace is whole or absent. An
+ * unsampled request carries its `traceparent` (flag 00) on and records nothing.
  */
 import type { Attributes } from '@opentelemetry/api';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+
+/** The OTEL_TRACES_SAMPLER values the SDK specification names, less the remote (Jaeger, X-Ray) ones. */
+export const SAMPLERS = [
+  'always_on',
+  'always_off',
+  'traceidratio',
+  'parentbased_always_on',
+  'parentbased_always_off',
+  'parentbased_traceidratio',
+] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
+/**
+ * Production default: the root decides with probability 0.1, children follow their parent.
+ * Tracing every request costs about a quarter more CPU per booking (docs/benchmarks.md, "Tracing's
+ * cost"); a tenth keeps it well under the 10 % the platform allows and still traces a few
+ * bookings a second at production rates.
+ */
+export const DEFAULT_SAMPLER: SamplerName = 'parentbased_traceidratio';
+export const DEFAULT_SAMPLER_RATIO = 0.1;
+
+export interface SamplerConfig {
+  name: SamplerName;
+  /** For the traceidratio samplers: the share of root traces kept, 0 to 1. */
+  ratio: number;
+}
 
 export interface TracingConfig {
   /** Where spans go: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (full URL) or OTEL_EXPORTER_OTLP_ENDPOINT (base URL, /v1/traces is added). */
@@ -33,7 +66,33 @@ export interface TracingConfig {
   disabled: boolean;
 }
 
-/** The settings this file reads (the SDK itself also reads OTEL_BSP_*, OTEL_TRACES_SAMPLER*, OTEL_EXPORTER_OTLP_HEADERS...). */
+/** A setting that would make tracing do something else than asked: the process refuses to start. */
+export class TracingConfigError extends Error {
+  override name = 'TracingConfigError';
+}
+
+/**
+ * OTEL_TRACES_SAMPLER (default parentbased_traceidratio) and OTEL_TRACES_SAMPLER_ARG (default 0.1),
+ * read only when tracing is on; throws TracingConfigError on a value it does not know.
+ */
+export function readSamplerConfig(env: NodeJS.ProcessEnv = process.env): SamplerConfig {
+  const name = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase() || DEFAULT_SAMPLER;
+  if (!(SAMPLERS as readonly string[]).includes(name)) {
+    throw new TracingConfigError(`OTEL_TRACES_SAMPLER must be one of ${SAMPLERS.join(', ')}; got "${env.OTEL_TRACES_SAMPLER}"`);
+  }
+  const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+  // The SDK's own default ratio is 1; ours is the production default above, whichever ratio sampler is named.
+  const ratio = arg ? Number(arg) : DEFAULT_SAMPLER_RATIO;
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+    throw new TracingConfigError(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1; got "${env.OTEL_TRACES_SAMPLER_ARG}"`);
+  }
+  return { name: name as SamplerName, ratio };
+}
+
+/**
+ * The settings this file reads (the SDK itself also reads OTEL_BSP_*, OTEL_EXPORTER_OTLP_HEADERS,
+ * OTEL_EXPORTER_OTLP_COMPRESSION...); the sampler's are readSamplerConfig's.
+ */
 export function readTracingConfig(env: NodeJS.ProcessEnv = process.env): TracingConfig {
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined;
   const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim() === 'http/json' ? 'http/json' : 'http/protobuf';
@@ -43,6 +102,14 @@ export function readTracingConfig(env: NodeJS.ProcessEnv = process.env): Tracing
     serviceName: env.OTEL_SERVICE_NAME?.trim() || undefined,
     disabled: env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true',
   };
+}
+
+/** The SDK sampler for a config (loads the SDK: call only when tracing is on). */
+export function createSampler({ name, ratio }: SamplerConfig): Sampler {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
+  const sdk = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const root = name.endsWith('always_on') ? new sdk.AlwaysOnSampler() : name.endsWith('always_off') ? new sdk.AlwaysOffSampler() : new sdk.TraceIdRatioBasedSampler(ratio);
+  return name.startsWith('parentbased_') ? new sdk.ParentBasedSampler({ root }) : root;
 }
 
 export interface Tracing {
@@ -92,6 +159,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   // The exporter reads the endpoint (adding /v1/traces to a base URL), headers and timeout from the environment itself.
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resource),
+    sampler: createSampler(readSamplerConfig(env)),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   // Global tracer provider, W3C trace-context + baggage propagators, AsyncLocalStorage context manager.
