@@ -17,7 +17,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { startOtlpReceiver } from '../../test/support/otlp-receiver';
 import { startPlatform, ROOT, type Platform, type Service } from '../../test/support/platform';
-import { bareInsertArm, BARE_TABLE, createBookingArm, pageArm, workspacesArm } from './arms';
+import { bareInsertArm, BARE_TABLE, createBookingArm, drained, pageArm, workspacesArm } from './arms';
 import type { LoadResult } from './load';
 import { usageOf, cpuBetween, selfCpuSeconds, type Usage } from './proc';
 import { writeReport, type ArmSummary, type Report } from './report';
@@ -82,18 +82,6 @@ function killGroup(pid: number): void {
   } catch {
     /* already gone */
   }
-}
-
-/** Waits until every confirmed booking's events are delivered, so their CPU is counted in the arm. */
-async function drained(platform: Platform, bookings: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const [outbox] = await platform.sql<{ n: string }>('booking', 'select count(*) as n from outbox_event where published_at is null');
-    const [notes] = await platform.sql<{ n: string }>('notification', `select count(*) as n from notification where kind = 'BOOKING_CONFIRMED'`);
-    const [acts] = await platform.sql<{ n: string }>('reporting', `select count(*) as n from activity where kind = 'BOOKING_CREATED'`);
-    if (Number(outbox.n) === 0 && Number(notes.n) >= bookings && Number(acts.n) >= bookings) return;
-    await sleep(100);
-  }
-  throw new Error('booking events were not delivered within 60 s');
 }
 
 interface Sample {
