@@ -51,6 +51,16 @@ export function currentTraceCarrier(): TraceCarrier | null {
   return carrier.traceparent ? carrier : null;
 }
 
+/**
+ * Puts the active trace context on the headers of a call to another of the platform's processes
+ * (`traceparent`, flag 00 when unsampled: the callee follows the decision). @wsb/tracing leaves
+ * calls that carry it alone: no client span, whose attributes and response listeners cost more than
+ * they tell (the caller's own span, e.g. gateway.fetch, and the callee's server span bracket the call).
+ */
+export function injectTraceContext(headers: Record<string, string | number>): void {
+  if (tracingEnabled() && trace.getActiveSpan()) propagation.inject(context.active(), headers);
+}
+
 const tracer = () => trace.getTracer('@wsb/kernel');
 
 /**

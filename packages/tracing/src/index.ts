@@ -12,9 +12,10 @@
  * a NodeTracerProvider with the W3C trace-context propagator and an AsyncLocalStorage context
  * manager, spans batched (OTEL_BSP_*) to an OTLP/HTTP exporter (protobuf, or JSON with
  * OTEL_EXPORTER_OTLP_PROTOCOL=http/json), and these instrumentations:
- *  - HTTP: a server span per request (the `traceparent` it carries is its parent) and a client
- *    span per call between processes, which puts `traceparent` on the call. Health, readiness,
- *    status and metrics probes are left out.
+ *  - HTTP: a server span per request (the `traceparent` it carries is its parent). Health,
+ *    readiness, status and metrics probes are left out. Calls between the platform's processes go
+ *    through the kernel's postText, which puts `traceparent` on them itself; other outgoing calls
+ *    made inside a trace get a client span.
  *  - pg: a span per SQL statement, only inside a traced operation (the relay's and sweeper's polls
  *    start no traces of their own).
  * The kernel adds its own spans for the outbox and RabbitMQ (packages/kernel/src/tracing.ts), and
@@ -171,6 +172,9 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
         ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!),
         // A call made outside any traced work (a probe, a poll) starts no trace of its own.
         requireParentforOutgoingSpans: true,
+        // The kernel's calls between services put `traceparent` on themselves (injectTraceContext):
+        // no client span for those, the most expensive of the HTTP spans and the least telling.
+        ignoreOutgoingRequestHook: (req) => typeof req.headers === 'object' && req.headers !== null && 'traceparent' in req.headers,
       }),
       // One span per statement; none for taking a connection from the pool (cheaper, and says little).
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),

@@ -123,13 +123,14 @@ describe('sampling decisions', () => {
 
 /**
  * A process as a service runs: startTracing first, then an HTTP server whose /first handler calls
- * /second over HTTP (a call between services). Three requests: no traceparent, one sampled, one
+ * /second over HTTP twice, plainly and through the kernel's postText (as services call each other). Three requests: no traceparent, one sampled, one
  * unsampled. Prints the traceparent each /second received; exports to the receiver on shutdown.
  */
 const PROBE = `
   const { startTracing } = require('@wsb/tracing');
   const started = startTracing('probe');
   const http = require('node:http');
+  const { postText } = require('./packages/kernel/src/http-client.ts');
   const got = {};
   const call = (port, path, headers) => new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => { res.resume(); res.on('end', resolve); });
@@ -138,8 +139,11 @@ const PROBE = `
   });
   const server = http.createServer(async (req, res) => {
     const label = req.headers['x-label'];
-    if (req.url === '/first') await call(server.address().port, '/second', { 'x-label': label });
-    else got[label] = req.headers.traceparent || null;
+    if (req.url === '/first') {
+      await call(server.address().port, '/second', { 'x-label': label });
+      // As services call each other: the kernel puts the traceparent on, with no client span.
+      await postText('http://127.0.0.1:' + server.address().port + '/second', { 'x-label': label + ' through the kernel' }, '', 10000);
+    } else got[label] = req.headers.traceparent || null;
     res.end('ok');
   });
   server.listen(0, '127.0.0.1', async () => {
@@ -171,10 +175,16 @@ describe('startTracing samples as configured', () => {
     expect(got.none).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
     expect(got.sampled).toMatch(new RegExp(`^00-${'1'.repeat(32)}-[0-9a-f]{16}-01$`));
     expect(got.unsampled).toMatch(new RegExp(`^00-${'3'.repeat(32)}-[0-9a-f]{16}-00$`));
+    expect(got['none through the kernel']).toMatch(new RegExp(`^00-${got.none!.split('-')[1]}-[0-9a-f]{16}-00$`));
+    expect(got['sampled through the kernel']).toMatch(new RegExp(`^00-${'1'.repeat(32)}-[0-9a-f]{16}-01$`));
+    expect(got['unsampled through the kernel']).toMatch(new RegExp(`^00-${'3'.repeat(32)}-[0-9a-f]{16}-00$`));
     const traces = new Set(receiver.spans.map((s) => s.traceId));
     expect(traces).toEqual(new Set(['1'.repeat(32)]));
-    // Whole: /first's server span, its client span and /second's server span.
-    expect(receiver.spans.map((s) => s.kind).sort()).toEqual([2, 2, 3]);
+    // Whole: /first's server span, the plain call's client span and two /second server spans,
+    // the kernel's call a child of /first's server span itself.
+    expect(receiver.spans.map((s) => s.kind).sort()).toEqual([2, 2, 2, 3]);
+    const first = receiver.spans.find((s) => s.kind === 2 && s.parentSpanId === '2'.repeat(16))!;
+    expect(got['sampled through the kernel']!.split('-')[2]).toBe(first.spanId);
   });
 
   it('at ratio 1 exports every trace but the one the client left unsampled', async () => {
@@ -182,7 +192,7 @@ describe('startTracing samples as configured', () => {
     const noneTrace = got.none!.split('-')[1];
     expect(got.none).toMatch(/-01$/);
     expect(new Set(receiver.spans.map((s) => s.traceId))).toEqual(new Set([noneTrace, '1'.repeat(32)]));
-    expect(receiver.spans.length).toBe(6);
+    expect(receiver.spans.length).toBe(8);
   });
 
   it('refuses to start with a sampler it does not know', async () => {
