@@ -31,7 +31,7 @@ import { createRateLimiter, type RateLimiter } from './rate-limit';
 import { currentRequest, requestIdFrom, requestLog, runInRequestScope } from './request-scope';
 import { createServiceClient, type ServiceClient } from './service-client';
 import { httpDrainer } from './shutdown';
-import { shutdownTracing } from './tracing';
+import { shutdownTracing, withIncomingTrace } from './tracing';
 import { rejectUnstorableText } from './text-input';
 
 export interface SubgraphContext<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig> {
@@ -304,7 +304,7 @@ export async function startSubgraph<L, C extends SubgraphConfig>(def: SubgraphDe
     createLogger({ service: def.name }).error('failed to start', { err });
     process.exit(1);
   }
-  const httpServer = http.createServer(createHttpApp(app, () => drainer.draining));
+  const httpServer = http.createServer(withIncomingTrace(createHttpApp(app, () => drainer.draining)));
   const drainer = httpDrainer(httpServer);
   answerClientErrors(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(app.config.port, app.config.host, resolve));

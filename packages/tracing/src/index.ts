@@ -27,6 +27,8 @@
  * follows the sampled flag of the `traceparent` it receives, so a trace is whole or absent. An
  * unsampled request carries its `traceparent` (flag 00) on and records nothing.
  */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Attributes } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
 
@@ -105,13 +107,46 @@ export function readTracingConfig(env: NodeJS.ProcessEnv = process.env): Tracing
   };
 }
 
-/** The SDK sampler for a config (loads the SDK: call only when tracing is on). */
-export function createSampler({ name, ratio }: SamplerConfig): Sampler {
-  // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded only when tracing is on
+/**
+ * The SDK sampler for a config (loads the SDK: call only when tracing is on). With
+ * `serverRootsDecided` (the parent-based samplers under startTracing's fast path), a server span
+ * without a parent is always sampled: the fast path already drew the root decision for that request
+ * and let through only the ones to trace.
+ */
+export function createSampler({ name, ratio }: SamplerConfig, options: { serverRootsDecided?: boolean } = {}): Sampler {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
   const sdk = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
-  const root = name.endsWith('always_on') ? new sdk.AlwaysOnSampler() : name.endsWith('always_off') ? new sdk.AlwaysOffSampler() : new sdk.TraceIdRatioBasedSampler(ratio);
-  return name.startsWith('parentbased_') ? new sdk.ParentBasedSampler({ root }) : root;
+  const { SpanKind } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const root: Sampler = name.endsWith('always_on') ? new sdk.AlwaysOnSampler() : name.endsWith('always_off') ? new sdk.AlwaysOffSampler() : new sdk.TraceIdRatioBasedSampler(ratio);
+  if (!name.startsWith('parentbased_')) return root;
+  if (!options.serverRootsDecided) return new sdk.ParentBasedSampler({ root });
+  const decided: Sampler = {
+    shouldSample: (ctx, traceId, spanName, kind, attributes, links) =>
+      kind === SpanKind.SERVER ? { decision: sdk.SamplingDecision.RECORD_AND_SAMPLED } : root.shouldSample(ctx, traceId, spanName, kind, attributes, links),
+    toString: () => `ServerRootsDecidedBefore{${root.toString()}}`,
+  };
+  return new sdk.ParentBasedSampler({ root: decided });
 }
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ZEROS = /^0+$/;
+
+/**
+ * The fast path's decision for an incoming request, before any span work: the `traceparent` to
+ * carry on when it is not to be traced (its own flag 00, or a new trace id when it starts a trace
+ * the root decision leaves out), undefined when it is to be traced. Parent-based samplers only.
+ */
+export function unsampledTraceparent(header: string | string[] | undefined, sampleRoot: () => boolean): string | undefined {
+  const match = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
+  if (match && match[1] !== 'ff' && !ZEROS.test(match[2]!) && !ZEROS.test(match[3]!)) {
+    return parseInt(match[4]!, 16) & 1 ? undefined : `00-${match[2]}-${match[3]}-00`;
+  }
+  return sampleRoot() ? undefined : `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
+}
+
+/** Where the fast path leaves an unsampled request's `traceparent` for the kernel (withIncomingTrace). */
+const UNSAMPLED_REQUEST = Symbol.for('wsb.tracing.unsampled');
 
 export interface Tracing {
   serviceName: string;
@@ -158,9 +193,23 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   const name = config.serviceName ?? serviceName;
   const resource: Attributes = { 'service.name': name, 'service.namespace': 'workspace-booking', 'process.pid': process.pid };
   // The exporter reads the endpoint (adding /v1/traces to a base URL), headers and timeout from the environment itself.
+  const sampler = readSamplerConfig(env);
+  // Fast path for the parent-based samplers: a request not to be traced is known from its
+  // traceparent (or, starting a trace, from the root decision drawn here) before any span work, and
+  // is left to the instrumentations as untraced (no span, attributes, listeners or pg spans); the
+  // kernel carries its traceparent on (withIncomingTrace). The other samplers decide per span.
+  const fastPath = sampler.name.startsWith('parentbased_');
+  const sampleRoot = sampler.name.endsWith('always_on') ? () => true : sampler.name.endsWith('always_off') ? () => false : () => Math.random() < sampler.ratio;
+  const untraced = (req: IncomingMessage): boolean => {
+    if (UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!)) return true;
+    if (!fastPath) return false;
+    const traceparent = unsampledTraceparent(req.headers.traceparent, sampleRoot);
+    if (traceparent) (req as unknown as Record<symbol, string>)[UNSAMPLED_REQUEST] = traceparent;
+    return traceparent !== undefined;
+  };
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resource),
-    sampler: createSampler(readSamplerConfig(env)),
+    sampler: createSampler(sampler, { serverRootsDecided: fastPath }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   // Global tracer provider, W3C trace-context + baggage propagators, AsyncLocalStorage context manager.
@@ -169,7 +218,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!),
+        ignoreIncomingRequestHook: untraced,
         // A call made outside any traced work (a probe, a poll) starts no trace of its own.
         requireParentforOutgoingSpans: true,
         // The kernel's calls between services put `traceparent` on themselves (injectTraceContext):

@@ -122,30 +122,35 @@ describe('sampling decisions', () => {
 });
 
 /**
- * A process as a service runs: startTracing first, then an HTTP server whose /first handler calls
- * /second over HTTP twice, plainly and through the kernel's postText (as services call each other). Three requests: no traceparent, one sampled, one
- * unsampled. Prints the traceparent each /second received; exports to the receiver on shutdown.
+ * A process as a service runs: startTracing first, then an HTTP server (its handler wrapped by the
+ * kernel's withIncomingTrace, as every service's is) whose /first handler calls /second through the
+ * kernel's postText, as services call each other; a sampled request also makes a plain http call
+ * (a client span). Three requests: no traceparent, one sampled, one unsampled. Prints, per label,
+ * the traceparent /second received and whether /first's handler ran inside a span; exports to the
+ * receiver on shutdown.
  */
 const PROBE = `
   const { startTracing } = require('@wsb/tracing');
   const started = startTracing('probe');
   const http = require('node:http');
+  const api = require('@opentelemetry/api');
   const { postText } = require('./packages/kernel/src/http-client.ts');
+  const { withIncomingTrace } = require('./packages/kernel/src/tracing.ts');
   const got = {};
   const call = (port, path, headers) => new Promise((resolve, reject) => {
     const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => { res.resume(); res.on('end', resolve); });
     req.on('error', reject);
     req.end();
   });
-  const server = http.createServer(async (req, res) => {
+  const server = http.createServer(withIncomingTrace(async (req, res) => {
     const label = req.headers['x-label'];
     if (req.url === '/first') {
-      await call(server.address().port, '/second', { 'x-label': label });
-      // As services call each other: the kernel puts the traceparent on, with no client span.
-      await postText('http://127.0.0.1:' + server.address().port + '/second', { 'x-label': label + ' through the kernel' }, '', 10000);
+      got[label + ' in a span'] = Boolean(api.trace.getActiveSpan());
+      await postText('http://127.0.0.1:' + server.address().port + '/second', { 'x-label': label }, '', 10000);
+      if (label === 'sampled') await call(server.address().port, '/second', { 'x-label': 'plain' });
     } else got[label] = req.headers.traceparent || null;
     res.end('ok');
-  });
+  }));
   server.listen(0, '127.0.0.1', async () => {
     const port = server.address().port;
     await call(port, '/first', { 'x-label': 'none' });
@@ -169,30 +174,30 @@ describe('startTracing samples as configured', () => {
     return JSON.parse(stdout.trim().split('\n').at(-1)!);
   }
 
-  it('at ratio 0 exports only the trace the client sampled, whole; the unsampled ones still carry their traceparent', async () => {
+  it('at ratio 0 exports only the trace the client sampled, whole; the unsampled ones run without spans and carry their traceparent on', async () => {
     const got = await probe({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' });
-    // Every hop got a traceparent: sampled only where the client asked for it.
+    // Every call between services got a traceparent: sampled only where the client asked for it.
     expect(got.none).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
     expect(got.sampled).toMatch(new RegExp(`^00-${'1'.repeat(32)}-[0-9a-f]{16}-01$`));
-    expect(got.unsampled).toMatch(new RegExp(`^00-${'3'.repeat(32)}-[0-9a-f]{16}-00$`));
-    expect(got['none through the kernel']).toMatch(new RegExp(`^00-${got.none!.split('-')[1]}-[0-9a-f]{16}-00$`));
-    expect(got['sampled through the kernel']).toMatch(new RegExp(`^00-${'1'.repeat(32)}-[0-9a-f]{16}-01$`));
-    expect(got['unsampled through the kernel']).toMatch(new RegExp(`^00-${'3'.repeat(32)}-[0-9a-f]{16}-00$`));
+    expect(got.unsampled).toBe(`00-${'3'.repeat(32)}-${'4'.repeat(16)}-00`);
+    // Unsampled requests cost no span work: none is active while they are handled.
+    expect(got).toMatchObject({ 'none in a span': false, 'sampled in a span': true, 'unsampled in a span': false });
     const traces = new Set(receiver.spans.map((s) => s.traceId));
     expect(traces).toEqual(new Set(['1'.repeat(32)]));
-    // Whole: /first's server span, the plain call's client span and two /second server spans,
-    // the kernel's call a child of /first's server span itself.
+    // Whole: /first's server span, the plain call's client span and the two /second server spans;
+    // the kernel's call has no client span, its /second is a child of /first's server span.
     expect(receiver.spans.map((s) => s.kind).sort()).toEqual([2, 2, 2, 3]);
     const first = receiver.spans.find((s) => s.kind === 2 && s.parentSpanId === '2'.repeat(16))!;
-    expect(got['sampled through the kernel']!.split('-')[2]).toBe(first.spanId);
+    expect(got.sampled!.split('-')[2]).toBe(first.spanId);
   });
 
   it('at ratio 1 exports every trace but the one the client left unsampled', async () => {
     const got = await probe({ OTEL_TRACES_SAMPLER_ARG: '1' });
     const noneTrace = got.none!.split('-')[1];
     expect(got.none).toMatch(/-01$/);
+    expect(got).toMatchObject({ 'none in a span': true, 'unsampled in a span': false });
     expect(new Set(receiver.spans.map((s) => s.traceId))).toEqual(new Set([noneTrace, '1'.repeat(32)]));
-    expect(receiver.spans.length).toBe(8);
+    expect(receiver.spans.length).toBe(6);
   });
 
   it('refuses to start with a sampler it does not know', async () => {
