@@ -12,7 +12,8 @@
  * runs against each in turn, the order rotated each round, and the CPU of the nine processes of
  * the platform under load is divided by the bookings it completed (the saga's events delivered
  * included, as in `npm run bench`). Prints medians per variant and their ratio to "off". The idle
- * platforms' own CPU is not counted; on a shared machine, use several rounds.
+ * platforms' own CPU is not counted; on a shared machine, use several rounds. Each arm waits 35 s
+ * first, so the three platforms' database pools fit in the server's connections together.
  */
 import { randomBytes } from 'node:crypto';
 import { startOtlpReceiver, type OtlpReceiver } from '../../test/support/otlp-receiver';
@@ -32,6 +33,7 @@ function arg(name: string, fallback: number): number {
 const ROUNDS = arg('rounds', 3);
 const SECONDS = arg('seconds', 10);
 const BROKER = process.argv.includes('--broker');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Variant {
   label: string;
@@ -81,6 +83,12 @@ async function start(variant: Variant, index: number): Promise<void> {
   await drained(variant.platform, 0);
 }
 
+/**
+ * Between arms: the platform loaded last closes its idle database connections (the pool's idle
+ * timeout is 30 s), so three platforms fit in the database server's max_connections.
+ */
+const SETTLE_MS = 35_000;
+
 async function arm(variant: Variant) {
   const platform = variant.platform!;
   const before = usageOf(variant.groups);
@@ -97,10 +105,14 @@ async function main() {
       await start(variant, i);
     }
     console.log('warming up ...');
-    for (const variant of VARIANTS) await arm(variant);
+    for (const variant of VARIANTS) {
+      await sleep(SETTLE_MS);
+      await arm(variant);
+    }
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < VARIANTS.length; k++) {
         const variant = VARIANTS[(k + round) % VARIANTS.length];
+        await sleep(SETTLE_MS);
         const { result, cpuMs } = await arm(variant);
         const total = Object.values(cpuMs).reduce((a, b) => a + b, 0);
         const perSecond = (result.ok / result.elapsedMs) * 1000;
