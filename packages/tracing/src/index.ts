@@ -22,7 +22,7 @@
  * @apollo/gateway its gateway.request / plan / execute / fetch spans.
  *
  * Sampling (OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG; read here, validated at start-up): by
- * default parent-based with a trace-id ratio of 0.1 at the root. The process that starts a trace
+ * default parent-based with a ratio of 0.1 at the root. The process that starts a trace
  * (the gateway, or the client whose `traceparent` it continues) decides; every process after it
  * follows the sampled flag of the `traceparent` it receives, so a trace is whole or absent. An
  * unsampled request carries its `traceparent` (flag 00) on and records nothing.
@@ -44,10 +44,9 @@ export const SAMPLERS = [
 export type SamplerName = (typeof SAMPLERS)[number];
 
 /**
- * Production default: the root decides with probability 0.1, children follow their parent.
- * Tracing every request costs about a quarter more CPU per booking (docs/benchmarks.md, "Tracing's
- * cost"); a tenth keeps it well under the 10 % the platform allows and still traces a few
- * bookings a second at production rates.
+ * Production default: the root decides with probability 0.1, children follow their parent, so a
+ * tenth of the traffic is exported (a few traces a second at production rates) and the rest runs
+ * untraced. What it costs is measured in docs/benchmarks.md, "Tracing's cost".
  */
 export const DEFAULT_SAMPLER: SamplerName = 'parentbased_traceidratio';
 export const DEFAULT_SAMPLER_RATIO = 0.1;
