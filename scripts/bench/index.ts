@@ -1,9 +1,11 @@
 /**
  * npm run bench [-- --rounds 3 --seconds 8 --no-write --only 'page30 ours,createBooking' --broker --tracing]
  *
- * --tracing: the platform runs with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT), exporting every span
- * over OTLP/HTTP (protobuf, as to a real collector) to a sink in this process that discards them,
- * so the CPU per operation includes what tracing costs. BENCH_BASE_PORT moves the ports (default 15000).
+ * --tracing: the platform runs with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT) at the default sampling
+ * (OTEL_TRACES_SAMPLER=parentbased_always_on in the environment: every span), exporting over
+ * OTLP/HTTP (protobuf, as to a real collector) to a sink in this process that discards them, so the
+ * CPU per operation includes what tracing costs; `npm run bench:tracing` compares off, default and
+ * every span in one run. BENCH_BASE_PORT moves the ports (default 15000).
  *
  * Starts a platform of its own from the build (`./dev.sh start all` on ports 15000-16000, with its
  * own run dir, database names and broker prefix; PostgreSQL/Redis from DATABASE_URL and REDIS_URL
