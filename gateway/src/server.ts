@@ -23,6 +23,7 @@ import {
   httpDrainer,
   jsonErrorHandler,
   rejectUnstorableText,
+  withIncomingTrace,
   type Logger,
   type ServiceName,
 } from '@wsb/kernel';
@@ -92,7 +93,7 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       maxAge: 600,
     }),
   );
-  const httpServer = http.createServer(web);
+  const httpServer = http.createServer(withIncomingTrace(web));
   const drainer = httpDrainer(httpServer);
   answerClientErrors(httpServer);
   const armor = queryProtection(config.queryLimits);

@@ -4,6 +4,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import type { Pool } from 'pg';
+import type { Platform } from '../../test/support/platform';
 import { bearer, gql } from '../../test/support/client';
 import { runLoad, type LoadResult } from './load';
 import { CREATE_BOOKING, HOURLY_RATE, slot, type Member } from './seed';
@@ -115,4 +116,18 @@ export function bareInsertArm(db: Pool, concurrency: number, durationMs: number)
       return result.rowCount === 1 ? undefined : `insert wrote ${result.rowCount} rows`;
     },
   });
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** Waits until every confirmed booking's events are delivered, so their CPU is counted in the arm. */
+export async function drained(platform: Platform, bookings: number): Promise<void> {
+  for (let i = 0; i < 600; i++) {
+    const [outbox] = await platform.sql<{ n: string }>('booking', 'select count(*) as n from outbox_event where published_at is null');
+    const [notes] = await platform.sql<{ n: string }>('notification', `select count(*) as n from notification where kind = 'BOOKING_CONFIRMED'`);
+    const [acts] = await platform.sql<{ n: string }>('reporting', `select count(*) as n from activity where kind = 'BOOKING_CREATED'`);
+    if (Number(outbox.n) === 0 && Number(notes.n) >= bookings && Number(acts.n) >= bookings) return;
+    await sleep(100);
+  }
+  throw new Error('booking events were not delivered within 60 s');
 }

@@ -1,9 +1,11 @@
 /**
  * npm run bench [-- --rounds 3 --seconds 8 --no-write --only 'page30 ours,createBooking' --broker --tracing]
  *
- * --tracing: the platform runs with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT), exporting every span
- * over OTLP/HTTP (protobuf, as to a real collector) to a sink in this process that discards them,
- * so the CPU per operation includes what tracing costs. BENCH_BASE_PORT moves the ports (default 15000).
+ * --tracing: the platform runs with tracing on (OTEL_EXPORTER_OTLP_ENDPOINT) at the default sampling
+ * (OTEL_TRACES_SAMPLER=parentbased_always_on in the environment: every span), exporting over
+ * OTLP/HTTP (protobuf, as to a real collector) to a sink in this process that discards them, so the
+ * CPU per operation includes what tracing costs; `npm run bench:tracing` compares off, default and
+ * every span in one run. BENCH_BASE_PORT moves the ports (default 15000).
  *
  * Starts a platform of its own from the build (`./dev.sh start all` on ports 15000-16000, with its
  * own run dir, database names and broker prefix; PostgreSQL/Redis from DATABASE_URL and REDIS_URL
@@ -17,7 +19,7 @@ import { randomBytes } from 'node:crypto';
 import { Pool } from 'pg';
 import { startOtlpReceiver } from '../../test/support/otlp-receiver';
 import { PROCESSES, startPlatform, ROOT, type Platform } from '../../test/support/platform';
-import { bareInsertArm, BARE_TABLE, createBookingArm, pageArm, workspacesArm } from './arms';
+import { bareInsertArm, BARE_TABLE, createBookingArm, drained, pageArm, workspacesArm } from './arms';
 import type { LoadResult } from './load';
 import { usageOf, cpuBetween, selfCpuSeconds, type Usage } from './proc';
 import { writeReport, type ArmSummary, type Report } from './report';
@@ -81,18 +83,6 @@ function killGroup(pid: number): void {
   } catch {
     /* already gone */
   }
-}
-
-/** Waits until every confirmed booking's events are delivered, so their CPU is counted in the arm. */
-async function drained(platform: Platform, bookings: number): Promise<void> {
-  for (let i = 0; i < 600; i++) {
-    const [outbox] = await platform.sql<{ n: string }>('booking', 'select count(*) as n from outbox_event where published_at is null');
-    const [notes] = await platform.sql<{ n: string }>('notification', `select count(*) as n from notification where kind = 'BOOKING_CONFIRMED'`);
-    const [acts] = await platform.sql<{ n: string }>('reporting', `select count(*) as n from activity where kind = 'BOOKING_CREATED'`);
-    if (Number(outbox.n) === 0 && Number(notes.n) >= bookings && Number(acts.n) >= bookings) return;
-    await sleep(100);
-  }
-  throw new Error('booking events were not delivered within 60 s');
 }
 
 interface Sample {

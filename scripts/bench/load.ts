@@ -48,3 +48,7 @@ export function percentile(values: number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 }
+
+export function median(values: number[]): number {
+  return percentile(values, 50);
+}

@@ -52,6 +52,10 @@ beforeAll(async () => {
       OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url,
       OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json',
       OTEL_BSP_SCHEDULE_DELAY: '100',
+      // Every request traced: this test follows single requests, which the production default
+      // (parent-based, 10 % of roots) would mostly leave out. Sampling itself is tested in
+      // packages/tracing/test/sampling.test.ts.
+      OTEL_TRACES_SAMPLER: 'parentbased_always_on',
     },
   });
   url = platform.gatewayUrl;

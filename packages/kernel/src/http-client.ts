@@ -5,6 +5,7 @@
  */
 import http from 'node:http';
 import https from 'node:https';
+import { injectTraceContext } from './tracing';
 
 export interface HttpAnswer {
   status: number;
@@ -41,33 +42,27 @@ export async function postText(url: string, headers: Record<string, string>, bod
 function post(url: string, headers: Record<string, string>, body: string, timeoutMs: number): Promise<HttpAnswer> {
   const target = new URL(url);
   const client = target.protocol === 'https:' ? https : http;
+  const sent: Record<string, string | number> = { ...headers, 'content-length': Buffer.byteLength(body) };
+  injectTraceContext(sent);
   return new Promise((resolve, reject) => {
-    const request = client.request(
-      target,
-      {
-        method: 'POST',
-        agent: agents[target.protocol as keyof typeof agents],
-        headers: { ...headers, 'content-length': Buffer.byteLength(body) },
-      },
-      (response) => {
-        const chunks: Buffer[] = [];
-        response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('error', fail);
-        response.on('end', () => {
-          clearTimeout(timer);
-          const answerHeaders: Record<string, string> = {};
-          for (const [name, value] of Object.entries(response.headers)) {
-            if (value !== undefined) answerHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
-          }
-          resolve({
-            status: response.statusCode ?? 0,
-            statusText: response.statusMessage ?? '',
-            headers: answerHeaders,
-            text: Buffer.concat(chunks).toString('utf8'),
-          });
+    const request = client.request(target, { method: 'POST', agent: agents[target.protocol as keyof typeof agents], headers: sent }, (response) => {
+      const chunks: Buffer[] = [];
+      response.on('data', (chunk: Buffer) => chunks.push(chunk));
+      response.on('error', fail);
+      response.on('end', () => {
+        clearTimeout(timer);
+        const answerHeaders: Record<string, string> = {};
+        for (const [name, value] of Object.entries(response.headers)) {
+          if (value !== undefined) answerHeaders[name] = Array.isArray(value) ? value.join(', ') : value;
+        }
+        resolve({
+          status: response.statusCode ?? 0,
+          statusText: response.statusMessage ?? '',
+          headers: answerHeaders,
+          text: Buffer.concat(chunks).toString('utf8'),
         });
-      },
-    );
+      });
+    });
     const timer = setTimeout(() => request.destroy(new HttpTimeoutError(url, timeoutMs)), timeoutMs);
     function fail(err: Error) {
       clearTimeout(timer);

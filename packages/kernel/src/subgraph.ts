@@ -33,7 +33,7 @@ import { currentRequest, requestIdFrom, requestLog, runInRequestScope } from './
 import { BrokerSlot, ServiceError, ServiceRuntime, type Services } from './runtime';
 import { createServiceClient, type ServiceClient } from './service-client';
 import { httpDrainer } from './shutdown';
-import { shutdownTracing } from './tracing';
+import { shutdownTracing, withIncomingTrace } from './tracing';
 import { rejectUnstorableText } from './text-input';
 
 export interface SubgraphContext<Loaders = unknown, Config extends SubgraphConfig = SubgraphConfig, S extends Services = Services> {
@@ -361,7 +361,7 @@ export async function startSubgraph<L, C extends SubgraphConfig, S extends Servi
     createLogger({ service: def.name }).error('failed to start', { err });
     process.exit(1);
   }
-  const httpServer = http.createServer(createHttpApp(app, () => drainer.draining));
+  const httpServer = http.createServer(withIncomingTrace(createHttpApp(app, () => drainer.draining)));
   const drainer = httpDrainer(httpServer);
   answerClientErrors(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(app.config.port, app.config.host, resolve));

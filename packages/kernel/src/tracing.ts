@@ -6,7 +6,8 @@
  * Only @opentelemetry/api is used here: the SDK is started, or not, by @wsb/tracing before anything
  * else loads (see packages/tracing). With tracing off every function here is a cheap no-op.
  */
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, propagation, trace, type Attributes } from '@opentelemetry/api';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createContextKey, propagation, trace, type Attributes } from '@opentelemetry/api';
 
 export { SpanKind } from '@opentelemetry/api';
 
@@ -40,12 +41,52 @@ export function activeTraceIds(): { traceId: string; spanId: string } | undefine
   return trace.isSpanContextValid(span.spanContext()) ? { traceId, spanId } : undefined;
 }
 
+/**
+ * An unsampled request: @wsb/tracing decided so before any span work (see its fast path), left the
+ * request untraced and put the `traceparent` to pass on (flag 00) on the request under this symbol.
+ * The request then runs with that header as the only trace state: no span, no pg spans, and the
+ * calls and events it causes carry the header on, so the processes after it do not trace it either.
+ */
+const UNSAMPLED_REQUEST = Symbol.for('wsb.tracing.unsampled');
+const UNSAMPLED = createContextKey('wsb unsampled traceparent');
+
+/** Wraps an HTTP server's request handler so an unsampled request carries its `traceparent` on. */
+export function withIncomingTrace(handler: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
+  return (req, res) => {
+    const traceparent = (req as unknown as Record<symbol, string | undefined>)[UNSAMPLED_REQUEST];
+    if (!traceparent) return handler(req, res);
+    return context.with(context.active().setValue(UNSAMPLED, traceparent), () => handler(req, res));
+  };
+}
+
+/** The `traceparent` of an unsampled request being handled, if that is what is running. */
+const unsampledTraceparent = () => context.active().getValue(UNSAMPLED) as string | undefined;
+
 /** The active trace context as W3C headers, to store or send; null when nothing is traced. */
 export function currentTraceCarrier(): TraceCarrier | null {
-  if (!tracingEnabled() || !trace.getActiveSpan()) return null;
+  if (!tracingEnabled()) return null;
+  if (!trace.getActiveSpan()) {
+    const traceparent = unsampledTraceparent();
+    return traceparent ? { traceparent } : null;
+  }
   const carrier: TraceCarrier = {};
   propagation.inject(context.active(), carrier);
   return carrier.traceparent ? carrier : null;
+}
+
+/**
+ * Puts the active trace context on the headers of a call to another of the platform's processes
+ * (`traceparent`, flag 00 when unsampled: the callee follows the decision). @wsb/tracing leaves
+ * calls that carry it alone: no client span, whose attributes and response listeners cost more than
+ * they tell (the caller's own span, e.g. gateway.fetch, and the callee's server span bracket the call).
+ */
+export function injectTraceContext(headers: Record<string, string | number>): void {
+  if (!tracingEnabled()) return;
+  if (trace.getActiveSpan()) propagation.inject(context.active(), headers);
+  else {
+    const traceparent = unsampledTraceparent();
+    if (traceparent) headers.traceparent = traceparent;
+  }
 }
 
 const tracer = () => trace.getTracer('@wsb/kernel');

@@ -12,15 +12,43 @@
  * a NodeTracerProvider with the W3C trace-context propagator and an AsyncLocalStorage context
  * manager, spans batched (OTEL_BSP_*) to an OTLP/HTTP exporter (protobuf, or JSON with
  * OTEL_EXPORTER_OTLP_PROTOCOL=http/json), and these instrumentations:
- *  - HTTP: a server span per request (the `traceparent` it carries is its parent) and a client
- *    span per call between processes, which puts `traceparent` on the call. Health, readiness,
- *    status and metrics probes are left out.
+ *  - HTTP: a server span per request (the `traceparent` it carries is its parent). Health,
+ *    readiness, status and metrics probes are left out. Calls between the platform's processes go
+ *    through the kernel's postText, which puts `traceparent` on them itself; other outgoing calls
+ *    made inside a trace get a client span.
  *  - pg: a span per SQL statement, only inside a traced operation (the relay's and sweeper's polls
  *    start no traces of their own).
  * The kernel adds its own spans for the outbox and RabbitMQ (packages/kernel/src/tracing.ts), and
  * @apollo/gateway its gateway.request / plan / execute / fetch spans.
+ *
+ * Sampling (OTEL_TRACES_SAMPLER, OTEL_TRACES_SAMPLER_ARG; read here, validated at start-up): by
+ * default parent-based with a ratio of 0.1 at the root. The process that starts a trace
+ * (the gateway, or the client whose `traceparent` it continues) decides; every process after it
+ * follows the sampled flag of the `traceparent` it receives, so a trace is whole or absent. An
+ * unsampled request carries its `traceparent` (flag 00) on and records nothing.
  */
+import { randomBytes } from 'node:crypto';
+import type { IncomingMessage } from 'node:http';
 import type { Attributes } from '@opentelemetry/api';
+import type { Sampler } from '@opentelemetry/sdk-trace-base';
+
+/** The OTEL_TRACES_SAMPLER values the SDK specification names, less the remote (Jaeger, X-Ray) ones. */
+export const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
+export type SamplerName = (typeof SAMPLERS)[number];
+
+/**
+ * Production default: the root decides with probability 0.1, children follow their parent, so a
+ * tenth of the traffic is exported (a few traces a second at production rates) and the rest runs
+ * untraced. What it costs is measured in docs/benchmarks.md, "Tracing's cost".
+ */
+export const DEFAULT_SAMPLER: SamplerName = 'parentbased_traceidratio';
+export const DEFAULT_SAMPLER_RATIO = 0.1;
+
+export interface SamplerConfig {
+  name: SamplerName;
+  /** For the traceidratio samplers: the share of root traces kept, 0 to 1. */
+  ratio: number;
+}
 
 export interface TracingConfig {
   /** Where spans go: OTEL_EXPORTER_OTLP_TRACES_ENDPOINT (full URL) or OTEL_EXPORTER_OTLP_ENDPOINT (base URL, /v1/traces is added). */
@@ -33,7 +61,33 @@ export interface TracingConfig {
   disabled: boolean;
 }
 
-/** The settings this file reads (the SDK itself also reads OTEL_BSP_*, OTEL_TRACES_SAMPLER*, OTEL_EXPORTER_OTLP_HEADERS...). */
+/** A setting that would make tracing do something else than asked: the process refuses to start. */
+export class TracingConfigError extends Error {
+  override name = 'TracingConfigError';
+}
+
+/**
+ * OTEL_TRACES_SAMPLER (default parentbased_traceidratio) and OTEL_TRACES_SAMPLER_ARG (default 0.1),
+ * read only when tracing is on; throws TracingConfigError on a value it does not know.
+ */
+export function readSamplerConfig(env: NodeJS.ProcessEnv = process.env): SamplerConfig {
+  const name = env.OTEL_TRACES_SAMPLER?.trim().toLowerCase() || DEFAULT_SAMPLER;
+  if (!(SAMPLERS as readonly string[]).includes(name)) {
+    throw new TracingConfigError(`OTEL_TRACES_SAMPLER must be one of ${SAMPLERS.join(', ')}; got "${env.OTEL_TRACES_SAMPLER}"`);
+  }
+  const arg = env.OTEL_TRACES_SAMPLER_ARG?.trim();
+  // The SDK's own default ratio is 1; ours is the production default above, whichever ratio sampler is named.
+  const ratio = arg ? Number(arg) : DEFAULT_SAMPLER_RATIO;
+  if (!Number.isFinite(ratio) || ratio < 0 || ratio > 1) {
+    throw new TracingConfigError(`OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1; got "${env.OTEL_TRACES_SAMPLER_ARG}"`);
+  }
+  return { name: name as SamplerName, ratio };
+}
+
+/**
+ * The settings this file reads (the SDK itself also reads OTEL_BSP_*, OTEL_EXPORTER_OTLP_HEADERS,
+ * OTEL_EXPORTER_OTLP_COMPRESSION...); the sampler's are readSamplerConfig's.
+ */
 export function readTracingConfig(env: NodeJS.ProcessEnv = process.env): TracingConfig {
   const endpoint = env.OTEL_EXPORTER_OTLP_TRACES_ENDPOINT?.trim() || env.OTEL_EXPORTER_OTLP_ENDPOINT?.trim() || undefined;
   const protocol = (env.OTEL_EXPORTER_OTLP_TRACES_PROTOCOL ?? env.OTEL_EXPORTER_OTLP_PROTOCOL)?.trim() === 'http/json' ? 'http/json' : 'http/protobuf';
@@ -44,6 +98,51 @@ export function readTracingConfig(env: NodeJS.ProcessEnv = process.env): Tracing
     disabled: env.OTEL_SDK_DISABLED?.trim().toLowerCase() === 'true',
   };
 }
+
+/**
+ * The SDK sampler for a config (loads the SDK: call only when tracing is on). With
+ * `serverRootsDecided` (the parent-based samplers under startTracing's fast path), a server span
+ * without a parent is always sampled: the fast path already drew the root decision for that request
+ * and let through only the ones to trace.
+ */
+export function createSampler({ name, ratio }: SamplerConfig, options: { serverRootsDecided?: boolean } = {}): Sampler {
+  /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
+  const sdk = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
+  const { SpanKind } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  const root: Sampler = name.endsWith('always_on')
+    ? new sdk.AlwaysOnSampler()
+    : name.endsWith('always_off')
+      ? new sdk.AlwaysOffSampler()
+      : new sdk.TraceIdRatioBasedSampler(ratio);
+  if (!name.startsWith('parentbased_')) return root;
+  if (!options.serverRootsDecided) return new sdk.ParentBasedSampler({ root });
+  const decided: Sampler = {
+    shouldSample: (ctx, traceId, spanName, kind, attributes, links) =>
+      kind === SpanKind.SERVER ? { decision: sdk.SamplingDecision.RECORD_AND_SAMPLED } : root.shouldSample(ctx, traceId, spanName, kind, attributes, links),
+    toString: () => `ServerRootsDecidedBefore{${root.toString()}}`,
+  };
+  return new sdk.ParentBasedSampler({ root: decided });
+}
+
+const TRACEPARENT = /^([0-9a-f]{2})-([0-9a-f]{32})-([0-9a-f]{16})-([0-9a-f]{2})(-.*)?$/;
+const ZEROS = /^0+$/;
+
+/**
+ * The fast path's decision for an incoming request, before any span work: the `traceparent` to
+ * carry on when it is not to be traced (its own flag 00, or a new trace id when it starts a trace
+ * the root decision leaves out), undefined when it is to be traced. Parent-based samplers only.
+ */
+export function unsampledTraceparent(header: string | string[] | undefined, sampleRoot: () => boolean): string | undefined {
+  const match = typeof header === 'string' ? TRACEPARENT.exec(header.trim()) : null;
+  if (match && match[1] !== 'ff' && !ZEROS.test(match[2]!) && !ZEROS.test(match[3]!)) {
+    return parseInt(match[4]!, 16) & 1 ? undefined : `00-${match[2]}-${match[3]}-00`;
+  }
+  return sampleRoot() ? undefined : `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
+}
+
+/** Where the fast path leaves an unsampled request's `traceparent` for the kernel (withIncomingTrace). */
+const UNSAMPLED_REQUEST = Symbol.for('wsb.tracing.unsampled');
 
 export interface Tracing {
   serviceName: string;
@@ -90,8 +189,23 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   const name = config.serviceName ?? serviceName;
   const resource: Attributes = { 'service.name': name, 'service.namespace': 'workspace-booking', 'process.pid': process.pid };
   // The exporter reads the endpoint (adding /v1/traces to a base URL), headers and timeout from the environment itself.
+  const sampler = readSamplerConfig(env);
+  // Fast path for the parent-based samplers: a request not to be traced is known from its
+  // traceparent (or, starting a trace, from the root decision drawn here) before any span work, and
+  // is left to the instrumentations as untraced (no span, attributes, listeners or pg spans); the
+  // kernel carries its traceparent on (withIncomingTrace). The other samplers decide per span.
+  const fastPath = sampler.name.startsWith('parentbased_');
+  const sampleRoot = sampler.name.endsWith('always_on') ? () => true : sampler.name.endsWith('always_off') ? () => false : () => Math.random() < sampler.ratio;
+  const untraced = (req: IncomingMessage): boolean => {
+    if (UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!)) return true;
+    if (!fastPath) return false;
+    const traceparent = unsampledTraceparent(req.headers.traceparent, sampleRoot);
+    if (traceparent) (req as unknown as Record<symbol, string>)[UNSAMPLED_REQUEST] = traceparent;
+    return traceparent !== undefined;
+  };
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resource),
+    sampler: createSampler(sampler, { serverRootsDecided: fastPath }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
   // Global tracer provider, W3C trace-context + baggage propagators, AsyncLocalStorage context manager.
@@ -100,9 +214,12 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     tracerProvider: provider,
     instrumentations: [
       new HttpInstrumentation({
-        ignoreIncomingRequestHook: (req) => UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!),
+        ignoreIncomingRequestHook: untraced,
         // A call made outside any traced work (a probe, a poll) starts no trace of its own.
         requireParentforOutgoingSpans: true,
+        // The kernel's calls between services put `traceparent` on themselves (injectTraceContext):
+        // no client span for those, the most expensive of the HTTP spans and the least telling.
+        ignoreOutgoingRequestHook: (req) => typeof req.headers === 'object' && req.headers !== null && 'traceparent' in req.headers,
       }),
       // One span per statement; none for taking a connection from the pool (cheaper, and says little).
       new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),

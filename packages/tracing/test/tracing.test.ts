@@ -63,7 +63,9 @@ it('with OTEL_SDK_DISABLED=true, stays off even with an endpoint', async () => {
 
 it('with an endpoint, traces, and patches http and pg before they are loaded', async () => {
   // Nothing listens on port 9: the export fails quietly at shutdown, which is all this needs.
-  const result = await probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_SERVICE_NAME: 'renamed' });
+  // Every span sampled, so the probe's one root span records: the default samples a tenth of roots
+  // (sampling.test.ts tests that).
+  const result = await probe({ OTEL_EXPORTER_OTLP_ENDPOINT: 'http://127.0.0.1:9', OTEL_SERVICE_NAME: 'renamed', OTEL_TRACES_SAMPLER: 'parentbased_always_on' });
   expect(result).toMatchObject({ started: true, serviceName: 'renamed', recording: true, kernelSeesTracing: true, httpPatched: true, pgPatched: true });
   expect(result.sdkModulesLoaded).toBeGreaterThan(0);
 });

@@ -1,0 +1,208 @@
+/**
+ * Sampling: OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG are honoured, the default is parent-based
+ * ratio sampling, and a process that receives a `traceparent` follows its sampled flag, so a trace
+ * is exported whole (every hop) or not at all.
+ *
+ * First the samplers themselves, with three "processes" (providers) passing W3C headers on; then
+ * the real wiring: a process started by startTracing, its HTTP server calling a second hop over
+ * HTTP, exporting to an OTLP receiver.
+ */
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { ROOT_CONTEXT, trace, defaultTextMapGetter, defaultTextMapSetter } from '@opentelemetry/api';
+import { W3CTraceContextPropagator } from '@opentelemetry/core';
+import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
+import { startOtlpReceiver, type OtlpReceiver } from '../../../test/support/otlp-receiver';
+import { createSampler, DEFAULT_SAMPLER_RATIO, readSamplerConfig, TracingConfigError, type SamplerConfig } from '../src';
+
+const ROOT = join(__dirname, '../../..');
+jest.setTimeout(90_000);
+
+describe('readSamplerConfig', () => {
+  it('defaults to parent-based ratio sampling of 0.1', () => {
+    expect(readSamplerConfig({})).toEqual({ name: 'parentbased_traceidratio', ratio: DEFAULT_SAMPLER_RATIO });
+    expect(DEFAULT_SAMPLER_RATIO).toBe(0.1);
+  });
+
+  it('reads the standard names', () => {
+    expect(readSamplerConfig({ OTEL_TRACES_SAMPLER: 'always_on' })).toEqual({ name: 'always_on', ratio: 0.1 });
+    expect(readSamplerConfig({ OTEL_TRACES_SAMPLER: ' ParentBased_TraceIdRatio ', OTEL_TRACES_SAMPLER_ARG: '0.25' })).toEqual({
+      name: 'parentbased_traceidratio',
+      ratio: 0.25,
+    });
+    expect(readSamplerConfig({ OTEL_TRACES_SAMPLER_ARG: '0' })).toEqual({ name: 'parentbased_traceidratio', ratio: 0 });
+  });
+
+  it('refuses a sampler or ratio it does not know, saying which', () => {
+    expect(() => readSamplerConfig({ OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toThrow(TracingConfigError);
+    expect(() => readSamplerConfig({ OTEL_TRACES_SAMPLER: 'jaeger_remote' })).toThrow(
+      'OTEL_TRACES_SAMPLER must be one of always_on, always_off, traceidratio, parentbased_always_on, parentbased_always_off, parentbased_traceidratio; got "jaeger_remote"',
+    );
+    expect(() => readSamplerConfig({ OTEL_TRACES_SAMPLER_ARG: '1.5' })).toThrow('OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1; got "1.5"');
+    expect(() => readSamplerConfig({ OTEL_TRACES_SAMPLER_ARG: 'ten percent' })).toThrow(
+      'OTEL_TRACES_SAMPLER_ARG must be a number from 0 to 1; got "ten percent"',
+    );
+  });
+});
+
+/** One process: a provider with the sampler, recording what it would export. */
+function processWith(sampler: SamplerConfig) {
+  const exported = new InMemorySpanExporter();
+  const provider = new BasicTracerProvider({ sampler: createSampler(sampler), spanProcessors: [new SimpleSpanProcessor(exported)] });
+  return { tracer: provider.getTracer('test'), exported };
+}
+
+const propagator = new W3CTraceContextPropagator();
+
+/**
+ * One request through gateway → booking → payment: each hop extracts the headers it got, starts
+ * its server span under them and sends its own context on. Returns the trace id.
+ */
+function request(hops: ReturnType<typeof processWith>[], incoming: Record<string, string> = {}): string {
+  let headers = incoming;
+  let traceId = '';
+  for (const hop of hops) {
+    const parent = propagator.extract(ROOT_CONTEXT, headers, defaultTextMapGetter);
+    const span = hop.tracer.startSpan('POST', {}, parent);
+    traceId = span.spanContext().traceId;
+    headers = {};
+    propagator.inject(trace.setSpan(parent, span), headers, defaultTextMapSetter);
+    // Unsampled, the header still goes on (flag 00), so the next hop knows it was decided.
+    expect(headers.traceparent).toMatch(new RegExp(`^00-${traceId}-[0-9a-f]{16}-0[01]$`));
+    span.end();
+  }
+  return traceId;
+}
+
+const exportedTraces = (hop: ReturnType<typeof processWith>) => new Set(hop.exported.getFinishedSpans().map((s) => s.spanContext().traceId));
+
+describe('sampling decisions', () => {
+  it('ratio 0 exports nothing, ratio 1 everything', () => {
+    const none = [processWith({ name: 'parentbased_traceidratio', ratio: 0 }), processWith({ name: 'parentbased_traceidratio', ratio: 0 })];
+    const all = [processWith({ name: 'parentbased_traceidratio', ratio: 1 }), processWith({ name: 'parentbased_traceidratio', ratio: 1 })];
+    for (let i = 0; i < 50; i++) {
+      request(none);
+      request(all);
+    }
+    expect(none.map((hop) => hop.exported.getFinishedSpans().length)).toEqual([0, 0]);
+    expect(all.map((hop) => hop.exported.getFinishedSpans().length)).toEqual([50, 50]);
+  });
+
+  it('the first process decides; the others follow the parent whatever their own ratio, so a trace is whole or absent', () => {
+    const gateway = processWith({ name: 'parentbased_traceidratio', ratio: 0.5 });
+    // Downstream ratios that would decide otherwise on their own: they must not be consulted.
+    const booking = processWith({ name: 'parentbased_traceidratio', ratio: 0 });
+    const payment = processWith({ name: 'parentbased_traceidratio', ratio: 1 });
+    const traceIds = Array.from({ length: 400 }, () => request([gateway, booking, payment]));
+    const sampled = exportedTraces(gateway);
+    // About half (binomial, 400 draws: 0.5 ± 0.1 is more than 4 standard deviations).
+    expect(sampled.size).toBeGreaterThan(160);
+    expect(sampled.size).toBeLessThan(240);
+    expect(exportedTraces(booking)).toEqual(sampled);
+    expect(exportedTraces(payment)).toEqual(sampled);
+    expect(traceIds.filter((id) => !sampled.has(id)).length).toBe(400 - sampled.size);
+  });
+
+  it('a client’s traceparent decides at the gateway: sampled is traced at ratio 0, unsampled is not at ratio 1', () => {
+    const rare = [processWith({ name: 'parentbased_traceidratio', ratio: 0 }), processWith({ name: 'parentbased_traceidratio', ratio: 0 })];
+    const always = [processWith({ name: 'parentbased_traceidratio', ratio: 1 }), processWith({ name: 'parentbased_traceidratio', ratio: 1 })];
+    const sampledId = request(rare, { traceparent: `00-${'a'.repeat(32)}-${'b'.repeat(16)}-01` });
+    request(always, { traceparent: `00-${'c'.repeat(32)}-${'d'.repeat(16)}-00` });
+    expect(rare.map((hop) => [...exportedTraces(hop)])).toEqual([[sampledId], [sampledId]]);
+    expect(always.map((hop) => hop.exported.getFinishedSpans().length)).toEqual([0, 0]);
+  });
+
+  it('always_off and non-parent-based samplers do as named', () => {
+    const off = processWith({ name: 'always_off', ratio: 1 });
+    const on = processWith({ name: 'always_on', ratio: 0 });
+    request([off], { traceparent: `00-${'e'.repeat(32)}-${'f'.repeat(16)}-01` });
+    request([on], { traceparent: `00-${'e'.repeat(32)}-${'f'.repeat(16)}-00` });
+    expect(off.exported.getFinishedSpans().length).toBe(0);
+    expect(on.exported.getFinishedSpans().length).toBe(1);
+  });
+});
+
+/**
+ * A process as a service runs: startTracing first, then an HTTP server (its handler wrapped by the
+ * kernel's withIncomingTrace, as every service's is) whose /first handler calls /second through the
+ * kernel's postText, as services call each other; a sampled request also makes a plain http call
+ * (a client span). Three requests: no traceparent, one sampled, one unsampled. Prints, per label,
+ * the traceparent /second received and whether /first's handler ran inside a span; exports to the
+ * receiver on shutdown.
+ */
+const PROBE = `
+  const { startTracing } = require('@wsb/tracing');
+  const started = startTracing('probe');
+  const http = require('node:http');
+  const api = require('@opentelemetry/api');
+  const { postText } = require('./packages/kernel/src/http-client.ts');
+  const { withIncomingTrace } = require('./packages/kernel/src/tracing.ts');
+  const got = {};
+  const call = (port, path, headers) => new Promise((resolve, reject) => {
+    const req = http.request({ host: '127.0.0.1', port, path, method: 'POST', headers }, (res) => { res.resume(); res.on('end', resolve); });
+    req.on('error', reject);
+    req.end();
+  });
+  const server = http.createServer(withIncomingTrace(async (req, res) => {
+    const label = req.headers['x-label'];
+    if (req.url === '/first') {
+      got[label + ' in a span'] = Boolean(api.trace.getActiveSpan());
+      await postText('http://127.0.0.1:' + server.address().port + '/second', { 'x-label': label }, '', 10000);
+      if (label === 'sampled') await call(server.address().port, '/second', { 'x-label': 'plain' });
+    } else got[label] = req.headers.traceparent || null;
+    res.end('ok');
+  }));
+  server.listen(0, '127.0.0.1', async () => {
+    const port = server.address().port;
+    await call(port, '/first', { 'x-label': 'none' });
+    await call(port, '/first', { 'x-label': 'sampled', traceparent: '00-${'1'.repeat(32)}-${'2'.repeat(16)}-01' });
+    await call(port, '/first', { 'x-label': 'unsampled', traceparent: '00-${'3'.repeat(32)}-${'4'.repeat(16)}-00' });
+    await started.shutdown();
+    console.log(JSON.stringify(got));
+    process.exit(0);
+  });
+`;
+
+describe('startTracing samples as configured', () => {
+  let receiver: OtlpReceiver;
+  beforeEach(async () => (receiver = await startOtlpReceiver()));
+  afterEach(() => receiver.close());
+
+  async function probe(sampler: Record<string, string>): Promise<Record<string, string | null>> {
+    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
+    const env = { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', ...sampler };
+    const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['-e', PROBE], { cwd: ROOT, env, timeout: 60_000 });
+    return JSON.parse(stdout.trim().split('\n').at(-1)!);
+  }
+
+  it('at ratio 0 exports only the trace the client sampled, whole; the unsampled ones run without spans and carry their traceparent on', async () => {
+    const got = await probe({ OTEL_TRACES_SAMPLER: 'parentbased_traceidratio', OTEL_TRACES_SAMPLER_ARG: '0' });
+    // Every call between services got a traceparent: sampled only where the client asked for it.
+    expect(got.none).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+    expect(got.sampled).toMatch(new RegExp(`^00-${'1'.repeat(32)}-[0-9a-f]{16}-01$`));
+    expect(got.unsampled).toBe(`00-${'3'.repeat(32)}-${'4'.repeat(16)}-00`);
+    // Unsampled requests cost no span work: none is active while they are handled.
+    expect(got).toMatchObject({ 'none in a span': false, 'sampled in a span': true, 'unsampled in a span': false });
+    const traces = new Set(receiver.spans.map((s) => s.traceId));
+    expect(traces).toEqual(new Set(['1'.repeat(32)]));
+    // Whole: /first's server span, the plain call's client span and the two /second server spans;
+    // the kernel's call has no client span, its /second is a child of /first's server span.
+    expect(receiver.spans.map((s) => s.kind).sort()).toEqual([2, 2, 2, 3]);
+    const first = receiver.spans.find((s) => s.kind === 2 && s.parentSpanId === '2'.repeat(16))!;
+    expect(got.sampled!.split('-')[2]).toBe(first.spanId);
+  });
+
+  it('at ratio 1 exports every trace but the one the client left unsampled', async () => {
+    const got = await probe({ OTEL_TRACES_SAMPLER_ARG: '1' });
+    const noneTrace = got.none!.split('-')[1];
+    expect(got.none).toMatch(/-01$/);
+    expect(got).toMatchObject({ 'none in a span': true, 'unsampled in a span': false });
+    expect(new Set(receiver.spans.map((s) => s.traceId))).toEqual(new Set([noneTrace, '1'.repeat(32)]));
+    expect(receiver.spans.length).toBe(6);
+  });
+
+  it('refuses to start with a sampler it does not know', async () => {
+    await expect(probe({ OTEL_TRACES_SAMPLER: 'sometimes' })).rejects.toThrow(/OTEL_TRACES_SAMPLER must be one of/);
+  });
+});

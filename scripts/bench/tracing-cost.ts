@@ -1,0 +1,164 @@
+/**
+ * npm run bench:tracing [-- --rounds 3 --seconds 10 --broker]
+ *
+ * What tracing costs per booking, in one run: three platforms side by side, the same build, each
+ * with its own ports (BENCH_BASE_PORT, +10, +20; gateways at +1000, +1010, +1020), databases and
+ * data, differing only in tracing:
+ *  - off: no OTEL_EXPORTER_OTLP_ENDPOINT (the default);
+ *  - default sampling: an endpoint and no OTEL_TRACES_SAMPLER (parent-based, 10 % of roots);
+ *  - every request: OTEL_TRACES_SAMPLER=parentbased_always_on.
+ * Spans go over OTLP/HTTP (protobuf, as to a real collector) to a sink in this process that
+ * discards them. The createBooking arm (20 clients, no traceparent from them: the gateway decides)
+ * runs against each in turn, the order rotated each round, and the CPU of the nine processes of
+ * the platform under load is divided by the bookings it completed (the saga's events delivered
+ * included, as in `npm run bench`). Prints medians per variant and their ratio to "off". The idle
+ * platforms' own CPU is not counted; on a shared machine, use several rounds. Each arm waits 35 s
+ * first, so the three platforms' database pools fit in the server's connections together.
+ */
+import { randomBytes } from 'node:crypto';
+import { startOtlpReceiver, type OtlpReceiver } from '../../test/support/otlp-receiver';
+import { startPlatform, type Platform, type Service } from '../../test/support/platform';
+import { createBookingArm, drained } from './arms';
+import { median } from './load';
+import { cpuBetween, usageOf } from './proc';
+import { ADMIN, seed, type Member } from './seed';
+
+const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
+const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
+
+function arg(name: string, fallback: number): number {
+  const i = process.argv.indexOf(`--${name}`);
+  return i > 0 ? Number(process.argv[i + 1]) : fallback;
+}
+const ROUNDS = arg('rounds', 3);
+const SECONDS = arg('seconds', 10);
+const BROKER = process.argv.includes('--broker');
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+interface Variant {
+  label: string;
+  /** OTEL_* settings; undefined: tracing off. */
+  sampler?: Record<string, string>;
+  sink?: OtlpReceiver;
+  platform?: Platform;
+  groups: Record<string, number>;
+  bookers: Member[];
+  created: string[];
+  /** Per round: nine services' CPU ms per booking, by process, and bookings per second. */
+  rounds: { cpu: Record<string, number>; perSecond: number; wrong: number }[];
+}
+
+const VARIANTS: Variant[] = [
+  { label: 'off', groups: {}, bookers: [], created: [], rounds: [] },
+  { label: 'default sampling', sampler: {}, groups: {}, bookers: [], created: [], rounds: [] },
+  { label: 'every request', sampler: { OTEL_TRACES_SAMPLER: 'parentbased_always_on' }, groups: {}, bookers: [], created: [], rounds: [] },
+];
+
+async function start(variant: Variant, index: number): Promise<void> {
+  variant.sink = variant.sampler ? await startOtlpReceiver({ keep: false }) : undefined;
+  const broker: Record<string, string> = BROKER
+    ? { AMQP_URL: process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672', AMQP_PREFIX: `wsb_bench_${randomBytes(3).toString('hex')}` }
+    : { AMQP_URL: '' };
+  const clean = Object.keys(process.env).filter((name) => name.startsWith('OTEL_'));
+  for (const name of clean) delete process.env[name]; // the variants alone say how tracing runs
+  variant.platform = await startPlatform({
+    basePort: BASE_PORT + 10 * index,
+    env: {
+      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
+      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      JWT_SECRET: randomBytes(32).toString('hex'),
+      SERVICE_JWT_KEYS: `bench:${randomBytes(32).toString('hex')}`,
+      LOG_LEVEL: 'warn',
+      RATE_LIMIT_MUTATIONS_PER_MINUTE: '10000000',
+      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
+      RATE_LIMIT_AUTH_PER_IP: '100000',
+      RATE_LIMIT_AUTH_PER_EMAIL: '100000',
+      ...broker,
+      ...(variant.sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: variant.sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', ...variant.sampler } : {}),
+    },
+  });
+  for (const s of SERVICES) variant.groups[s] = variant.platform.pidOf(s)!;
+  variant.groups.gateway = variant.platform.pidOf('gateway')!;
+  variant.bookers = (await seed(variant.platform.gatewayUrl, false)).bookers;
+  await drained(variant.platform, 0);
+}
+
+/**
+ * Between arms: the platform loaded last closes its idle database connections (the pool's idle
+ * timeout is 30 s), so three platforms fit in the database server's max_connections.
+ */
+const SETTLE_MS = 35_000;
+
+async function arm(variant: Variant) {
+  const platform = variant.platform!;
+  const before = usageOf(variant.groups);
+  const result = await createBookingArm(platform.gatewayUrl, variant.bookers, SECONDS * 1000, variant.created);
+  await drained(platform, variant.created.length);
+  const cpu = cpuBetween(before, usageOf(variant.groups));
+  return { result, cpuMs: Object.fromEntries(Object.entries(cpu).map(([name, s]) => [name, (s * 1000) / Math.max(1, result.ok)])) };
+}
+
+async function main() {
+  try {
+    for (const [i, variant] of VARIANTS.entries()) {
+      console.log(`starting the platform with tracing ${variant.label} ...`);
+      await start(variant, i);
+    }
+    console.log('warming up ...');
+    for (const variant of VARIANTS) {
+      await sleep(SETTLE_MS);
+      await arm(variant);
+    }
+    for (let round = 0; round < ROUNDS; round++) {
+      for (let k = 0; k < VARIANTS.length; k++) {
+        const variant = VARIANTS[(k + round) % VARIANTS.length];
+        await sleep(SETTLE_MS);
+        const { result, cpuMs } = await arm(variant);
+        const total = Object.values(cpuMs).reduce((a, b) => a + b, 0);
+        const perSecond = (result.ok / result.elapsedMs) * 1000;
+        variant.rounds.push({ cpu: { ...cpuMs, total }, perSecond, wrong: result.wrong.length });
+        console.log(
+          `round ${round + 1} tracing ${variant.label.padEnd(17)} ${perSecond.toFixed(1).padStart(6)}/s  ${total.toFixed(2).padStart(7)} CPU ms/booking  wrong ${result.wrong.length}`,
+        );
+        if (result.wrong.length) console.log(`  first wrong answer: ${result.wrong[0]}`);
+      }
+    }
+    console.log(report());
+    if (VARIANTS.some((v) => v.rounds.some((r) => r.wrong))) {
+      console.error('wrong answers: the benchmark failed');
+      process.exitCode = 1;
+    }
+  } finally {
+    for (const variant of VARIANTS) {
+      await variant.platform?.stop();
+      if (variant.sink) console.log(`tracing ${variant.label}: ${variant.sink.requests} OTLP export requests received`);
+      await variant.sink?.close();
+    }
+  }
+}
+
+function report(): string {
+  const processes = [...SERVICES, 'gateway', 'total'];
+  const med = (v: Variant, p: string) => median(v.rounds.map((r) => r.cpu[p]));
+  const off = VARIANTS[0];
+  const lines = [
+    `${ROUNDS} rounds of ${SECONDS} s per variant, medians; broker: ${BROKER ? 'RabbitMQ' : 'none (direct outbox delivery)'}.`,
+    '',
+    `| CPU ms per booking | ${VARIANTS.map((v) => v.label).join(' | ')} |`,
+    `|---|${VARIANTS.map(() => '---').join('|')}|`,
+    ...processes.map(
+      (p) =>
+        `| ${p === 'total' ? '**nine services**' : p} | ${VARIANTS.map((v) => (p === 'total' ? `**${med(v, p).toFixed(2)}**` : med(v, p).toFixed(2))).join(' | ')} |`,
+    ),
+    `| ÷ off | ${VARIANTS.map((v) => (med(v, 'total') / med(off, 'total')).toFixed(3)).join(' | ')} |`,
+    `| bookings/s | ${VARIANTS.map((v) => median(v.rounds.map((r) => r.perSecond)).toFixed(1)).join(' | ')} |`,
+    '',
+    `Per round, nine services (ms): ${VARIANTS.map((v) => `${v.label} ${v.rounds.map((r) => r.cpu.total.toFixed(1)).join(', ')}`).join('; ')}.`,
+  ];
+  return lines.join('\n');
+}
+
+main().catch((err) => {
+  console.error(err);
+  process.exit(1);
+});
