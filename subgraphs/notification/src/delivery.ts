@@ -11,7 +11,7 @@
  * and the periodic sweep (of this or another instance) picks it up once it has gone stale.
  */
 import type { EntityManager, MikroORM } from '@mikro-orm/postgresql';
-import type { Logger, Service } from '@wsb/kernel';
+import { isDatabaseUnavailable, type Logger, type Service } from '@wsb/kernel';
 import type { NotificationConfig } from './config';
 import { Notification } from './entities/notification.entity';
 import type { Mailer } from './mailer';
@@ -32,6 +32,8 @@ export interface Transports {
 const MAX_REASON_LENGTH = 500;
 /** How long past its last change a QUEUED row must be before the sweep takes it over. */
 const STALE_MARGIN_MS = 60_000;
+/** The longest wait between two tries to record a sent notification while the database is unreachable. */
+const MARK_SENT_MAX_DELAY_MS = 5_000;
 
 function failureReason(err: unknown): string {
   const message = (err instanceof Error ? err.message : String(err)).trim();
@@ -136,11 +138,7 @@ export class DeliveryWorker implements Service {
       );
     const claimed = rows.map((row) => em.map(Notification, row));
     const sent = (await Promise.all(claimed.map((n) => this.send(em, n)))).flatMap((ok, i) => (ok ? [claimed[i].id] : []));
-    if (!sent.length) return;
-    const now = new Date();
-    await em
-      .getConnection()
-      .execute(`update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id in (?)`, [now, now, sent]);
+    if (sent.length) await this.markSent(em, sent);
   }
 
   private async attempt(id: string, expectedAttempts: number): Promise<void> {
@@ -152,9 +150,28 @@ export class DeliveryWorker implements Service {
       [new Date(), id, expectedAttempts],
     );
     if (!notification) return; // someone else took this attempt, or it is already final
-    if (!(await this.send(em, notification))) return;
-    const now = new Date();
-    await this.write(em, `update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id = ?`, [now, now, id]);
+    if (await this.send(em, notification)) await this.markSent(em, [id]);
+  }
+
+  /**
+   * Records what went out. It is sent already, so the record is retried while the database is
+   * unreachable (a restart): left QUEUED, the sweep would send it a second time. Only a process
+   * that stops or dies before the database is back leaves that to the sweep (at least once).
+   */
+  private async markSent(em: EntityManager, ids: string[]): Promise<void> {
+    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, MARK_SENT_MAX_DELAY_MS)) {
+      try {
+        const now = new Date();
+        await em
+          .getConnection()
+          .execute(`update notification set status = 'SENT', sent_at = ?, failure_reason = null, updated_at = ? where id in (?)`, [now, now, ids]);
+        return;
+      } catch (err) {
+        if (this.stopped || !isDatabaseUnavailable(err)) throw err;
+        this.log().warn('notification sent, not yet recorded: the database is unavailable; retrying', { notificationIds: ids, retryInMs: delayMs });
+        await new Promise((resolve) => setTimeout(resolve, delayMs));
+      }
+    }
   }
 
   /** Sends a claimed attempt; on failure records it (QUEUED with a retry, or FAILED) and returns false. */

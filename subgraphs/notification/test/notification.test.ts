@@ -1,4 +1,4 @@
-import { asGateway, asService, initTestApp } from '@wsb/kernel/src/testing';
+import { asGateway, asService, initTestApp, waitFor } from '@wsb/kernel/src/testing';
 import { createNotificationSubgraph } from '../src/subgraph';
 import { CapturingMailer, CapturingSms, message, row, SEND, settled, type App } from './helpers';
 
@@ -202,5 +202,41 @@ describe('shutdown and recovery', () => {
       failure_reason: 'Delivery was interrupted before it finished.',
     });
     expect(mailer.attempts).toHaveLength(3);
+  });
+});
+
+describe('the database going away between a send and its record', () => {
+  const sql = (text: string) => app.orm.em.fork().getConnection().execute(text);
+  beforeAll(async () => {
+    // While test_outage has a row, recording a notification SENT fails as during a database restart (57P01).
+    await sql(`create table if not exists test_outage (on_since timestamptz)`);
+    await sql(`create or replace function test_outage_fail() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from test_outage) then
+          raise exception 'terminating connection due to administrator command' using errcode = '57P01';
+        end if;
+        return new;
+      end $$`);
+    await sql(
+      `create or replace trigger test_outage before update on notification for each row when (new.status = 'SENT') execute function test_outage_fail()`,
+    );
+  });
+  afterAll(async () => {
+    await sql(`drop trigger if exists test_outage on notification`);
+    await sql(`drop table if exists test_outage`);
+  });
+
+  it('records what it sent once the database is back, so the sweep never sends it again', async () => {
+    await sql(`insert into test_outage values (now())`);
+    const inputs = [0, 1].map((i) => message(userId, { dedupeKey: `OUTAGE:${Math.random()}`, subject: `Outage ${i}` }).input);
+    const answered = app.run(SEND_MANY, { inputs }, booking);
+    await waitFor(() => mailer.sent.length === 2);
+    await new Promise((r) => setTimeout(r, 500)); // a few tries to record them fail meanwhile
+    for (const input of inputs) expect(await row(app, input.dedupeKey)).toMatchObject({ status: 'QUEUED', attempts: 1 });
+    await sql(`delete from test_outage`);
+    expect((await answered).errors).toBeUndefined();
+    await settled(app);
+    for (const input of inputs) expect(await row(app, input.dedupeKey)).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(mailer.sent.map((m) => m.subject)).toEqual(['Outage 0', 'Outage 1']);
   });
 });
