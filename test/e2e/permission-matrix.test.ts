@@ -12,7 +12,7 @@ import { Supergraph } from '@apollo/federation-internals';
 import { getNamedType, isLeafType, isObjectType, type GraphQLField, type GraphQLObjectType, type GraphQLSchema } from 'graphql';
 import { bearer, gql, pool, type GraphQLResult } from '../support/client';
 import { RAISED_RATE_LIMITS, waitFor } from '@wsb/kernel/src/testing';
-import { ROOT, startPlatform, type Platform } from '../support/platform';
+import { ROOT, startPlatform, type Platform, bootstrapAdminEnv } from '../support/platform';
 import {
   ADMIN,
   ALSO_VIA,
@@ -282,8 +282,7 @@ beforeAll(async () => {
   platform = await startPlatform({
     basePort: 13300,
     env: {
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      ...bootstrapAdminEnv(ADMIN),
       ...RAISED_RATE_LIMITS,
     },
   });

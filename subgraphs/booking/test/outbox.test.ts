@@ -4,7 +4,7 @@ import { stubServices } from '@wsb/kernel/src/testing';
 import { sweepStalePending } from '../src/booking/recovery';
 import { Booking } from '../src/entities/booking.entity';
 import { OutboxEvent } from '../src/entities/outbox-event.entity';
-import { bookingConfirmedMessage, formatMoney } from '@wsb/booking-events';
+import { bookingConfirmedMessage, formatMoney, type BookingCancelledPayload } from '@wsb/booking-events';
 import { DirectPublisher, type EventPublisher } from '../src/outbox/publisher';
 import { OutboxRelay, retryDelayMs } from '../src/outbox/relay';
 import { ALICE, CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './helpers';
@@ -19,6 +19,25 @@ const HOUR = 3600_000;
 const log = createLogger({ test: 'outbox' }, 'error');
 const eventOf = async (bookingId: string, type = 'booking.created') =>
   (await h.sql(`select * from outbox_event where type = ? and payload ->> 'bookingId' = ?`, [type, bookingId]))[0];
+
+/** A booking.cancelled payload as the outbox writes it (a booking.created one plus its reason); each test patches what it is about. */
+const payloadOf = (patch: Partial<BookingCancelledPayload> = {}): BookingCancelledPayload => ({
+  bookingId: randomUUID(),
+  userId: ALICE,
+  userEmail: 'alice@example.com',
+  userName: 'Alice',
+  workspaceId: randomUUID(),
+  workspaceName: 'Orion',
+  workspaceTimezone: 'Europe/Berlin',
+  startsAt: '2099-12-01T09:00:00.000Z',
+  endsAt: '2099-12-01T10:00:00.000Z',
+  attendees: 1,
+  amount: 2500,
+  currency: 'EUR',
+  occurredAt: '2099-11-01T00:00:00.000Z',
+  reason: 'CANCELLED_BY_USER',
+  ...patch,
+});
 
 async function book(hoursAhead: number) {
   const workspaceId = h.addWorkspace();
@@ -100,21 +119,7 @@ describe('outbox relay', () => {
   });
 
   it('writes a readable confirmation in the workspace time zone', () => {
-    const message = bookingConfirmedMessage({
-      bookingId: 'b1',
-      userId: ALICE,
-      userEmail: 'alice@example.com',
-      userName: 'Alice',
-      workspaceId: 'w1',
-      workspaceName: 'Orion',
-      workspaceTimezone: 'Europe/Berlin',
-      startsAt: '2099-12-01T09:00:00.000Z',
-      endsAt: '2099-12-01T10:01:01.000Z',
-      attendees: 3,
-      amount: 2584,
-      currency: 'EUR',
-      occurredAt: '2099-11-01T00:00:00.000Z',
-    });
+    const message = bookingConfirmedMessage(payloadOf({ bookingId: 'b1', workspaceId: 'w1', endsAt: '2099-12-01T10:01:01.000Z', attendees: 3, amount: 2584 }));
     expect(message.subject).toBe('Booking confirmed: Orion, Tue, 1 Dec 2099, 10:00–11:01 CET');
     expect(message.body).toBe(
       [
@@ -136,22 +141,8 @@ describe('outbox relay', () => {
 });
 
 describe('DirectPublisher', () => {
-  const payload = {
-    bookingId: randomUUID(),
-    userId: ALICE,
-    userEmail: null,
-    userName: null,
-    workspaceId: randomUUID(),
-    workspaceName: null,
-    workspaceTimezone: null,
-    startsAt: '2099-12-01T09:00:00.000Z',
-    endsAt: '2099-12-01T10:00:00.000Z',
-    attendees: 1,
-    amount: 2500,
-    currency: 'EUR',
-    occurredAt: '2099-11-01T00:00:00.000Z',
-    reason: 'CANCELLED_BY_USER',
-  };
+  // Written without who and what it is about: the publisher looks them up.
+  const payload = payloadOf({ userEmail: null, userName: null, workspaceName: null, workspaceTimezone: null });
 
   it('looks up who to write to when the event was written without it', async () => {
     const stubs = stubServices({
@@ -188,26 +179,10 @@ describe('DirectPublisher', () => {
 });
 
 describe('DirectPublisher batches (one request per consumer per round)', () => {
-  const event = (type: string, bookingId: string, patch: Record<string, unknown> = {}) => ({
+  const event = (type: string, bookingId: string, patch: Partial<BookingCancelledPayload> = {}) => ({
     id: randomUUID(),
     type,
-    payload: {
-      bookingId,
-      userId: ALICE,
-      userEmail: 'alice@example.com',
-      userName: 'Alice',
-      workspaceId: randomUUID(),
-      workspaceName: 'Orion',
-      workspaceTimezone: 'Europe/Berlin',
-      startsAt: '2099-12-01T09:00:00.000Z',
-      endsAt: '2099-12-01T10:00:00.000Z',
-      attendees: 1,
-      amount: 2500,
-      currency: 'EUR',
-      occurredAt: '2099-11-01T00:00:00.000Z',
-      reason: 'CANCELLED_BY_USER',
-      ...patch,
-    },
+    payload: payloadOf({ bookingId, ...patch }),
   });
   const taken = (v: Record<string, unknown>) => (v.inputs as unknown[]).map(() => null);
 
