@@ -21,7 +21,7 @@ const eventOf = async (bookingId: string, type = 'booking.created') =>
   (await h.sql(`select * from outbox_event where type = ? and payload ->> 'bookingId' = ?`, [type, bookingId]))[0];
 
 /** A booking.cancelled payload as the outbox writes it (a booking.created one plus its reason); each test patches what it is about. */
-const payloadOf = (patch: Partial<BookingCancelledPayload> = {}): BookingCancelledPayload => ({
+const payloadOf = (patch: Partial<BookingCancelledPayload> = {}): BookingCancelledPayload & Record<string, unknown> => ({
   bookingId: randomUUID(),
   userId: ALICE,
   userEmail: 'alice@example.com',
