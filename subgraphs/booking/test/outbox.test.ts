@@ -5,6 +5,7 @@ import { sweepStalePending } from '../src/booking/recovery';
 import { Booking } from '../src/entities/booking.entity';
 import { OutboxEvent } from '../src/entities/outbox-event.entity';
 import { bookingConfirmedMessage, formatMoney, type BookingCancelledPayload } from '@wsb/booking-events';
+import { sampleCreatedPayload } from '@wsb/booking-events/src/testing';
 import { DirectPublisher, type EventPublisher } from '../src/outbox/publisher';
 import { OutboxRelay, retryDelayMs } from '../src/outbox/relay';
 import { ALICE, CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './helpers';
@@ -20,24 +21,9 @@ const log = createLogger({ test: 'outbox' }, 'error');
 const eventOf = async (bookingId: string, type = 'booking.created') =>
   (await h.sql(`select * from outbox_event where type = ? and payload ->> 'bookingId' = ?`, [type, bookingId]))[0];
 
-/** A booking.cancelled payload as the outbox writes it (a booking.created one plus its reason); each test patches what it is about. */
-const payloadOf = (patch: Partial<BookingCancelledPayload> = {}): BookingCancelledPayload & Record<string, unknown> => ({
-  bookingId: randomUUID(),
-  userId: ALICE,
-  userEmail: 'alice@example.com',
-  userName: 'Alice',
-  workspaceId: randomUUID(),
-  workspaceName: 'Orion',
-  workspaceTimezone: 'Europe/Berlin',
-  startsAt: '2099-12-01T09:00:00.000Z',
-  endsAt: '2099-12-01T10:00:00.000Z',
-  attendees: 1,
-  amount: 2500,
-  currency: 'EUR',
-  occurredAt: '2099-11-01T00:00:00.000Z',
-  reason: 'CANCELLED_BY_USER',
-  ...patch,
-});
+/** A booking.cancelled payload of Alice's as the outbox writes it; each test patches what it is about. */
+const payloadOf = (patch: Partial<BookingCancelledPayload> = {}): BookingCancelledPayload & Record<string, unknown> =>
+  sampleCreatedPayload({ userId: ALICE, userEmail: 'alice@example.com', userName: 'Alice', reason: 'CANCELLED_BY_USER' as const, ...patch });
 
 async function book(hoursAhead: number) {
   const workspaceId = h.addWorkspace();
@@ -249,18 +235,21 @@ describe('DirectPublisher batches (one request per consumer per round)', () => {
 
 describe('recovery and several relays (the app relay stopped)', () => {
   beforeAll(() => h.stopBackground());
+  /** A PENDING booking of Alice's for an hour `hoursAhead`, written `ageMs` ago (as if its request died then). */
+  const pendingSince = (em: ReturnType<typeof h.app.orm.em.fork>, hoursAhead: number, ageMs: number) =>
+    em.create(Booking, {
+      userId: ALICE,
+      workspaceId: h.addWorkspace(),
+      startsAt: hourFromNow(hoursAhead),
+      endsAt: hourFromNow(hoursAhead + 1),
+      priceAmount: 2500,
+      priceCurrency: 'EUR',
+      createdAt: new Date(Date.now() - ageMs),
+    });
 
   it('cancels a PENDING booking whose request died, and schedules its refund', async () => {
     const em = h.app.orm.em.fork();
-    const stale = em.create(Booking, {
-      userId: ALICE,
-      workspaceId: h.addWorkspace(),
-      startsAt: hourFromNow(40),
-      endsAt: hourFromNow(41),
-      priceAmount: 2500,
-      priceCurrency: 'EUR',
-      createdAt: new Date(Date.now() - 10 * 60_000),
-    });
+    const stale = pendingSince(em, 40, 10 * 60_000);
     const fresh = em.create(Booking, { ...stale, id: randomUUID(), workspaceId: h.addWorkspace(), createdAt: new Date() });
     await em.flush();
     expect(await sweepStalePending(h.app.orm, 120_000, log)).toBe(1);
@@ -274,15 +263,7 @@ describe('recovery and several relays (the app relay stopped)', () => {
 
   it('schedules the refund BOOKING_REFUND_DELAY_MS after the sweep, and sweeps with a timeout of seconds', async () => {
     const em = h.app.orm.em.fork();
-    const stale = em.create(Booking, {
-      userId: ALICE,
-      workspaceId: h.addWorkspace(),
-      startsAt: hourFromNow(42),
-      endsAt: hourFromNow(43),
-      priceAmount: 2500,
-      priceCurrency: 'EUR',
-      createdAt: new Date(Date.now() - 9000),
-    });
+    const stale = pendingSince(em, 42, 9000);
     await em.flush();
     const before = Date.now();
     // The chaos platform's settings: 8 s pending timeout, refunds 6 s later.

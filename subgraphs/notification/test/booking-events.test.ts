@@ -5,6 +5,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { asGateway, initTestApp, untilReady, waitFor, inspectBroker, type BrokerInspector } from '@wsb/kernel/src/testing';
+import { sampleCreatedPayload } from '@wsb/booking-events/src/testing';
 import { createNotificationSubgraph } from '../src/subgraph';
 import { CapturingMailer, settled, type App } from './helpers';
 
@@ -29,24 +30,7 @@ afterAll(async () => {
 });
 beforeEach(() => mailer.reset());
 
-function created(patch: Record<string, unknown> = {}) {
-  return {
-    bookingId: randomUUID(),
-    userId: randomUUID(),
-    userEmail: 'ada@example.com',
-    userName: 'Ada',
-    workspaceId: randomUUID(),
-    workspaceName: 'Orion',
-    workspaceTimezone: 'Europe/Berlin',
-    startsAt: '2099-12-01T09:00:00.000Z',
-    endsAt: '2099-12-01T10:00:00.000Z',
-    attendees: 2,
-    amount: 2500,
-    currency: 'EUR',
-    occurredAt: new Date().toISOString(),
-    ...patch,
-  };
-}
+const created = (patch: Record<string, unknown> = {}) => sampleCreatedPayload({ attendees: 2, occurredAt: new Date().toISOString(), ...patch });
 const publish = (type: string, payload: object, messageId: string = randomUUID()) =>
   broker.channel.publish(`${prefix}.booking.events`, type, Buffer.from(JSON.stringify(payload)), { messageId, persistent: true });
 const rowsFor = (bookingId: string) =>

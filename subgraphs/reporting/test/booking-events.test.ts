@@ -4,6 +4,7 @@
  */
 import { randomBytes, randomUUID } from 'node:crypto';
 import { initTestApp, type TestApp, untilReady, waitFor, inspectBroker, type BrokerInspector } from '@wsb/kernel/src/testing';
+import { sampleCreatedPayload } from '@wsb/booking-events/src/testing';
 import { reportingSubgraph } from '../src/subgraph';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
@@ -22,22 +23,8 @@ afterAll(async () => {
   await broker.close();
 });
 
-const payload = (patch: Record<string, unknown> = {}) => ({
-  bookingId: randomUUID(),
-  userId: randomUUID(),
-  userEmail: 'ada@example.com',
-  userName: 'Ada',
-  workspaceId: randomUUID(),
-  workspaceName: 'Orion',
-  workspaceTimezone: 'UTC',
-  startsAt: '2099-12-01T09:00:00.000Z',
-  endsAt: '2099-12-01T10:30:00.000Z',
-  attendees: 1,
-  amount: 3750,
-  currency: 'EUR',
-  occurredAt: '2099-11-01T08:00:00.000Z',
-  ...patch,
-});
+const payload = (patch: Record<string, unknown> = {}) =>
+  sampleCreatedPayload({ workspaceTimezone: 'UTC', endsAt: '2099-12-01T10:30:00.000Z', amount: 3750, occurredAt: '2099-11-01T08:00:00.000Z', ...patch });
 const publish = (type: string, body: object, messageId: string = randomUUID()) =>
   broker.channel.publish(`${prefix}.booking.events`, type, Buffer.from(JSON.stringify(body)), { messageId, persistent: true });
 const rowsFor = (bookingId: string) =>

@@ -48,66 +48,57 @@ export function selectionOf(field: GraphQLField<unknown, unknown>): string {
   return `${field.name}${args} { ${sub} }`;
 }
 
-/** How a client reaches the fields of each object type: a query around `sel`, and the path to it. */
+/**
+ * How a client reaches the fields of each object type: the fields on the way there (with their
+ * arguments), and the operation's variables where an argument needs one.
+ */
+interface Way {
+  via: string[];
+  operation?: 'query' | 'mutation';
+  declares?: string;
+  variables?: (f: Fixtures) => Record<string, unknown>;
+}
+const ofUser = (f: Fixtures) => ({ id: f.memberA.id });
+const inRange = { declares: '($from: DateTime!, $to: DateTime!)', variables: (f: Fixtures) => ({ from: f.reportRange.from, to: f.reportRange.to }) };
+const WAYS: Record<string, Way> = {
+  User: { via: ['user(id: $id)'], declares: '($id: ID!)', variables: ofUser },
+  Workspace: { via: ['workspace(id: $id)'], declares: '($id: ID!)', variables: (f) => ({ id: f.workspaceId }) },
+  Booking: { via: ['booking(id: $id)'], declares: '($id: ID!)', variables: (f) => ({ id: f.cancelledA }) },
+  Payment: { via: ['payment(id: $id)'], declares: '($id: ID!)', variables: (f) => ({ id: f.refundedA }) },
+  Notification: { via: ['user(id: $id)', 'notifications(first: 1)'], declares: '($id: ID!)', variables: ofUser },
+  Activity: { via: ['activity(first: 1)', 'edges', 'node'] },
+  ActivityConnection: { via: ['activity(first: 1)'] },
+  ActivityEdge: { via: ['activity(first: 1)', 'edges'] },
+  Money: { via: ['workspace(id: $id)', 'hourlyRate'], declares: '($id: ID!)', variables: (f) => ({ id: f.workspaceId }) },
+  PageInfo: { via: ['workspaces(first: 1)', 'pageInfo'] },
+  WorkspaceConnection: { via: ['workspaces(first: 1)'] },
+  WorkspaceEdge: { via: ['workspaces(first: 1)', 'edges'] },
+  BookingConnection: { via: ['user(id: $id)', 'bookings(first: 1)'], declares: '($id: ID!)', variables: ofUser },
+  BookingEdge: { via: ['user(id: $id)', 'bookings(first: 1)', 'edges'], declares: '($id: ID!)', variables: ofUser },
+  UserConnection: { via: ['users(first: 1)'] },
+  UserEdge: { via: ['users(first: 1)', 'edges'] },
+  AuthPayload: {
+    via: ['login(input: $i)'],
+    operation: 'mutation',
+    declares: '($i: LoginInput!)',
+    variables: (f) => ({ i: { email: f.memberA.email, password: PASSWORD } }),
+  },
+  BookingReport: { via: ['bookingReport(from: $from, to: $to)'], ...inRange },
+  WorkspaceOccupancy: { via: ['bookingReport(from: $from, to: $to)', 'occupancy'], ...inRange },
+  AdminDashboard: { via: ['adminDashboard'] },
+  ServiceHealth: { via: ['adminDashboard', 'services'] },
+  AdminAuditEntry: { via: ['adminAuditLog(first: 1)', 'edges', 'node'] },
+  AdminAuditEntryConnection: { via: ['adminAuditLog(first: 1)'] },
+  AdminAuditEntryEdge: { via: ['adminAuditLog(first: 1)', 'edges'] },
+};
+
+/** The query that reaches `sel` on an object of type `typeName`, and the path to `fieldName` in its answer. */
 export function reach(typeName: string, sel: string, fieldName: string, f: Fixtures): Probe {
-  const at = (...path: string[]) => [...path, fieldName];
-  const range = { from: f.reportRange.from, to: f.reportRange.to };
-  switch (typeName) {
-    case 'User':
-      return q(`query ($id: ID!) { user(id: $id) { ${sel} } }`, { id: f.memberA.id }, at('user'));
-    case 'Workspace':
-      return q(`query ($id: ID!) { workspace(id: $id) { ${sel} } }`, { id: f.workspaceId }, at('workspace'));
-    case 'Booking':
-      return q(`query ($id: ID!) { booking(id: $id) { ${sel} } }`, { id: f.cancelledA }, at('booking'));
-    case 'Payment':
-      return q(`query ($id: ID!) { payment(id: $id) { ${sel} } }`, { id: f.refundedA }, at('payment'));
-    case 'Notification':
-      return q(`query ($id: ID!) { user(id: $id) { notifications(first: 1) { ${sel} } } }`, { id: f.memberA.id }, at('user', 'notifications'));
-    case 'Activity':
-      return q(`{ activity(first: 1) { edges { node { ${sel} } } } }`, {}, at('activity', 'edges', 'node'));
-    case 'ActivityConnection':
-      return q(`{ activity(first: 1) { ${sel} } }`, {}, at('activity'));
-    case 'ActivityEdge':
-      return q(`{ activity(first: 1) { edges { ${sel} } } }`, {}, at('activity', 'edges'));
-    case 'Money':
-      return q(`query ($id: ID!) { workspace(id: $id) { hourlyRate { ${sel} } } }`, { id: f.workspaceId }, at('workspace', 'hourlyRate'));
-    case 'PageInfo':
-      return q(`{ workspaces(first: 1) { pageInfo { ${sel} } } }`, {}, at('workspaces', 'pageInfo'));
-    case 'WorkspaceConnection':
-      return q(`{ workspaces(first: 1) { ${sel} } }`, {}, at('workspaces'));
-    case 'WorkspaceEdge':
-      return q(`{ workspaces(first: 1) { edges { ${sel} } } }`, {}, at('workspaces', 'edges'));
-    case 'BookingConnection':
-      return q(`query ($id: ID!) { user(id: $id) { bookings(first: 1) { ${sel} } } }`, { id: f.memberA.id }, at('user', 'bookings'));
-    case 'BookingEdge':
-      return q(`query ($id: ID!) { user(id: $id) { bookings(first: 1) { edges { ${sel} } } } }`, { id: f.memberA.id }, at('user', 'bookings', 'edges'));
-    case 'UserConnection':
-      return q(`{ users(first: 1) { ${sel} } }`, {}, at('users'));
-    case 'UserEdge':
-      return q(`{ users(first: 1) { edges { ${sel} } } }`, {}, at('users', 'edges'));
-    case 'AuthPayload':
-      return q(`mutation ($i: LoginInput!) { login(input: $i) { ${sel} } }`, { i: { email: f.memberA.email, password: PASSWORD } }, at('login'));
-    case 'BookingReport':
-      return q(`query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) { ${sel} } }`, range, at('bookingReport'));
-    case 'WorkspaceOccupancy':
-      return q(
-        `query ($from: DateTime!, $to: DateTime!) { bookingReport(from: $from, to: $to) { occupancy { ${sel} } } }`,
-        range,
-        at('bookingReport', 'occupancy'),
-      );
-    case 'AdminDashboard':
-      return q(`{ adminDashboard { ${sel} } }`, {}, at('adminDashboard'));
-    case 'ServiceHealth':
-      return q(`{ adminDashboard { services { ${sel} } } }`, {}, at('adminDashboard', 'services'));
-    case 'AdminAuditEntry':
-      return q(`{ adminAuditLog(first: 1) { edges { node { ${sel} } } } }`, {}, at('adminAuditLog', 'edges', 'node'));
-    case 'AdminAuditEntryConnection':
-      return q(`{ adminAuditLog(first: 1) { ${sel} } }`, {}, at('adminAuditLog'));
-    case 'AdminAuditEntryEdge':
-      return q(`{ adminAuditLog(first: 1) { edges { ${sel} } } }`, {}, at('adminAuditLog', 'edges'));
-    default:
-      throw new Error(`no way to reach ${typeName} is described: add it to reach()`);
-  }
+  const way = WAYS[typeName];
+  if (!way) throw new Error(`no way to reach ${typeName} is described: add it to WAYS`);
+  const body = `{ ${way.via.reduceRight((inner, field) => `${field} { ${inner} }`, sel)} }`;
+  const query = way.declares ? `${way.operation ?? 'query'} ${way.declares} ${body}` : body;
+  return q(query, way.variables?.(f) ?? {}, [...way.via.map((field) => field.split('(')[0]), fieldName]);
 }
 
 /** Root fields: an input that succeeds when allowed. `prepare` runs first, as whoever needs to. */
