@@ -32,12 +32,22 @@ async function book(hoursAhead: number) {
   return result;
 }
 
+/** The booking's booking.created event once `ready` holds for it (the booking itself confirmed at once). */
+async function eventWhen({ data, errors }: Awaited<ReturnType<typeof book>>, ready: (event: any) => boolean) {
+  expect(errors).toBeUndefined();
+  expect(data.createBooking.status).toBe('CONFIRMED');
+  return waitFor(async () => {
+    const e = await eventOf(data.createBooking.id);
+    return ready(e) ? e : undefined;
+  }, 5000);
+}
+
 describe('outbox relay', () => {
   it('retries a failing consumer with backoff until it succeeds; the notice is sent once', async () => {
     let failures = 0;
     let sent = 0;
     const original = h.world.notification;
-    h.world.notification = (v) => {
+    const notification = (v: any) => {
       if (failures < 2) {
         failures += 1;
         throw new Error(`mail server down (${failures})`);
@@ -45,44 +55,22 @@ describe('outbox relay', () => {
       sent += 1;
       return original(v);
     };
-    try {
-      const { data, errors } = await book(24);
-      expect(errors).toBeUndefined();
-      expect(data.createBooking.status).toBe('CONFIRMED');
-      const event = await waitFor(async () => {
-        const e = await eventOf(data.createBooking.id);
-        return e?.published_at ? e : undefined;
-      }, 5000);
-      expect(sent).toBe(1);
-      expect(event.attempts).toBe(2);
-      expect(event.last_error).toBe('mail server down (2)');
-    } finally {
-      h.world.notification = original;
-    }
+    const event = await h.withWorld({ notification }, async () => eventWhen(await book(24), (e) => Boolean(e?.published_at)));
+    expect(sent).toBe(1);
+    expect(event.attempts).toBe(2);
+    expect(event.last_error).toBe('mail server down (2)');
   });
 
   it('never fails a booking when notification and reporting are down; the event stays due', async () => {
-    const [notification, reporting] = [h.world.notification, h.world.reporting];
-    h.world.notification = () => {
-      throw new Error('notification down');
+    const down = (service: string) => () => {
+      throw new Error(`${service} down`);
     };
-    h.world.reporting = () => {
-      throw new Error('reporting down');
-    };
-    try {
-      const { data, errors } = await book(30);
-      expect(errors).toBeUndefined();
-      expect(data.createBooking.status).toBe('CONFIRMED');
-      const event = await waitFor(async () => {
-        const e = await eventOf(data.createBooking.id);
-        return e?.attempts >= 3 ? e : undefined;
-      }, 5000);
+    await h.withWorld({ notification: down('notification'), reporting: down('reporting') }, async () => {
+      const event = await eventWhen(await book(30), (e) => e?.attempts >= 3);
       expect(event.published_at).toBeNull();
       expect(event.last_error).toBe('notification down; reporting down');
       expect(new Date(event.next_attempt_at).getTime()).toBeGreaterThan(Date.now() - 50);
-    } finally {
-      [h.world.notification, h.world.reporting] = [notification, reporting];
-    }
+    });
     // Both back: the event goes out on the next due retry.
     const id = (await h.sql(`select payload ->> 'bookingId' as id from outbox_event where published_at is null and type = 'booking.created'`))[0].id;
     await waitFor(async () => (await eventOf(id))?.published_at, 5000);

@@ -25,15 +25,7 @@ function input(workspaceId = h.addWorkspace()) {
 const charges = (bookingId: string) => h.callsTo('payment', '_createPayment').filter((c) => c.variables.input.bookingId === bookingId);
 
 /** Runs `work` with payment's _createPayment replaced by `behaviour`. */
-async function withPayment<T>(behaviour: (v: any) => unknown, work: () => Promise<T>): Promise<T> {
-  const original = h.world.createPayment;
-  h.world.createPayment = behaviour;
-  try {
-    return await work();
-  } finally {
-    h.world.createPayment = original;
-  }
-}
+const withPayment = <T>(behaviour: (v: any) => unknown, work: () => Promise<T>): Promise<T> => h.withWorld({ createPayment: behaviour }, work);
 
 const declined = () => new DomainError('BAD_USER_INPUT', 'The payment was declined.');
 /** The first attempt at booking i, with _createPayment failing with `error` (so the saga compensates). */
