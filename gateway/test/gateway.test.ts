@@ -7,9 +7,8 @@ import http from 'node:http';
 import { resolve } from 'node:path';
 import { randomBytes } from 'node:crypto';
 import type { AddressInfo } from 'node:net';
-import { SignJWT } from 'jose';
 import { createHttpApp, parseServiceKeys, signAccessToken, signServiceToken } from '@wsb/kernel';
-import { initTestApp, stubServices, type TestApp } from '@wsb/kernel/src/testing';
+import { expiredServiceToken, initTestApp, stubServices, type TestApp } from '@wsb/kernel/src/testing';
 import { workspaceSubgraph } from '../../subgraphs/workspace/src/subgraph';
 import { readGatewayConfig } from '../src/config';
 import { createGateway, type Gateway } from '../src/server';
@@ -107,20 +106,7 @@ describe('a subgraph reached directly', () => {
       'a forged service token',
       async () => bearer(await signServiceToken({ caller: 'gateway' }, parseServiceKeys('k1:not-the-platform-key-0123456789abcdef', []))),
     ],
-    [
-      'an expired service token',
-      async () =>
-        bearer(
-          await new SignJWT({})
-            .setProtectedHeader({ alg: 'HS256', kid: 'k1' })
-            .setSubject('gateway')
-            .setIssuer('gateway')
-            .setAudience('wsb-subgraph')
-            .setIssuedAt(Math.floor(Date.now() / 1000) - 300)
-            .setExpirationTime(Math.floor(Date.now() / 1000) - 200)
-            .sign(keys[0].secret),
-        ),
-    ],
+    ['an expired service token', async () => bearer(await expiredServiceToken({ caller: 'gateway' }, keys))],
   ])('refuses %s with 401 and no data, _entities and _service included', async (_name, headers) => {
     for (const query of [WORKSPACES, entities, '{ _service { sdl } }']) {
       const res = await gql(urlA, query, {}, await headers());

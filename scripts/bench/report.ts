@@ -44,36 +44,20 @@ function targets(r: Report) {
   const a = (name: string) => r.arms[name] ?? NONE;
   const cpu = (name: string, keys: readonly string[]) => (r.arms[name] ? sum(r.arms[name].cpuMsPerOp, keys) : NaN);
   const idle = sum(r.idleRss, PLATFORM);
-  const rows: { what: string; target: string; value: number; ok: (v: number) => boolean }[] = [
-    { what: 'createBooking CPU per booking, all nine processes (ms)', target: '≤ 12', value: cpu('createBooking', PLATFORM), ok: (v) => v <= 12 },
-    {
-      what: 'createBooking throughput ÷ bare INSERT throughput',
-      target: '≥ 0.05',
-      value: a('createBooking').throughput / a('bare insert').throughput,
-      ok: (v) => v >= 0.05,
-    },
-    {
-      what: '30-item page: our throughput ÷ Hive Gateway’s',
-      target: '≥ 1.5',
-      value: a('page30 ours').throughput / a('page30 hive').throughput,
-      ok: (v) => v >= 1.5,
-    },
-    { what: '30-item page: subgraph CPU per request (ms)', target: '≤ 12', value: cpu('page30 ours', SUBGRAPHS), ok: (v) => v <= 12 },
-    {
-      what: 'single-subgraph query: our throughput ÷ Hive Gateway’s',
-      target: '≥ 1.0',
-      value: a('workspaces ours').throughput / a('workspaces hive').throughput,
-      ok: (v) => v >= 1.0,
-    },
-    {
-      what: 'single-subgraph query: our p50 ÷ the direct call’s',
-      target: '≤ 1.5',
-      value: a('workspaces ours').p50 / a('workspaces direct').p50,
-      ok: (v) => v <= 1.5,
-    },
-    { what: 'nine services idle, resident in total (MiB)', target: '≤ 1024', value: idle / 2 ** 20, ok: (v) => v <= 1024 },
+  // [what, target ("≤ bound" or "≥ bound"), value]: a value meets its target when finite and within the bound.
+  const rows: [string, string, number][] = [
+    ['createBooking CPU per booking, all nine processes (ms)', '≤ 12', cpu('createBooking', PLATFORM)],
+    ['createBooking throughput ÷ bare INSERT throughput', '≥ 0.05', a('createBooking').throughput / a('bare insert').throughput],
+    ['30-item page: our throughput ÷ Hive Gateway’s', '≥ 1.5', a('page30 ours').throughput / a('page30 hive').throughput],
+    ['30-item page: subgraph CPU per request (ms)', '≤ 12', cpu('page30 ours', SUBGRAPHS)],
+    ['single-subgraph query: our throughput ÷ Hive Gateway’s', '≥ 1.0', a('workspaces ours').throughput / a('workspaces hive').throughput],
+    ['single-subgraph query: our p50 ÷ the direct call’s', '≤ 1.5', a('workspaces ours').p50 / a('workspaces direct').p50],
+    ['nine services idle, resident in total (MiB)', '≤ 1024', idle / 2 ** 20],
   ];
-  return rows.map(({ ok, ...row }) => ({ ...row, ok: Number.isFinite(row.value) && ok(row.value) }));
+  return rows.map(([what, target, value]) => {
+    const [op, bound] = target.split(' ');
+    return { what, target, value, ok: Number.isFinite(value) && (op === '≤' ? value <= Number(bound) : value >= Number(bound)) };
+  });
 }
 
 function render(r: Report): string {

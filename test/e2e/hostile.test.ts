@@ -10,7 +10,7 @@ import { readFileSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { RAISED_RATE_LIMITS } from '@wsb/kernel/src/testing';
 import { gql } from '../support/client';
-import { PROCESSES, processName, startPlatform, type Platform } from '../support/platform';
+import { PROCESSES, processName, startPlatform, type Platform, bootstrapAdminEnv } from '../support/platform';
 import { ADMIN, corpus, CREATE_BOOKING, CREATE_WORKSPACE, LOGIN, PASSWORD, SERVICES, UPDATE_ME, workspaceInput } from './hostile/corpus';
 import { judge } from './hostile/judge';
 import { asAdmin, asMember, slot } from './hostile/send';
@@ -36,8 +36,7 @@ beforeAll(async () => {
   platform = await startPlatform({
     basePort: 13500,
     env: {
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      ...bootstrapAdminEnv(ADMIN),
       ...RAISED_RATE_LIMITS,
     },
   });

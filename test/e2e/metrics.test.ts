@@ -6,7 +6,7 @@
  */
 import { waitFor } from '@wsb/kernel/src/testing';
 import { bearer, gql } from '../support/client';
-import { startPlatform, SUBGRAPHS, type Platform, type Service } from '../support/platform';
+import { startPlatform, SUBGRAPHS, type Platform, type Service, bootstrapAdminEnv } from '../support/platform';
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const REDIS_URL = process.env.REDIS_URL || 'redis://127.0.0.1:6379';
@@ -57,8 +57,7 @@ beforeAll(async () => {
   platform = await startPlatform({
     basePort: 13760,
     env: {
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      ...bootstrapAdminEnv(ADMIN),
       AMQP_URL,
       REDIS_URL,
       RATE_LIMIT_AUTH_PER_EMAIL: '2',

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { parseServiceKeys, signServiceToken } from '@wsb/kernel';
 import { bearer, gql } from '../support/client';
-import { ROOT, startPlatform, type Platform } from '../support/platform';
+import { ROOT, startPlatform, type Platform, bootstrapAdminEnv } from '../support/platform';
 
 jest.setTimeout(900_000);
 const ADMIN = { email: 'seed-admin@example.com', password: 'seed-admin-password-1' };
@@ -30,8 +30,7 @@ beforeAll(async () => {
   platform = await startPlatform({
     basePort: 13960,
     env: {
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      ...bootstrapAdminEnv(ADMIN),
       SHUTDOWN_DRAIN_TIMEOUT_MS: String(DRAIN_TIMEOUT_MS),
       SERVICE_TIMEOUT_MS: '15000',
     },

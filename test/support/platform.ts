@@ -40,6 +40,11 @@ export interface Platform {
   stop(): Promise<void>;
 }
 
+/** The env under which the auth service creates this administrator at start-up. */
+export function bootstrapAdminEnv(admin: { email: string; password: string }): Record<string, string> {
+  return { BOOTSTRAP_ADMIN_EMAIL: admin.email, BOOTSTRAP_ADMIN_PASSWORD: admin.password };
+}
+
 export async function startPlatform(options: {
   basePort: number;
   env?: Record<string, string>;

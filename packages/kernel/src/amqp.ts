@@ -54,7 +54,7 @@ export function readAmqpConfig(r: EnvReader): AmqpConfig {
 }
 
 /** amqplib is loaded by the first connection: a process without AMQP_URL never pays its memory. */
-function loadAmqplib(): typeof import('amqplib') {
+export function loadAmqplib(): typeof import('amqplib') {
   // eslint-disable-next-line @typescript-eslint/no-require-imports -- loaded lazily on purpose (see above)
   return require('amqplib');
 }

@@ -80,6 +80,12 @@ export class EnvReader {
     return value;
   }
 
+  /** A wait for a service call that may still be running must outlast it: above SERVICE_TIMEOUT_MS. */
+  aboveServiceTimeout(name: string, value: number, serviceTimeoutMs: number): number {
+    if (value <= serviceTimeoutMs) this.problems.push(`${name} (${value}) must be above SERVICE_TIMEOUT_MS (${serviceTimeoutMs})`);
+    return value;
+  }
+
   done(): void {
     if (this.problems.length) throw new ConfigError(this.problems);
   }
@@ -188,4 +194,16 @@ export function readSubgraphConfig(service: ServiceName, env: Env = process.env)
   };
   r.done();
   return config;
+}
+
+/**
+ * A subgraph's config: the platform's settings, and its own that `own` reads from the same env
+ * (with the platform's to check against); every problem of its own is reported at once.
+ */
+export function readServiceConfig<T extends object>(service: ServiceName, env: Env, own: (r: EnvReader, platform: SubgraphConfig) => T): SubgraphConfig & T {
+  const platform = readSubgraphConfig(service, env);
+  const r = new EnvReader(env);
+  const settings = own(r, platform);
+  r.done();
+  return { ...platform, ...settings };
 }

@@ -41,40 +41,43 @@ export interface Metrics {
 /** Latency buckets (seconds) for requests and calls: sub-millisecond answers up to the 5 s timeout and beyond. */
 const LATENCY_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
+/** How many and how long, over the same labels: a counter and a latency histogram. */
+function countedAndTimed<L extends string>(
+  labelNames: L[],
+  registers: Registry[],
+  counter: { name: string; help: string },
+  histogram: { name: string; help: string },
+): [Counter<L>, Histogram<L>] {
+  return [new Counter({ ...counter, labelNames, registers }), new Histogram({ ...histogram, labelNames, buckets: LATENCY_BUCKETS, registers })];
+}
+
 export function createMetrics(service: string): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
   collectDefaultMetrics({ register: registry });
   const registers = [registry];
+  const [serviceCalls, serviceCallSeconds] = countedAndTimed(
+    ['target', 'outcome'],
+    registers,
+    { name: 'wsb_service_calls_total', help: 'GraphQL calls to another service, by target and outcome (ok or the error code).' },
+    { name: 'wsb_service_call_duration_seconds', help: 'Duration of GraphQL calls to another service, by target and outcome.' },
+  );
+  const [requests, requestSeconds] = countedAndTimed(
+    ['operation', 'outcome'],
+    registers,
+    {
+      name: 'wsb_graphql_requests_total',
+      help: 'GraphQL requests answered, by operation (root field; "multiple" or "other") and outcome (ok or the first error code).',
+    },
+    { name: 'wsb_graphql_request_duration_seconds', help: 'Duration of GraphQL requests, by operation and outcome.' },
+  );
   return {
     registry,
     sqlStatements: new Counter({ name: 'wsb_sql_statements_total', help: 'SQL statements sent to the database.', registers }),
-    serviceCalls: new Counter({
-      name: 'wsb_service_calls_total',
-      help: 'GraphQL calls to another service, by target and outcome (ok or the error code).',
-      labelNames: ['target', 'outcome'],
-      registers,
-    }),
-    serviceCallSeconds: new Histogram({
-      name: 'wsb_service_call_duration_seconds',
-      help: 'Duration of GraphQL calls to another service, by target and outcome.',
-      labelNames: ['target', 'outcome'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    }),
-    requests: new Counter({
-      name: 'wsb_graphql_requests_total',
-      help: 'GraphQL requests answered, by operation (root field; "multiple" or "other") and outcome (ok or the first error code).',
-      labelNames: ['operation', 'outcome'],
-      registers,
-    }),
-    requestSeconds: new Histogram({
-      name: 'wsb_graphql_request_duration_seconds',
-      help: 'Duration of GraphQL requests, by operation and outcome.',
-      labelNames: ['operation', 'outcome'],
-      buckets: LATENCY_BUCKETS,
-      registers,
-    }),
+    serviceCalls,
+    serviceCallSeconds,
+    requests,
+    requestSeconds,
     circuitState: new Gauge({
       name: 'wsb_circuit_state',
       help: 'Circuit breaker state per target service: 0 closed, 1 half-open, 2 open.',

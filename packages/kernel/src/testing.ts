@@ -7,7 +7,8 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { MikroORM } from '@mikro-orm/postgresql';
 import { SignJWT } from 'jose';
-import type { Broker } from './amqp';
+import type { Channel } from 'amqplib';
+import { loadAmqplib, type Broker } from './amqp';
 import type { ServiceKey, SubgraphConfig } from './config';
 import type { Identity, Role } from './identity';
 import type { DocumentNode } from 'graphql';
@@ -194,4 +195,27 @@ export function untilReady(app: { ready(): Promise<unknown> }, timeoutMs = 5000)
       ),
     timeoutMs,
   );
+}
+
+/** A channel of a test's own on the real broker, to look into (and publish to) the names under its AMQP_PREFIX. */
+export interface BrokerInspector {
+  channel: Channel;
+  /** Deletes the queues (each with its .retry and .dead companions) and the exchange, then disconnects. */
+  close(): Promise<void>;
+}
+
+/** Connects to the broker at url for a test whose app uses AMQP_PREFIX prefix; queues and exchange are logical names. */
+export async function inspectBroker(url: string, prefix: string, names: { exchange: string; queues: string[] }): Promise<BrokerInspector> {
+  const model = await loadAmqplib().connect(url);
+  const channel = await model.createChannel();
+  return {
+    channel,
+    async close() {
+      for (const queue of names.queues) {
+        for (const suffix of ['', '.retry', '.dead']) await channel.deleteQueue(`${prefix}.${queue}${suffix}`).catch(() => undefined);
+      }
+      await channel.deleteExchange(`${prefix}.${names.exchange}`).catch(() => undefined);
+      await model.close();
+    },
+  };
 }

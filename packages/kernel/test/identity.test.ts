@@ -1,6 +1,7 @@
 import { SignJWT } from 'jose';
 import { parseServiceKeys } from '../src/config';
 import { signAccessToken, signServiceToken, verifyAccessToken, verifyServiceToken } from '../src/identity';
+import { expiredServiceToken } from '../src/testing';
 
 const keys = (raw: string) => parseServiceKeys(raw, []);
 const current = keys('k2:second-secret-that-is-long-enough-0123456789');
@@ -22,14 +23,7 @@ describe('service identity', () => {
   it('refuses forged, expired, wrong-audience and malformed tokens', async () => {
     const forged = await signServiceToken({ caller: 'gateway', user: { id: 'u1', role: 'ADMIN' } }, keys('k2:an-attackers-secret-that-is-long-enough-0000'));
     const secret = current[0].secret;
-    const expired = await new SignJWT({})
-      .setProtectedHeader({ alg: 'HS256', kid: 'k2' })
-      .setSubject('gateway')
-      .setIssuer('gateway')
-      .setAudience('wsb-subgraph')
-      .setIssuedAt(Math.floor(Date.now() / 1000) - 600)
-      .setExpirationTime(Math.floor(Date.now() / 1000) - 540)
-      .sign(secret);
+    const expired = await expiredServiceToken({ caller: 'gateway' }, current);
     const wrongAudience = await new SignJWT({})
       .setProtectedHeader({ alg: 'HS256', kid: 'k2' })
       .setSubject('gateway')

@@ -1,4 +1,4 @@
-import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
+import { readServiceConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
 
 export interface OutboxSettings {
   /** How often the relay looks for due events besides being kicked after each commit. */
@@ -29,10 +29,7 @@ export interface BookingConfig extends SubgraphConfig {
 }
 
 export function readConfig(env: Env): BookingConfig {
-  const platform = readSubgraphConfig('booking', env);
-  const r = new EnvReader(env);
-  const config: BookingConfig = {
-    ...platform,
+  return readServiceConfig('booking', env, (r, platform) => ({
     outbox: {
       pollIntervalMs: r.int('OUTBOX_POLL_INTERVAL_MS', 1000, { min: 10, max: 60_000 }),
       batchSize: r.int('OUTBOX_BATCH_SIZE', 20, { min: 1, max: 500 }),
@@ -41,17 +38,17 @@ export function readConfig(env: Env): BookingConfig {
       claimMs: r.int('OUTBOX_CLAIM_MS', 60_000, { min: 1000, max: 3_600_000 }),
       retentionMs: r.int('OUTBOX_RETENTION_HOURS', 168, { min: 1, max: 24 * 365 }) * 3_600_000,
     },
-    pendingTimeoutMs: r.int('BOOKING_PENDING_TIMEOUT_MS', 120_000, { min: 1000, max: 3_600_000 }),
-    refundDelayMs: r.int('BOOKING_REFUND_DELAY_MS', 30_000, { min: 100, max: 3_600_000 }),
-  };
-  // Both wait for a payment call that may still be running: shorter than its timeout, they would
-  // release a booking (or refund nothing) while the charge is still being taken.
-  for (const [name, value] of [
-    ['BOOKING_PENDING_TIMEOUT_MS', config.pendingTimeoutMs],
-    ['BOOKING_REFUND_DELAY_MS', config.refundDelayMs],
-  ] as const) {
-    if (value <= platform.serviceTimeoutMs) r.problems.push(`${name} (${value}) must be above SERVICE_TIMEOUT_MS (${platform.serviceTimeoutMs})`);
-  }
-  r.done();
-  return config;
+    // Both wait for a payment call that may still be running: shorter than its timeout, they would
+    // release a booking (or refund nothing) while the charge is still being taken.
+    pendingTimeoutMs: r.aboveServiceTimeout(
+      'BOOKING_PENDING_TIMEOUT_MS',
+      r.int('BOOKING_PENDING_TIMEOUT_MS', 120_000, { min: 1000, max: 3_600_000 }),
+      platform.serviceTimeoutMs,
+    ),
+    refundDelayMs: r.aboveServiceTimeout(
+      'BOOKING_REFUND_DELAY_MS',
+      r.int('BOOKING_REFUND_DELAY_MS', 30_000, { min: 100, max: 3_600_000 }),
+      platform.serviceTimeoutMs,
+    ),
+  }));
 }

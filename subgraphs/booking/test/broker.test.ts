@@ -4,9 +4,8 @@
  * the event is marked published. Names carry a per-run AMQP_PREFIX, deleted at the end.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
 import { Broker, createLogger, readAmqpConfig, EnvReader } from '@wsb/kernel';
-import { untilReady, whenConnected } from '@wsb/kernel/src/testing';
+import { inspectBroker, untilReady, whenConnected, type BrokerInspector } from '@wsb/kernel/src/testing';
 import { OutboxEvent } from '../src/entities/outbox-event.entity';
 import { BrokerPublisher } from '../src/outbox/publisher';
 import { OutboxRelay } from '../src/outbox/relay';
@@ -14,22 +13,19 @@ import { CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, wa
 
 const AMQP_URL = process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
 const prefix = `bt${randomBytes(4).toString('hex')}`;
-const QUEUES = ['notification.booking-events', 'reporting.booking-events'].flatMap((q) => [q, `${q}.retry`, `${q}.dead`].map((n) => `${prefix}.${n}`));
+const CONSUMERS = ['notification.booking-events', 'reporting.booking-events'];
+const QUEUES = CONSUMERS.flatMap((q) => [q, `${q}.retry`, `${q}.dead`].map((n) => `${prefix}.${n}`));
 const log = createLogger({ test: 'booking-broker' }, 'error');
 let h: Harness;
-let inspect: ChannelModel;
-let raw: Channel;
+let broker: BrokerInspector;
 
 beforeAll(async () => {
   h = await startBookingApp({}, { AMQP_URL, AMQP_PREFIX: prefix });
-  inspect = await amqp.connect(AMQP_URL);
-  raw = await inspect.createChannel();
+  broker = await inspectBroker(AMQP_URL, prefix, { exchange: 'booking.events', queues: CONSUMERS });
 });
 afterAll(async () => {
   await h.close();
-  for (const queue of QUEUES) await raw.deleteQueue(queue).catch(() => undefined);
-  await raw.deleteExchange(`${prefix}.booking.events`).catch(() => undefined);
-  await inspect.close();
+  await broker.close();
 });
 
 const HOUR = 3600_000;
@@ -39,8 +35,8 @@ const eventOf = async (bookingId: string) =>
 describe('the relay with RabbitMQ', () => {
   it('is ready only once connected, with the exchange and both consumer queues declared', async () => {
     await untilReady(h.app);
-    await raw.checkExchange(`${prefix}.booking.events`);
-    for (const queue of QUEUES) await raw.checkQueue(queue);
+    await broker.channel.checkExchange(`${prefix}.booking.events`);
+    for (const queue of QUEUES) await broker.channel.checkQueue(queue);
   });
 
   it('publishes booking.created to every consumer queue: persistent, messageId = event id; marked published after the confirm', async () => {
@@ -56,7 +52,7 @@ describe('the relay with RabbitMQ', () => {
     expect(h.callsTo('notification', '_sendNotification')).toHaveLength(0);
     expect(h.callsTo('reporting', '_recordActivit')).toHaveLength(0);
     for (const queue of ['notification.booking-events', 'reporting.booking-events']) {
-      const msg = await raw.get(`${prefix}.${queue}`, { noAck: true });
+      const msg = await broker.channel.get(`${prefix}.${queue}`, { noAck: true });
       expect(msg).not.toBe(false);
       if (!msg) return;
       expect(msg.fields).toMatchObject({ exchange: `${prefix}.booking.events`, routingKey: 'booking.created' });
@@ -104,7 +100,7 @@ describe('the relay with RabbitMQ', () => {
     await new OutboxRelay(h.app.orm, new BrokerPublisher(up, h.app.subgraphs, log), log, FAST_OUTBOX).deliverBatch();
     await up.close();
     expect((await h.sql('select published_at from outbox_event where id = ?', [event.id]))[0].published_at).not.toBeNull();
-    const msg = await raw.get(`${prefix}.notification.booking-events`, { noAck: true });
+    const msg = await broker.channel.get(`${prefix}.notification.booking-events`, { noAck: true });
     expect(msg && msg.properties.messageId).toBe(event.id);
     expect(msg && msg.fields.routingKey).toBe('booking.cancelled');
   });

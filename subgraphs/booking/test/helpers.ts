@@ -59,6 +59,8 @@ function createWorld() {
   return world;
 }
 
+type World = ReturnType<typeof createWorld>;
+
 /** Fast outbox timings so retries happen within a test. */
 export const FAST_OUTBOX: BookingConfig['outbox'] = {
   pollIntervalMs: 50,
@@ -110,6 +112,16 @@ export async function startBookingApp(config: Partial<BookingConfig> = {}, env: 
         ...patch,
       });
       return id;
+    },
+    /** Runs `work` with these answers of the world replaced (a service failing, slow...), then puts the originals back. */
+    async withWorld<T>(overrides: Partial<World>, work: () => Promise<T>): Promise<T> {
+      const originals = Object.fromEntries(Object.keys(overrides).map((key) => [key, world[key as keyof World]]));
+      Object.assign(world, overrides);
+      try {
+        return await work();
+      } finally {
+        Object.assign(world, originals);
+      }
     },
     /** Rows straight from the database (snake_case columns). */
     sql: <T = any>(query: string, params: unknown[] = []) => app.orm.em.fork().getConnection().execute<T[]>(query, params),

@@ -4,7 +4,8 @@ import { stubServices } from '@wsb/kernel/src/testing';
 import { sweepStalePending } from '../src/booking/recovery';
 import { Booking } from '../src/entities/booking.entity';
 import { OutboxEvent } from '../src/entities/outbox-event.entity';
-import { bookingConfirmedMessage, formatMoney } from '@wsb/booking-events';
+import { bookingConfirmedMessage, formatMoney, type BookingCancelledPayload } from '@wsb/booking-events';
+import { sampleCreatedPayload } from '@wsb/booking-events/src/testing';
 import { DirectPublisher, type EventPublisher } from '../src/outbox/publisher';
 import { OutboxRelay, retryDelayMs } from '../src/outbox/relay';
 import { ALICE, CREATE, FAST_OUTBOX, alice, hourFromNow, iso, plus, startBookingApp, waitFor, type Harness } from './helpers';
@@ -20,6 +21,10 @@ const log = createLogger({ test: 'outbox' }, 'error');
 const eventOf = async (bookingId: string, type = 'booking.created') =>
   (await h.sql(`select * from outbox_event where type = ? and payload ->> 'bookingId' = ?`, [type, bookingId]))[0];
 
+/** A booking.cancelled payload of Alice's as the outbox writes it; each test patches what it is about. */
+const payloadOf = (patch: Partial<BookingCancelledPayload> = {}): BookingCancelledPayload & Record<string, unknown> =>
+  sampleCreatedPayload({ userId: ALICE, userEmail: 'alice@example.com', userName: 'Alice', reason: 'CANCELLED_BY_USER' as const, ...patch });
+
 async function book(hoursAhead: number) {
   const workspaceId = h.addWorkspace();
   const startsAt = hourFromNow(hoursAhead);
@@ -27,12 +32,22 @@ async function book(hoursAhead: number) {
   return result;
 }
 
+/** The booking's booking.created event once `ready` holds for it (the booking itself confirmed at once). */
+async function eventWhen({ data, errors }: Awaited<ReturnType<typeof book>>, ready: (event: any) => boolean) {
+  expect(errors).toBeUndefined();
+  expect(data.createBooking.status).toBe('CONFIRMED');
+  return waitFor(async () => {
+    const e = await eventOf(data.createBooking.id);
+    return ready(e) ? e : undefined;
+  }, 5000);
+}
+
 describe('outbox relay', () => {
   it('retries a failing consumer with backoff until it succeeds; the notice is sent once', async () => {
     let failures = 0;
     let sent = 0;
     const original = h.world.notification;
-    h.world.notification = (v) => {
+    const notification = (v: any) => {
       if (failures < 2) {
         failures += 1;
         throw new Error(`mail server down (${failures})`);
@@ -40,44 +55,22 @@ describe('outbox relay', () => {
       sent += 1;
       return original(v);
     };
-    try {
-      const { data, errors } = await book(24);
-      expect(errors).toBeUndefined();
-      expect(data.createBooking.status).toBe('CONFIRMED');
-      const event = await waitFor(async () => {
-        const e = await eventOf(data.createBooking.id);
-        return e?.published_at ? e : undefined;
-      }, 5000);
-      expect(sent).toBe(1);
-      expect(event.attempts).toBe(2);
-      expect(event.last_error).toBe('mail server down (2)');
-    } finally {
-      h.world.notification = original;
-    }
+    const event = await h.withWorld({ notification }, async () => eventWhen(await book(24), (e) => Boolean(e?.published_at)));
+    expect(sent).toBe(1);
+    expect(event.attempts).toBe(2);
+    expect(event.last_error).toBe('mail server down (2)');
   });
 
   it('never fails a booking when notification and reporting are down; the event stays due', async () => {
-    const [notification, reporting] = [h.world.notification, h.world.reporting];
-    h.world.notification = () => {
-      throw new Error('notification down');
+    const down = (service: string) => () => {
+      throw new Error(`${service} down`);
     };
-    h.world.reporting = () => {
-      throw new Error('reporting down');
-    };
-    try {
-      const { data, errors } = await book(30);
-      expect(errors).toBeUndefined();
-      expect(data.createBooking.status).toBe('CONFIRMED');
-      const event = await waitFor(async () => {
-        const e = await eventOf(data.createBooking.id);
-        return e?.attempts >= 3 ? e : undefined;
-      }, 5000);
+    await h.withWorld({ notification: down('notification'), reporting: down('reporting') }, async () => {
+      const event = await eventWhen(await book(30), (e) => e?.attempts >= 3);
       expect(event.published_at).toBeNull();
       expect(event.last_error).toBe('notification down; reporting down');
       expect(new Date(event.next_attempt_at).getTime()).toBeGreaterThan(Date.now() - 50);
-    } finally {
-      [h.world.notification, h.world.reporting] = [notification, reporting];
-    }
+    });
     // Both back: the event goes out on the next due retry.
     const id = (await h.sql(`select payload ->> 'bookingId' as id from outbox_event where published_at is null and type = 'booking.created'`))[0].id;
     await waitFor(async () => (await eventOf(id))?.published_at, 5000);
@@ -100,21 +93,7 @@ describe('outbox relay', () => {
   });
 
   it('writes a readable confirmation in the workspace time zone', () => {
-    const message = bookingConfirmedMessage({
-      bookingId: 'b1',
-      userId: ALICE,
-      userEmail: 'alice@example.com',
-      userName: 'Alice',
-      workspaceId: 'w1',
-      workspaceName: 'Orion',
-      workspaceTimezone: 'Europe/Berlin',
-      startsAt: '2099-12-01T09:00:00.000Z',
-      endsAt: '2099-12-01T10:01:01.000Z',
-      attendees: 3,
-      amount: 2584,
-      currency: 'EUR',
-      occurredAt: '2099-11-01T00:00:00.000Z',
-    });
+    const message = bookingConfirmedMessage(payloadOf({ bookingId: 'b1', workspaceId: 'w1', endsAt: '2099-12-01T10:01:01.000Z', attendees: 3, amount: 2584 }));
     expect(message.subject).toBe('Booking confirmed: Orion, Tue, 1 Dec 2099, 10:00–11:01 CET');
     expect(message.body).toBe(
       [
@@ -136,22 +115,8 @@ describe('outbox relay', () => {
 });
 
 describe('DirectPublisher', () => {
-  const payload = {
-    bookingId: randomUUID(),
-    userId: ALICE,
-    userEmail: null,
-    userName: null,
-    workspaceId: randomUUID(),
-    workspaceName: null,
-    workspaceTimezone: null,
-    startsAt: '2099-12-01T09:00:00.000Z',
-    endsAt: '2099-12-01T10:00:00.000Z',
-    attendees: 1,
-    amount: 2500,
-    currency: 'EUR',
-    occurredAt: '2099-11-01T00:00:00.000Z',
-    reason: 'CANCELLED_BY_USER',
-  };
+  // Written without who and what it is about: the publisher looks them up.
+  const payload = payloadOf({ userEmail: null, userName: null, workspaceName: null, workspaceTimezone: null });
 
   it('looks up who to write to when the event was written without it', async () => {
     const stubs = stubServices({
@@ -188,26 +153,10 @@ describe('DirectPublisher', () => {
 });
 
 describe('DirectPublisher batches (one request per consumer per round)', () => {
-  const event = (type: string, bookingId: string, patch: Record<string, unknown> = {}) => ({
+  const event = (type: string, bookingId: string, patch: Partial<BookingCancelledPayload> = {}) => ({
     id: randomUUID(),
     type,
-    payload: {
-      bookingId,
-      userId: ALICE,
-      userEmail: 'alice@example.com',
-      userName: 'Alice',
-      workspaceId: randomUUID(),
-      workspaceName: 'Orion',
-      workspaceTimezone: 'Europe/Berlin',
-      startsAt: '2099-12-01T09:00:00.000Z',
-      endsAt: '2099-12-01T10:00:00.000Z',
-      attendees: 1,
-      amount: 2500,
-      currency: 'EUR',
-      occurredAt: '2099-11-01T00:00:00.000Z',
-      reason: 'CANCELLED_BY_USER',
-      ...patch,
-    },
+    payload: payloadOf({ bookingId, ...patch }),
   });
   const taken = (v: Record<string, unknown>) => (v.inputs as unknown[]).map(() => null);
 
@@ -274,18 +223,21 @@ describe('DirectPublisher batches (one request per consumer per round)', () => {
 
 describe('recovery and several relays (the app relay stopped)', () => {
   beforeAll(() => h.stopBackground());
+  /** A PENDING booking of Alice's for an hour `hoursAhead`, written `ageMs` ago (as if its request died then). */
+  const pendingSince = (em: ReturnType<typeof h.app.orm.em.fork>, hoursAhead: number, ageMs: number) =>
+    em.create(Booking, {
+      userId: ALICE,
+      workspaceId: h.addWorkspace(),
+      startsAt: hourFromNow(hoursAhead),
+      endsAt: hourFromNow(hoursAhead + 1),
+      priceAmount: 2500,
+      priceCurrency: 'EUR',
+      createdAt: new Date(Date.now() - ageMs),
+    });
 
   it('cancels a PENDING booking whose request died, and schedules its refund', async () => {
     const em = h.app.orm.em.fork();
-    const stale = em.create(Booking, {
-      userId: ALICE,
-      workspaceId: h.addWorkspace(),
-      startsAt: hourFromNow(40),
-      endsAt: hourFromNow(41),
-      priceAmount: 2500,
-      priceCurrency: 'EUR',
-      createdAt: new Date(Date.now() - 10 * 60_000),
-    });
+    const stale = pendingSince(em, 40, 10 * 60_000);
     const fresh = em.create(Booking, { ...stale, id: randomUUID(), workspaceId: h.addWorkspace(), createdAt: new Date() });
     await em.flush();
     expect(await sweepStalePending(h.app.orm, 120_000, log)).toBe(1);
@@ -299,15 +251,7 @@ describe('recovery and several relays (the app relay stopped)', () => {
 
   it('schedules the refund BOOKING_REFUND_DELAY_MS after the sweep, and sweeps with a timeout of seconds', async () => {
     const em = h.app.orm.em.fork();
-    const stale = em.create(Booking, {
-      userId: ALICE,
-      workspaceId: h.addWorkspace(),
-      startsAt: hourFromNow(42),
-      endsAt: hourFromNow(43),
-      priceAmount: 2500,
-      priceCurrency: 'EUR',
-      createdAt: new Date(Date.now() - 9000),
-    });
+    const stale = pendingSince(em, 42, 9000);
     await em.flush();
     const before = Date.now();
     // The chaos platform's settings: 8 s pending timeout, refunds 6 s later.

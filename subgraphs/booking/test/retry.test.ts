@@ -25,15 +25,17 @@ function input(workspaceId = h.addWorkspace()) {
 const charges = (bookingId: string) => h.callsTo('payment', '_createPayment').filter((c) => c.variables.input.bookingId === bookingId);
 
 /** Runs `work` with payment's _createPayment replaced by `behaviour`. */
-async function withPayment<T>(behaviour: (v: any) => unknown, work: () => Promise<T>): Promise<T> {
-  const original = h.world.createPayment;
-  h.world.createPayment = behaviour;
-  try {
-    return await work();
-  } finally {
-    h.world.createPayment = original;
-  }
-}
+const withPayment = <T>(behaviour: (v: any) => unknown, work: () => Promise<T>): Promise<T> => h.withWorld({ createPayment: behaviour }, work);
+
+const declined = () => new DomainError('BAD_USER_INPUT', 'The payment was declined.');
+/** The first attempt at booking i, with _createPayment failing with `error` (so the saga compensates). */
+const bookWhilePaymentFails = (i: ReturnType<typeof input>, error: () => Error) =>
+  withPayment(
+    () => {
+      throw error();
+    },
+    () => h.app.run(CREATE, { input: i }, alice),
+  );
 
 it('a confirmed booking: the same booking, charged once', async () => {
   const i = input();
@@ -85,15 +87,10 @@ it('still running after the wait: a retryable DEPENDENCY_UNAVAILABLE, and no sec
 
 it.each([
   ['the circuit to payment was open', () => new CircuitOpenError('payment')],
-  ['payment refused it', () => new DomainError('BAD_USER_INPUT', 'The payment was declined.')],
+  ['payment refused it', declined],
 ])('compensated with nothing charged (%s): the retry books again, with exactly one capture', async (_why, error) => {
   const i = input();
-  const failed = await withPayment(
-    () => {
-      throw error();
-    },
-    () => h.app.run(CREATE, { input: i }, alice),
-  );
+  const failed = await bookWhilePaymentFails(i, error);
   expect(failed.errors).toHaveLength(1);
   const [cancelled] = await h.sql('select id, status, cancellation_reason from booking where workspace_id::text = ?', [i.workspaceId]);
   expect(cancelled).toMatchObject({ status: 'CANCELLED', cancellation_reason: 'PAYMENT_FAILED' });
@@ -109,12 +106,7 @@ it.each([
 
 it('compensated, and the slot was taken meanwhile: BOOKING_CONFLICT, and the key still answers the same', async () => {
   const i = input();
-  await withPayment(
-    () => {
-      throw new DomainError('BAD_USER_INPUT', 'The payment was declined.');
-    },
-    () => h.app.run(CREATE, { input: i }, alice),
-  );
+  await bookWhilePaymentFails(i, declined);
   const other = await h.app.run(CREATE, { input: { ...i, idempotencyKey: undefined } }, bob);
   expect(other.data.createBooking.status).toBe('CONFIRMED');
   for (let n = 0; n < 2; n++) {
@@ -127,12 +119,7 @@ it('compensated, and the slot was taken meanwhile: BOOKING_CONFLICT, and the key
 
 it('ten concurrent retries of a compensated booking: one new booking, one charge, all answered with it', async () => {
   const i = input();
-  await withPayment(
-    () => {
-      throw new DomainError('BAD_USER_INPUT', 'The payment was declined.');
-    },
-    () => h.app.run(CREATE, { input: i }, alice),
-  );
+  await bookWhilePaymentFails(i, declined);
   const answers = await Promise.all(Array.from({ length: 10 }, () => h.app.run(CREATE, { input: i }, alice)));
   const ids = new Set(answers.map((a) => a.data?.createBooking?.id));
   expect(answers.every((a) => a.data?.createBooking?.status === 'CONFIRMED')).toBe(true);
@@ -169,12 +156,7 @@ it('payment outcome unknown, and it had captured: the retry keeps that one charg
 
 it('payment outcome unknown, and nothing was captured: the retry books again, and the old refund stays scheduled', async () => {
   const i = input();
-  await withPayment(
-    () => {
-      throw new DependencyUnavailableError('payment');
-    },
-    () => h.app.run(CREATE, { input: i }, alice),
-  );
+  await bookWhilePaymentFails(i, () => new DependencyUnavailableError('payment'));
   const [cancelled] = await h.sql('select id from booking where workspace_id::text = ?', [i.workspaceId]);
   const retry = (await h.app.run(CREATE, { input: i }, alice)).data.createBooking;
   expect(retry.status).toBe('CONFIRMED');
@@ -186,12 +168,7 @@ it('payment outcome unknown, and nothing was captured: the retry books again, an
 
 it('payment outcome unknown and payment still down: the retry is DEPENDENCY_UNAVAILABLE, nothing new is held', async () => {
   const i = input();
-  await withPayment(
-    () => {
-      throw new DependencyUnavailableError('payment');
-    },
-    () => h.app.run(CREATE, { input: i }, alice),
-  );
+  await bookWhilePaymentFails(i, () => new DependencyUnavailableError('payment'));
   const original = h.world.paymentOf;
   h.world.paymentOf = () => {
     throw new Error('payment down');

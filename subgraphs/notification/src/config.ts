@@ -1,5 +1,5 @@
 import addressparser from 'nodemailer/lib/addressparser';
-import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
+import { readServiceConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
 
 export interface NotificationConfig extends SubgraphConfig {
   /** SMTP_URL (smtp:// or smtps://): where email goes; unset, emails are written to the log. */
@@ -13,25 +13,21 @@ export interface NotificationConfig extends SubgraphConfig {
 }
 
 export function readConfig(env: Env): NotificationConfig {
-  const base = readSubgraphConfig('notification', env);
-  const r = new EnvReader(env);
-  const smtpUrl = r.optional('SMTP_URL');
-  if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) r.problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
-  const mailFrom = r.str('MAIL_FROM', 'Workspace Booking <no-reply@localhost>');
-  const from = addressparser(mailFrom, { flatten: true });
-  if (from.length !== 1 || !/^[^\s@]+@[^\s@]+$/.test(from[0].address)) {
-    r.problems.push(`MAIL_FROM must be one email address, e.g. "Workspace Booking <no-reply@example.com>", got "${mailFrom}"`);
-  }
-  const notifyMaxAttempts = r.int('NOTIFY_MAX_ATTEMPTS', 4, { min: 1, max: 20 });
-  const notifyRetryBaseMs = r.int('NOTIFY_RETRY_BASE_MS', 200, { min: 1, max: 600_000 });
-  r.done();
-  return {
-    ...base,
-    smtpUrl,
-    mailFrom,
-    notifyMaxAttempts,
-    notifyRetryBaseMs,
-  };
+  return readServiceConfig('notification', env, (r) => {
+    const smtpUrl = r.optional('SMTP_URL');
+    if (smtpUrl !== undefined && !isSmtpUrl(smtpUrl)) r.problems.push('SMTP_URL must be an smtp:// or smtps:// URL');
+    const mailFrom = r.str('MAIL_FROM', 'Workspace Booking <no-reply@localhost>');
+    const from = addressparser(mailFrom, { flatten: true });
+    if (from.length !== 1 || !/^[^\s@]+@[^\s@]+$/.test(from[0].address)) {
+      r.problems.push(`MAIL_FROM must be one email address, e.g. "Workspace Booking <no-reply@example.com>", got "${mailFrom}"`);
+    }
+    return {
+      smtpUrl,
+      mailFrom,
+      notifyMaxAttempts: r.int('NOTIFY_MAX_ATTEMPTS', 4, { min: 1, max: 20 }),
+      notifyRetryBaseMs: r.int('NOTIFY_RETRY_BASE_MS', 200, { min: 1, max: 600_000 }),
+    };
+  });
 }
 
 function isSmtpUrl(value: string): boolean {

@@ -4,8 +4,8 @@
  * until FAILED with the reason (visible in myNotifications), and parks an event it can never use.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
-import amqp, { type Channel, type ChannelModel } from 'amqplib';
-import { asGateway, initTestApp, untilReady, waitFor } from '@wsb/kernel/src/testing';
+import { asGateway, initTestApp, untilReady, waitFor, inspectBroker, type BrokerInspector } from '@wsb/kernel/src/testing';
+import { sampleCreatedPayload } from '@wsb/booking-events/src/testing';
 import { createNotificationSubgraph } from '../src/subgraph';
 import { CapturingMailer, settled, type App } from './helpers';
 
@@ -14,52 +14,31 @@ const prefix = `nt${randomBytes(4).toString('hex')}`;
 const QUEUE = `${prefix}.notification.booking-events`;
 const mailer = new CapturingMailer();
 let app: App;
-let inspect: ChannelModel;
-let raw: Channel;
+let broker: BrokerInspector;
 
 beforeAll(async () => {
   app = await initTestApp(createNotificationSubgraph({ mailer }), {
     config: { notifyMaxAttempts: 3, notifyRetryBaseMs: 20 },
     env: { AMQP_URL, AMQP_PREFIX: prefix, AMQP_RETRY_DELAY_MS: '100' },
   });
-  inspect = await amqp.connect(AMQP_URL);
-  raw = await inspect.createChannel();
+  broker = await inspectBroker(AMQP_URL, prefix, { exchange: 'booking.events', queues: ['notification.booking-events'] });
   await untilReady(app);
 });
 afterAll(async () => {
   await app.close();
-  for (const suffix of ['', '.retry', '.dead']) await raw.deleteQueue(`${QUEUE}${suffix}`).catch(() => undefined);
-  await raw.deleteExchange(`${prefix}.booking.events`).catch(() => undefined);
-  await inspect.close();
+  await broker.close();
 });
 beforeEach(() => mailer.reset());
 
-function created(patch: Record<string, unknown> = {}) {
-  return {
-    bookingId: randomUUID(),
-    userId: randomUUID(),
-    userEmail: 'ada@example.com',
-    userName: 'Ada',
-    workspaceId: randomUUID(),
-    workspaceName: 'Orion',
-    workspaceTimezone: 'Europe/Berlin',
-    startsAt: '2099-12-01T09:00:00.000Z',
-    endsAt: '2099-12-01T10:00:00.000Z',
-    attendees: 2,
-    amount: 2500,
-    currency: 'EUR',
-    occurredAt: new Date().toISOString(),
-    ...patch,
-  };
-}
+const created = (patch: Record<string, unknown> = {}) => sampleCreatedPayload({ attendees: 2, occurredAt: new Date().toISOString(), ...patch });
 const publish = (type: string, payload: object, messageId: string = randomUUID()) =>
-  raw.publish(`${prefix}.booking.events`, type, Buffer.from(JSON.stringify(payload)), { messageId, persistent: true });
+  broker.channel.publish(`${prefix}.booking.events`, type, Buffer.from(JSON.stringify(payload)), { messageId, persistent: true });
 const rowsFor = (bookingId: string) =>
   app.orm.em
     .fork()
     .getConnection()
     .execute(`select kind, status, attempts, failure_reason from notification where dedupe_key like ?`, [`%:${bookingId}`]);
-const queueEmpty = async () => (await raw.checkQueue(QUEUE)).messageCount === 0;
+const queueEmpty = async () => (await broker.channel.checkQueue(QUEUE)).messageCount === 0;
 
 describe('booking events from RabbitMQ', () => {
   it('sends the confirmation once, however often the event is delivered', async () => {
@@ -92,7 +71,7 @@ describe('booking events from RabbitMQ', () => {
   it('parks an event no retry can make valid, and records nothing', async () => {
     const payload = created({ userEmail: 'not an address' });
     publish('booking.created', payload, 'bad-1');
-    const dead = await waitFor(async () => (await raw.get(`${QUEUE}.dead`, { noAck: true })) || undefined);
+    const dead = await waitFor(async () => (await broker.channel.get(`${QUEUE}.dead`, { noAck: true })) || undefined);
     expect(dead.properties.messageId).toBe('bad-1');
     expect(dead.properties.headers?.['x-parked-reason']).toBe('input.recipient must be one email address for an EMAIL notification.');
     expect(await rowsFor(payload.bookingId)).toEqual([]);
@@ -105,7 +84,7 @@ describe('booking events from RabbitMQ', () => {
     publish('booking.created', bad, 'bad-2');
     publish('booking.created', b);
     await waitFor(async () => (await rowsFor(a.bookingId)).length === 1 && (await rowsFor(b.bookingId)).length === 1 && (await queueEmpty()));
-    const dead = await waitFor(async () => (await raw.get(`${QUEUE}.dead`, { noAck: true })) || undefined);
+    const dead = await waitFor(async () => (await broker.channel.get(`${QUEUE}.dead`, { noAck: true })) || undefined);
     expect(dead.properties.messageId).toBe('bad-2');
     expect(await rowsFor(bad.bookingId)).toEqual([]);
     await settled(app);

@@ -1,4 +1,4 @@
-import { EnvReader, readSubgraphConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
+import { readServiceConfig, type Env, type SubgraphConfig } from '@wsb/kernel';
 import { PAYMENT_PROVIDERS, type PaymentProviderName } from './provider';
 
 export interface PaymentConfig extends SubgraphConfig {
@@ -17,14 +17,13 @@ export interface PaymentConfig extends SubgraphConfig {
 }
 
 export function readConfig(env: Env): PaymentConfig {
-  const base = readSubgraphConfig('payment', env);
-  const r = new EnvReader(env);
-  const paymentProvider = r.oneOf('PAYMENT_PROVIDER', PAYMENT_PROVIDERS, 'simulated');
-  const platformCurrency = r.currency('PLATFORM_CURRENCY', 'EUR');
-  const pendingTimeoutMs = r.int('PAYMENT_PENDING_TIMEOUT_MS', 60_000, { min: 1000, max: 3_600_000 });
-  if (pendingTimeoutMs <= base.serviceTimeoutMs) {
-    r.problems.push(`PAYMENT_PENDING_TIMEOUT_MS (${pendingTimeoutMs}) must be above SERVICE_TIMEOUT_MS (${base.serviceTimeoutMs})`);
-  }
-  r.done();
-  return { ...base, paymentProvider, platformCurrency, pendingTimeoutMs };
+  return readServiceConfig('payment', env, (r, platform) => ({
+    paymentProvider: r.oneOf('PAYMENT_PROVIDER', PAYMENT_PROVIDERS, 'simulated'),
+    platformCurrency: r.currency('PLATFORM_CURRENCY', 'EUR'),
+    pendingTimeoutMs: r.aboveServiceTimeout(
+      'PAYMENT_PENDING_TIMEOUT_MS',
+      r.int('PAYMENT_PENDING_TIMEOUT_MS', 60_000, { min: 1000, max: 3_600_000 }),
+      platform.serviceTimeoutMs,
+    ),
+  }));
 }
