@@ -13,8 +13,10 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const root = dirname(fileURLToPath(import.meta.url));
+// The subgraphs as services.json (the service registry) lists them.
+const subgraphs = JSON.parse(readFileSync(`${root}/services.json`, 'utf8')).services.filter((service) => service.subgraph);
 const workspaceDirs = ['packages/booking-events', 'packages/kernel', 'packages/tracing', 'gateway'].concat(
-  ['admin', 'auth', 'booking', 'notification', 'payment', 'reporting', 'user', 'workspace'].map((name) => `subgraphs/${name}`),
+  subgraphs.map((service) => `subgraphs/${service.name}`),
 );
 const declared = JSON.parse(readFileSync(`${root}/package.json`, 'utf8')).workspaces;
 if (declared.join() !== 'packages/*,subgraphs/*,gateway') throw new Error(`eslint.config.mjs: update workspaceDirs for workspaces ${declared.join(', ')}`);

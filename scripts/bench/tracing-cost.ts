@@ -17,13 +17,12 @@
  */
 import { randomBytes } from 'node:crypto';
 import { startOtlpReceiver, type OtlpReceiver } from '../../test/support/otlp-receiver';
-import { startPlatform, type Platform, type Service } from '../../test/support/platform';
+import { startPlatform, SUBGRAPHS, type Platform } from '../../test/support/platform';
 import { createBookingArm, drained } from './arms';
 import { median } from './load';
 import { cpuBetween, usageOf } from './proc';
 import { ADMIN, seed, type Member } from './seed';
 
-const SERVICES: Service[] = ['auth', 'user', 'workspace', 'booking', 'payment', 'notification', 'reporting', 'admin'];
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
 
 function arg(name: string, fallback: number): number {
@@ -77,7 +76,7 @@ async function start(variant: Variant, index: number): Promise<void> {
       ...(variant.sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: variant.sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', ...variant.sampler } : {}),
     },
   });
-  for (const s of SERVICES) variant.groups[s] = variant.platform.pidOf(s)!;
+  for (const s of SUBGRAPHS) variant.groups[s] = variant.platform.pidOf(s)!;
   variant.groups.gateway = variant.platform.pidOf('gateway')!;
   variant.bookers = (await seed(variant.platform.gatewayUrl, false)).bookers;
   await drained(variant.platform, 0);
@@ -138,7 +137,7 @@ async function main() {
 }
 
 function report(): string {
-  const processes = [...SERVICES, 'gateway', 'total'];
+  const processes = [...SUBGRAPHS, 'gateway', 'total'];
   const med = (v: Variant, p: string) => median(v.rounds.map((r) => r.cpu[p]));
   const off = VARIANTS[0];
   const lines = [
