@@ -10,6 +10,7 @@ import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAb
 import type { EnvReader } from './config';
 import { RateLimitedError } from './errors';
 import type { Logger } from './logger';
+import { Gauge } from 'prom-client';
 import type { Metrics } from './metrics';
 
 export const RATE_LIMITS = {
@@ -67,7 +68,7 @@ class FallbackLimiter extends RateLimiterMemory {
   }
 }
 
-/** `metrics`: refusals (wsb_rate_limit_refusals_total) and Redis fallbacks (wsb_rate_limit_fallbacks_total) by rule. */
+/** `metrics`: refusals (wsb_rate_limit_refusals_total) and Redis fallbacks (wsb_rate_limit_fallbacks_total) by rule, and whether the counters are shared right now (wsb_rate_limit_shared). */
 export function createRateLimiter(config: RateLimitConfig, log: Logger, metrics?: Metrics): RateLimiter {
   const redis = config.redisUrl
     ? new (loadIoredis())(config.redisUrl, {
@@ -86,6 +87,17 @@ export function createRateLimiter(config: RateLimitConfig, log: Logger, metrics?
     redisDown = true;
   };
   redis?.on('error', (err) => fellBack(err.message));
+  const shared = () => Boolean(redis) && redis?.status === 'ready';
+  if (redis && metrics) {
+    new Gauge({
+      name: 'wsb_rate_limit_shared',
+      help: 'Whether rate limits are counted in Redis, shared by every instance (1), or by this process alone while Redis is unavailable (0).',
+      registers: [metrics.registry],
+      collect() {
+        this.set(shared() ? 1 : 0);
+      },
+    });
+  }
   redis?.on('ready', () => {
     if (redisDown) log.info('Redis is back: rate limits are shared again');
     redisDown = false;
@@ -130,7 +142,7 @@ export function createRateLimiter(config: RateLimitConfig, log: Logger, metrics?
         throw res;
       }
     },
-    shared: () => Boolean(redis) && redis?.status === 'ready',
+    shared,
     async close() {
       if (redis) await redis.quit().catch(() => redis.disconnect());
     },

@@ -1,7 +1,8 @@
 /** Against the machine's real Redis (REDIS_URL, default redis://127.0.0.1:6379). */
 import { randomBytes } from 'node:crypto';
 import { createLogger } from '../src/logger';
-import { createMetrics } from '../src/metrics';
+import { createMetrics, type Metrics } from '../src/metrics';
+import type { Gauge } from 'prom-client';
 import { metricValue } from '../src/testing';
 import { createRateLimiter, RATE_LIMITS, type RateLimitConfig } from '../src/rate-limit';
 
@@ -15,6 +16,8 @@ const codeOf = (p: Promise<unknown>) =>
     (e) => `${e.code}:${e.extensions?.retryAfter > 0}`,
   );
 
+const gaugeOf = (metrics: Metrics, name: string) => metrics.registry.getSingleMetric(name) as Gauge;
+
 describe('rate limiter', () => {
   it('shares one limit between two instances through Redis', async () => {
     const config = { redisUrl, keyPrefix: `test-${randomBytes(4).toString('hex')}`, limits: limits(3) };
@@ -24,6 +27,7 @@ describe('rate limiter', () => {
     try {
       await new Promise((r) => setTimeout(r, 300));
       expect(a.shared() && b.shared()).toBe(true);
+      expect(await metricValue(gaugeOf(metrics, 'wsb_rate_limit_shared'))).toBe(1);
       const results = [];
       for (const limiter of [a, b, a, b]) results.push(await codeOf(limiter.consume('anonymous', '198.51.100.1')));
       expect(results).toEqual(['OK', 'OK', 'OK', 'RATE_LIMITED:true']);
@@ -48,6 +52,7 @@ describe('rate limiter', () => {
       for (let i = 0; i < 3; i++) results.push(await codeOf(limiter.consume('mutation', 'user-1')));
       expect(results).toEqual(['OK', 'OK', 'RATE_LIMITED:true']);
       expect(limiter.shared()).toBe(false);
+      expect(await metricValue(gaugeOf(metrics, 'wsb_rate_limit_shared'))).toBe(0);
       // Every check went to the per-process limiter, and its refusal counts as one.
       expect(await metricValue(metrics.rateLimitFallbacks, { rule: 'mutation' })).toBe(3);
       expect(await metricValue(metrics.rateLimitFallbacks, { rule: 'anonymous' })).toBe(0);
