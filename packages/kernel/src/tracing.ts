@@ -67,11 +67,9 @@ export function withIncomingTrace(handler: (req: IncomingMessage, res: ServerRes
     const decision = (globalThis as Global)[GLOBAL]?.incoming(req) ?? 'probe';
     if (decision === 'probe') return handler(req, res);
     if (decision === 'span') return inServerSpan(req, res, handler);
-    const unsampled = context.active().setValue(UNSAMPLED, decision.unsampled);
-    // The body's events come from the socket, outside this context: Express's body parser would
-    // otherwise continue (and call the next services) without the traceparent.
-    context.bind(unsampled, req);
-    return context.with(unsampled, () => handler(req, res));
+    // No binding of the request's events to the context: the fast path reads the body with await,
+    // and Express's body parser (raw-body) runs its callback in the context it was called in.
+    return context.with(context.active().setValue(UNSAMPLED, decision.unsampled), () => handler(req, res));
   };
 }
 
@@ -94,7 +92,6 @@ function inServerSpan(req: IncomingMessage, res: ServerResponse, handler: (req: 
     parent,
   );
   const traced = trace.setSpan(parent, span);
-  context.bind(traced, req);
   res.once('close', () => {
     span.setAttribute('http.response.status_code', res.statusCode);
     if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
