@@ -222,7 +222,8 @@ export async function createSubgraph<L, C extends SubgraphConfig, S extends Serv
 
 /**
  * The subgraph's HTTP handler: /health, /ready, /metrics, and /graphql behind the service-identity
- * check. JSON POSTs to /graphql take the fast path below; the rest goes through Express.
+ * check, each request in its trace (withIncomingTrace). JSON POSTs to /graphql take the fast path
+ * below; the rest goes through Express.
  */
 export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(
   app: SubgraphApp<L, C, S>,
@@ -263,7 +264,8 @@ export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(
     }),
   );
   web.use(jsonErrorHandler(app.log));
-  return graphqlFastPath(app, web as unknown as http.RequestListener);
+  // Each request in its trace (a server span when sampled), the fast path's as much as Express's.
+  return withIncomingTrace(graphqlFastPath(app, web as unknown as http.RequestListener));
 }
 
 /**
@@ -361,7 +363,7 @@ export async function startSubgraph<L, C extends SubgraphConfig, S extends Servi
     createLogger({ service: def.name }).error('failed to start', { err });
     process.exit(1);
   }
-  const httpServer = http.createServer(withIncomingTrace(createHttpApp(app, () => drainer.draining)));
+  const httpServer = http.createServer(createHttpApp(app, () => drainer.draining));
   const drainer = httpDrainer(httpServer);
   answerClientErrors(httpServer);
   await new Promise<void>((resolve) => httpServer.listen(app.config.port, app.config.host, resolve));

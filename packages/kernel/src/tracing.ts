@@ -1,7 +1,9 @@
 /**
- * Trace context where HTTP instrumentation does not carry it: into the booking outbox (stored with
- * the event), onto RabbitMQ messages (headers) and back out in the consumer, so the work an event
- * causes in notification and reporting is part of the trace of the request that wrote it.
+ * The platform's trace context, carried by the kernel itself: a server span per traced HTTP request
+ * (withIncomingTrace; there is no HTTP instrumentation), `traceparent` on calls between services
+ * (injectTraceContext), into the booking outbox (stored with the event), onto RabbitMQ messages
+ * (headers) and back out in the consumer, so the work an event causes in notification and reporting
+ * is part of the trace of the request that wrote it.
  *
  * Only @opentelemetry/api is used here: the SDK is started, or not, by @wsb/tracing before anything
  * else loads (see packages/tracing). With tracing off every function here is a cheap no-op.
@@ -16,9 +18,15 @@ export type TraceCarrier = Record<string, string>;
 
 const GLOBAL = Symbol.for('wsb.tracing');
 
+const tracer = () => trace.getTracer('@wsb/kernel');
+
+/** @wsb/tracing's decision for an incoming request (its IncomingTrace). */
+type IncomingTrace = 'probe' | 'span' | { unsampled: string };
+type Global = { [GLOBAL]?: { incoming(req: IncomingMessage): IncomingTrace } };
+
 /** Whether @wsb/tracing started the SDK in this process. */
 export function tracingEnabled(): boolean {
-  return Boolean((globalThis as { [GLOBAL]?: unknown })[GLOBAL]);
+  return Boolean((globalThis as Global)[GLOBAL]);
 }
 
 /**
@@ -42,21 +50,55 @@ export function activeTraceIds(): { traceId: string; spanId: string } | undefine
 }
 
 /**
- * An unsampled request: @wsb/tracing decided so before any span work (see its fast path), left the
- * request untraced and put the `traceparent` to pass on (flag 00) on the request under this symbol.
- * The request then runs with that header as the only trace state: no span, no pg spans, and the
- * calls and events it causes carry the header on, so the processes after it do not trace it either.
+ * An unsampled request (@wsb/tracing decides so before any span work) runs with the `traceparent`
+ * to pass on (flag 00) as its only trace state: no span, no pg spans, and the calls and events it
+ * causes carry the header on, so the processes after it do not trace it either.
  */
-const UNSAMPLED_REQUEST = Symbol.for('wsb.tracing.unsampled');
 const UNSAMPLED = createContextKey('wsb unsampled traceparent');
 
-/** Wraps an HTTP server's request handler so an unsampled request carries its `traceparent` on. */
+/**
+ * Wraps an HTTP server's request handler in the request's trace: a traced request runs inside its
+ * SERVER span (child of its `traceparent`, ended when the response is done), so Apollo's, pg's,
+ * the outbox's and RabbitMQ's spans and the calls to other services continue it; an unsampled one
+ * runs with its `traceparent` to carry on; probes, and everything when tracing is off, run as they are.
+ */
 export function withIncomingTrace(handler: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const traceparent = (req as unknown as Record<symbol, string | undefined>)[UNSAMPLED_REQUEST];
-    if (!traceparent) return handler(req, res);
-    return context.with(context.active().setValue(UNSAMPLED, traceparent), () => handler(req, res));
+    const decision = (globalThis as Global)[GLOBAL]?.incoming(req) ?? 'probe';
+    if (decision === 'probe') return handler(req, res);
+    if (decision === 'span') return inServerSpan(req, res, handler);
+    // No binding of the request's events to the context: the fast path reads the body with await,
+    // and Express's body parser (raw-body) runs its callback in the context it was called in.
+    return context.with(context.active().setValue(UNSAMPLED, decision.unsampled), () => handler(req, res));
   };
+}
+
+/** The HTTP server span of a traced request (semantic conventions: name `{method}`, http.*, url.*, server.*). */
+function inServerSpan(req: IncomingMessage, res: ServerResponse, handler: (req: IncomingMessage, res: ServerResponse) => void): void {
+  const parent = propagation.extract(ROOT_CONTEXT, req.headers);
+  const method = req.method ?? 'GET';
+  const span = tracer().startSpan(
+    method,
+    {
+      kind: SpanKind.SERVER,
+      attributes: {
+        'http.request.method': method,
+        'url.path': (req.url ?? '/').split('?')[0],
+        'url.scheme': 'http',
+        'server.port': req.socket.localPort,
+        'network.protocol.version': req.httpVersion,
+      },
+    },
+    parent,
+  );
+  const traced = trace.setSpan(parent, span);
+  res.once('close', () => {
+    span.setAttribute('http.response.status_code', res.statusCode);
+    if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
+    else if (!res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: 'the connection closed before the response was sent' });
+    span.end();
+  });
+  context.with(traced, () => handler(req, res));
 }
 
 /** The `traceparent` of an unsampled request being handled, if that is what is running. */
@@ -88,8 +130,6 @@ export function injectTraceContext(headers: Record<string, string | number>): vo
     if (traceparent) headers.traceparent = traceparent;
   }
 }
-
-const tracer = () => trace.getTracer('@wsb/kernel');
 
 /**
  * Runs `fn` in a new span whose parent is the trace context in `carrier` (what the producer

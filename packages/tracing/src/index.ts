@@ -3,21 +3,25 @@
  *
  * Every service's entry file imports its own `./tracing` first, which calls startTracing(name).
  * The production build (scripts/build.mjs) keeps npm packages as plain requires in the order the
- * sources import them, and tsx does the same, so the HTTP and pg instrumentations are registered
- * before `http`, `pg` or anything using them is required, in `node dist/index.js`, `npm start`,
+ * sources import them, and tsx does the same, so the pg instrumentation is registered
+ * before `pg` or anything using it is required, in `node dist/index.js`, `npm start`,
  * the Docker image and `./dev.sh watch` alike: no --require flag to forget.
  *
  * Off unless OTEL_EXPORTER_OTLP_ENDPOINT (or OTEL_EXPORTER_OTLP_TRACES_ENDPOINT) is set: then
  * nothing but this file is loaded, and @opentelemetry/api stays the no-op it is by default. On:
  * a NodeTracerProvider with the W3C trace-context propagator and an AsyncLocalStorage context
  * manager, spans batched (OTEL_BSP_*) to an OTLP/HTTP exporter (protobuf, or JSON with
- * OTEL_EXPORTER_OTLP_PROTOCOL=http/json), and these instrumentations:
- *  - HTTP: a server span per request (the `traceparent` it carries is its parent). Health,
- *    readiness, status and metrics probes are left out. Calls between the platform's processes go
- *    through the kernel's postText, which puts `traceparent` on them itself; other outgoing calls
- *    made inside a trace get a client span.
+ * OTEL_EXPORTER_OTLP_PROTOCOL=http/json), and:
+ *  - HTTP: a server span per request, started by the kernel's withIncomingTrace (every service's
+ *    HTTP server is wrapped in it) when this file's decision (Tracing.incoming) says the request is
+ *    traced; the `traceparent` it carries is its parent. Health, readiness, status and metrics
+ *    probes are left out. No HTTP instrumentation: its patched http.request and server emit and
+ *    its context binding ran on every request, sampled or not, and cost more than the spans
+ *    (docs/benchmarks.md, "Tracing's cost"). Calls between the platform's processes go through the
+ *    kernel's postText, which puts `traceparent` on them itself; other outgoing calls (the
+ *    exporter's own, SMTP) get no span.
  *  - pg: a span per SQL statement, only inside a traced operation (the relay's and sweeper's polls
- *    start no traces of their own).
+ *    and unsampled requests start no spans).
  * The kernel adds its own spans for the outbox and RabbitMQ (packages/kernel/src/tracing.ts), and
  * @apollo/gateway its gateway.request / plan / execute / fetch spans.
  *
@@ -141,11 +145,17 @@ export function unsampledTraceparent(header: string | string[] | undefined, samp
   return sampleRoot() ? undefined : `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-00`;
 }
 
-/** Where the fast path leaves an unsampled request's `traceparent` for the kernel (withIncomingTrace). */
-const UNSAMPLED_REQUEST = Symbol.for('wsb.tracing.unsampled');
+/**
+ * What to do with an incoming HTTP request: `probe` (health, readiness...: nothing), `span` (start a
+ * server span under its `traceparent`; with a parent-based sampler the request is known to be
+ * sampled, with the others the sampler decides), or the `traceparent` to carry on unsampled.
+ */
+export type IncomingTrace = 'probe' | 'span' | { unsampled: string };
 
 export interface Tracing {
   serviceName: string;
+  /** Decides for an incoming request, before any span work (the kernel's withIncomingTrace asks). */
+  incoming(req: IncomingMessage): IncomingTrace;
   /** Exports what is buffered and stops (call on shutdown). */
   shutdown(): Promise<void>;
 }
@@ -179,7 +189,6 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
   const { registerInstrumentations } = require('@opentelemetry/instrumentation') as typeof import('@opentelemetry/instrumentation');
-  const { HttpInstrumentation } = require('@opentelemetry/instrumentation-http') as typeof import('@opentelemetry/instrumentation-http');
   const { PgInstrumentation } = require('@opentelemetry/instrumentation-pg') as typeof import('@opentelemetry/instrumentation-pg');
   const { OTLPTraceExporter } = (
     config.protocol === 'http/json' ? require('@opentelemetry/exporter-trace-otlp-http') : require('@opentelemetry/exporter-trace-otlp-proto')
@@ -192,16 +201,15 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   const sampler = readSamplerConfig(env);
   // Fast path for the parent-based samplers: a request not to be traced is known from its
   // traceparent (or, starting a trace, from the root decision drawn here) before any span work, and
-  // is left to the instrumentations as untraced (no span, attributes, listeners or pg spans); the
-  // kernel carries its traceparent on (withIncomingTrace). The other samplers decide per span.
+  // the kernel runs it with no span, only carrying its traceparent on (withIncomingTrace). The other
+  // samplers decide per span.
   const fastPath = sampler.name.startsWith('parentbased_');
   const sampleRoot = sampler.name.endsWith('always_on') ? () => true : sampler.name.endsWith('always_off') ? () => false : () => Math.random() < sampler.ratio;
-  const untraced = (req: IncomingMessage): boolean => {
-    if (UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!)) return true;
-    if (!fastPath) return false;
+  const incoming = (req: IncomingMessage): IncomingTrace => {
+    if (UNTRACED_PATHS.has((req.url ?? '').split('?')[0]!)) return 'probe';
+    if (!fastPath) return 'span';
     const traceparent = unsampledTraceparent(req.headers.traceparent, sampleRoot);
-    if (traceparent) (req as unknown as Record<symbol, string>)[UNSAMPLED_REQUEST] = traceparent;
-    return traceparent !== undefined;
+    return traceparent ? { unsampled: traceparent } : 'span';
   };
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resource),
@@ -212,21 +220,12 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   provider.register();
   registerInstrumentations({
     tracerProvider: provider,
-    instrumentations: [
-      new HttpInstrumentation({
-        ignoreIncomingRequestHook: untraced,
-        // A call made outside any traced work (a probe, a poll) starts no trace of its own.
-        requireParentforOutgoingSpans: true,
-        // The kernel's calls between services put `traceparent` on themselves (injectTraceContext):
-        // no client span for those, the most expensive of the HTTP spans and the least telling.
-        ignoreOutgoingRequestHook: (req) => typeof req.headers === 'object' && req.headers !== null && 'traceparent' in req.headers,
-      }),
-      // One span per statement; none for taking a connection from the pool (cheaper, and says little).
-      new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true }),
-    ],
+    // One span per statement, only under a span (an unsampled request has none); none for taking a
+    // connection from the pool (cheaper, and says little).
+    instrumentations: [new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true })],
   });
 
-  const tracing: Tracing = { serviceName: name, shutdown: () => provider.shutdown() };
+  const tracing: Tracing = { serviceName: name, incoming, shutdown: () => provider.shutdown() };
   (globalThis as Global)[GLOBAL] = tracing;
   return tracing;
 }
