@@ -65,10 +65,10 @@ export class DeliveryWorker implements Service {
     clearInterval(this.sweepTimer);
     for (const timer of this.retries) clearTimeout(timer);
     this.retries.clear();
-    await Promise.allSettled([...this.running]);
+    await this.idle(); // stopped: nothing new is scheduled, so this waits for the running attempts alone
   }
 
-  /** Resolves once no attempt is running or scheduled (tests wait on it). */
+  /** Resolves once no attempt is running or scheduled (stop() waits on it; so do tests, without stopping). */
   async idle(): Promise<void> {
     while (this.running.size || this.retries.size) {
       await Promise.allSettled([...this.running]);
