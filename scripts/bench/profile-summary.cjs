@@ -4,6 +4,9 @@
  * prints busy time by package, the top functions by self time and by inclusive time, for the
  * window of `windowSeconds` ending `skipEndSeconds` before the profile ends (0 = whole profile).
  * ANALYZE_CALLERS=<regex> [DEPTH=n] also prints the call stacks leading to matching functions.
+ * SHARES='metrics=prom-client;logs=pino|sonic-boom' also prints, per label, the share of busy time
+ * whose stack holds a frame matching the regex (against "function url"): a package's whole cost,
+ * what it calls included, once per sample.
  *
  * The profiler samples wall time: on a loaded machine a process descheduled inside a syscall
  * (writev, say) is charged for the wait, so read I/O frames with care.
@@ -47,6 +50,14 @@ const inclusive = new Map();
 const packages = new Map();
 const callers = new Map();
 const callersPattern = process.env.ANALYZE_CALLERS ? new RegExp(process.env.ANALYZE_CALLERS) : undefined;
+const shares = (process.env.SHARES ?? '')
+  .split(';')
+  .filter(Boolean)
+  .map((pair) => {
+    const [label, pattern] = pair.split(/=(.*)/s);
+    return { label, pattern: new RegExp(pattern), us: 0 };
+  });
+const frameText = (n) => `${n.callFrame.functionName} ${n.callFrame.url}`;
 let busy = 0;
 let idle = 0;
 let time = profile.startTime;
@@ -64,6 +75,14 @@ profile.samples.forEach((id, i) => {
     const key = name(nodes.get(at));
     if (!seen.has(key)) add(inclusive, key, delta);
     seen.add(key);
+  }
+  for (const share of shares) {
+    for (let at = node.id; at !== undefined; at = parentOf.get(at)) {
+      if (share.pattern.test(frameText(nodes.get(at)))) {
+        share.us += delta;
+        break;
+      }
+    }
   }
   if (callersPattern?.test(name(node))) {
     const frames = [];
@@ -84,4 +103,8 @@ console.log(`busy ${(busy / 1000).toFixed(0)} ms, idle ${(idle / 1000).toFixed(0
 console.log(`--- by package\n${table(packages)}`);
 console.log(`--- self time\n${table(self)}`);
 console.log(`--- inclusive time\n${table(inclusive)}`);
+if (shares.length)
+  console.log(
+    `--- shares\n${shares.map((s) => `${(s.us / 1000).toFixed(0).padStart(7)} ms ${((100 * s.us) / busy).toFixed(1).padStart(5)}%  ${s.label}`).join('\n')}`,
+  );
 if (callersPattern) console.log(`--- callers of ${callersPattern}\n${table(callers, 8)}`);

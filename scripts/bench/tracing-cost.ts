@@ -1,19 +1,22 @@
 /**
- * npm run bench:tracing [-- --rounds 3 --seconds 10 --broker]
+ * npm run bench:tracing [-- --rounds 3 --seconds 10 --broker --variants quiet,logs,default,every]
  *
- * What tracing costs per booking, in one run: three platforms side by side, the same build, each
- * with its own ports (BENCH_BASE_PORT, +10, +20; gateways at +1000, +1010, +1020), databases and
- * data, differing only in tracing:
- *  - off: no OTEL_EXPORTER_OTLP_ENDPOINT (the default);
- *  - default sampling: an endpoint and no OTEL_TRACES_SAMPLER (parent-based, 10 % of roots);
- *  - every request: OTEL_TRACES_SAMPLER=parentbased_always_on.
+ * What observability costs per booking, in one run: platforms side by side, the same build, each
+ * with its own ports (BENCH_BASE_PORT, +10, +20, ...; gateways at +1000, +1010, ...), databases and
+ * data, differing only in tracing and logging (metrics are always on: see docs/benchmarks.md for
+ * their share of a profile):
+ *  - quiet: tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT) and LOG_LEVEL=warn, so no line per request;
+ *  - logs: tracing off, LOG_LEVEL=info (the default: a line per request, to the service's log file);
+ *  - default: logs, and an endpoint with no OTEL_TRACES_SAMPLER (parent-based, 10 % of roots);
+ *  - every: logs, and OTEL_TRACES_SAMPLER=parentbased_always_on (every request traced).
+ * --variants picks which (default quiet,logs,default; the first is the one the others are divided by).
  * Spans go over OTLP/HTTP (protobuf, as to a real collector) to a sink in this process that
  * discards them. The createBooking arm (20 clients, no traceparent from them: the gateway decides)
  * runs against each in turn, the order rotated each round, and the CPU of the nine processes of
  * the platform under load is divided by the bookings it completed (the saga's events delivered
- * included, as in `npm run bench`). Prints medians per variant and their ratio to "off". The idle
+ * included, as in `npm run bench`). Prints medians per variant and their ratio to the first. The idle
  * platforms' own CPU is not counted; on a shared machine, use several rounds. Each arm waits 35 s
- * first, so the three platforms' database pools fit in the server's connections together.
+ * first, so the platforms' database pools fit in the server's connections together.
  */
 import { randomBytes } from 'node:crypto';
 import { startOtlpReceiver, type OtlpReceiver } from '../../test/support/otlp-receiver';
@@ -36,6 +39,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Variant {
   label: string;
+  logLevel: 'warn' | 'info';
   /** OTEL_* settings; undefined: tracing off. */
   sampler?: Record<string, string>;
   sink?: OtlpReceiver;
@@ -47,11 +51,16 @@ interface Variant {
   rounds: { cpu: Record<string, number>; perSecond: number; wrong: number }[];
 }
 
-const VARIANTS: Variant[] = [
-  { label: 'off', groups: {}, bookers: [], created: [], rounds: [] },
-  { label: 'default sampling', sampler: {}, groups: {}, bookers: [], created: [], rounds: [] },
-  { label: 'every request', sampler: { OTEL_TRACES_SAMPLER: 'parentbased_always_on' }, groups: {}, bookers: [], created: [], rounds: [] },
-];
+const KINDS: Record<string, Pick<Variant, 'label' | 'logLevel' | 'sampler'>> = {
+  quiet: { label: 'quiet', logLevel: 'warn' },
+  logs: { label: 'logs', logLevel: 'info' },
+  default: { label: 'logs + 10% traced', logLevel: 'info', sampler: {} },
+  every: { label: 'logs + all traced', logLevel: 'info', sampler: { OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
+};
+const chosen = process.argv.includes('--variants') ? process.argv[process.argv.indexOf('--variants') + 1].split(',') : ['quiet', 'logs', 'default'];
+const unknown = chosen.filter((k) => !KINDS[k]);
+if (unknown.length) throw new Error(`unknown variant ${unknown.join(', ')}: choose from ${Object.keys(KINDS).join(', ')}`);
+const VARIANTS: Variant[] = chosen.map((k) => ({ ...KINDS[k], groups: {}, bookers: [], created: [], rounds: [] }));
 
 async function start(variant: Variant, index: number): Promise<void> {
   variant.sink = variant.sampler ? await startOtlpReceiver({ keep: false }) : undefined;
@@ -67,7 +76,7 @@ async function start(variant: Variant, index: number): Promise<void> {
       BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
       JWT_SECRET: randomBytes(32).toString('hex'),
       SERVICE_JWT_KEYS: `bench:${randomBytes(32).toString('hex')}`,
-      LOG_LEVEL: 'warn',
+      LOG_LEVEL: variant.logLevel,
       RATE_LIMIT_MUTATIONS_PER_MINUTE: '10000000',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
       RATE_LIMIT_AUTH_PER_IP: '100000',
@@ -84,7 +93,7 @@ async function start(variant: Variant, index: number): Promise<void> {
 
 /**
  * Between arms: the platform loaded last closes its idle database connections (the pool's idle
- * timeout is 30 s), so three platforms fit in the database server's max_connections.
+ * timeout is 30 s), so three platforms fit in the database server's max_connections (four did not always).
  */
 const SETTLE_MS = 35_000;
 
@@ -100,7 +109,7 @@ async function arm(variant: Variant) {
 async function main() {
   try {
     for (const [i, variant] of VARIANTS.entries()) {
-      console.log(`starting the platform with tracing ${variant.label} ...`);
+      console.log(`starting the platform ${variant.label} ...`);
       await start(variant, i);
     }
     console.log('warming up ...');
@@ -117,7 +126,7 @@ async function main() {
         const perSecond = (result.ok / result.elapsedMs) * 1000;
         variant.rounds.push({ cpu: { ...cpuMs, total }, perSecond, wrong: result.wrong.length });
         console.log(
-          `round ${round + 1} tracing ${variant.label.padEnd(17)} ${perSecond.toFixed(1).padStart(6)}/s  ${total.toFixed(2).padStart(7)} CPU ms/booking  wrong ${result.wrong.length}`,
+          `round ${round + 1} ${variant.label.padEnd(18)} ${perSecond.toFixed(1).padStart(6)}/s  ${total.toFixed(2).padStart(7)} CPU ms/booking  wrong ${result.wrong.length}`,
         );
         if (result.wrong.length) console.log(`  first wrong answer: ${result.wrong[0]}`);
       }
@@ -130,7 +139,7 @@ async function main() {
   } finally {
     for (const variant of VARIANTS) {
       await variant.platform?.stop();
-      if (variant.sink) console.log(`tracing ${variant.label}: ${variant.sink.requests} OTLP export requests received`);
+      if (variant.sink) console.log(`${variant.label}: ${variant.sink.requests} OTLP export requests received`);
       await variant.sink?.close();
     }
   }
@@ -139,7 +148,7 @@ async function main() {
 function report(): string {
   const processes = [...SUBGRAPHS, 'gateway', 'total'];
   const med = (v: Variant, p: string) => median(v.rounds.map((r) => r.cpu[p]));
-  const off = VARIANTS[0];
+  const base = VARIANTS[0];
   const lines = [
     `${ROUNDS} rounds of ${SECONDS} s per variant, medians; broker: ${BROKER ? 'RabbitMQ' : 'none (direct outbox delivery)'}.`,
     '',
@@ -149,7 +158,8 @@ function report(): string {
       (p) =>
         `| ${p === 'total' ? '**nine services**' : p} | ${VARIANTS.map((v) => (p === 'total' ? `**${med(v, p).toFixed(2)}**` : med(v, p).toFixed(2))).join(' | ')} |`,
     ),
-    `| ÷ off | ${VARIANTS.map((v) => (med(v, 'total') / med(off, 'total')).toFixed(3)).join(' | ')} |`,
+    `| ÷ ${base.label} | ${VARIANTS.map((v) => (med(v, 'total') / med(base, 'total')).toFixed(3)).join(' | ')} |`,
+    `| ÷ ${base.label}, paired by round (median) | ${VARIANTS.map((v) => median(v.rounds.map((r, i) => r.cpu.total / base.rounds[i].cpu.total)).toFixed(3)).join(' | ')} |`,
     `| bookings/s | ${VARIANTS.map((v) => median(v.rounds.map((r) => r.perSecond)).toFixed(1)).join(' | ')} |`,
     '',
     `Per round, nine services (ms): ${VARIANTS.map((v) => `${v.label} ${v.rounds.map((r) => r.cpu.total.toFixed(1)).join(', ')}`).join('; ')}.`,
