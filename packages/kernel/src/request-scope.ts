@@ -49,8 +49,9 @@ export function requestLog<C extends object>(describe: (context: C) => { log: Lo
       const started = performance.now();
       return {
         async willSendResponse({ request, response, errors }) {
+          // The errors as sent (formatted: a domain error's code is set there), else as raised.
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const codes = (errors ?? body?.errors)?.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code);
+          const codes = (body?.errors ?? errors)?.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code);
           const { log, fields } = describe(contextValue);
           log.info('request', {
             operation: request.operationName ?? null,

@@ -87,7 +87,13 @@ async function send<T>(
     );
     body = JSON.parse(response.text) as GraphQLResponse<T>;
   } catch (err) {
-    log.warn('service call failed', { service, ms: Date.now() - started, err: (err as Error).message });
+    const { code, reusedSocket, retried } = err as NodeJS.ErrnoException & { reusedSocket?: boolean; retried?: boolean };
+    log.warn('service call failed', {
+      ...callLog(service, started),
+      err: (err as Error).message,
+      code,
+      connection: retried ? 'stale kept-alive one, then a fresh one' : reusedSocket ? 'kept-alive' : 'new',
+    });
     throw new DependencyUnavailableError(service);
   }
   const [first] = body.errors ?? [];
@@ -96,15 +102,23 @@ async function send<T>(
     if (code && code !== 'INTERNAL_SERVER_ERROR' && (ERROR_CODES as readonly string[]).includes(code)) {
       throw new DomainError(code, first.message);
     }
-    log.warn('service call answered with an error', { service, status: response.status, error: first.message });
+    log.warn('service call answered with an error', { ...callLog(service, started), status: response.status, error: first.message });
     throw new DependencyUnavailableError(service);
   }
   if (response.status < 200 || response.status >= 300 || !body.data) {
-    log.warn('service call answered without data', { service, status: response.status });
+    log.warn('service call answered without data', { ...callLog(service, started), status: response.status });
     throw new DependencyUnavailableError(service);
   }
-  log.debug('service call', { service, ms: Date.now() - started });
+  log.debug('service call', callLog(service, started));
   return body.data;
+}
+
+/**
+ * A call's log fields: `target` (`service` is the process's own name on every line), its duration,
+ * and the id of the request it serves (a relay's or a worker's call has none).
+ */
+function callLog(target: ServiceName, started: number): Record<string, unknown> {
+  return { target, ms: Date.now() - started, requestId: currentRequest()?.requestId };
 }
 
 /** The id of the request this call serves, so one client request has one id in every service's logs. */

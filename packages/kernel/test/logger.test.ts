@@ -1,6 +1,9 @@
 /** Log lines are JSON with the logger's fields, and never carry a secret or a token. */
 import { Writable } from 'node:stream';
+import { ApolloServer } from '@apollo/server';
+import { BookingConflictError, DependencyUnavailableError, formatClientError } from '../src/errors';
 import { createLogger } from '../src/logger';
+import { requestLog } from '../src/request-scope';
 
 function capture() {
   const lines: string[] = [];
@@ -64,4 +67,32 @@ it('keeps an error name, message and stack', () => {
   const { lines, stream } = capture();
   createLogger({ service: 'x' }, 'info', stream as never).error('failed', { err: new TypeError('boom') });
   expect(JSON.parse(lines[0]).err).toMatchObject({ type: 'TypeError', message: 'boom', stack: expect.stringContaining('TypeError: boom') });
+});
+
+it("puts each error's code on the request line, as the client got it (a domain error's code is set when it is formatted)", async () => {
+  const { lines, stream } = capture();
+  const log = createLogger({ service: 'booking' }, 'info', stream as never);
+  const server = new ApolloServer<object>({
+    typeDefs: 'type Query { booking: String, payment: String }',
+    resolvers: {
+      Query: {
+        booking: () => {
+          throw new DependencyUnavailableError('workspace');
+        },
+        payment: () => {
+          throw new BookingConflictError();
+        },
+      },
+    },
+    plugins: [requestLog<object>(() => ({ log, fields: {} }))],
+    formatError: (formatted, error) => formatClientError(formatted, error, () => undefined),
+  });
+  await server.start();
+  try {
+    await server.executeOperation({ query: 'query Two { booking payment }' });
+    const line = JSON.parse(lines.find((l) => l.includes('"msg":"request"'))!);
+    expect(line).toMatchObject({ errors: ['DEPENDENCY_UNAVAILABLE', 'BOOKING_CONFLICT'] });
+  } finally {
+    await server.stop();
+  }
 });
