@@ -15,8 +15,10 @@
  * runs against each in turn, the order rotated each round, and the CPU of the nine processes of
  * the platform under load is divided by the bookings it completed (the saga's events delivered
  * included, as in `npm run bench`). Prints medians per variant and their ratio to the first. The idle
- * platforms' own CPU is not counted; on a shared machine, use several rounds. Each arm waits 35 s
- * first, so the platforms' database pools fit in the server's connections together.
+ * platforms' own CPU is not counted; on a shared machine, use several rounds. Every subgraph's
+ * pool is capped at DB_POOL_MAX=4 connections, so three or four platforms fit in PostgreSQL's
+ * 100 connections together with no pause between arms (each arm waits 5 s for the last one's
+ * stragglers).
  */
 import { randomBytes } from 'node:crypto';
 import { startOtlpReceiver, type OtlpReceiver } from '../../test/support/otlp-receiver';
@@ -77,6 +79,7 @@ async function start(variant: Variant, index: number): Promise<void> {
       JWT_SECRET: randomBytes(32).toString('hex'),
       SERVICE_JWT_KEYS: `bench:${randomBytes(32).toString('hex')}`,
       LOG_LEVEL: variant.logLevel,
+      DB_POOL_MAX: '4',
       RATE_LIMIT_MUTATIONS_PER_MINUTE: '10000000',
       RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
       RATE_LIMIT_AUTH_PER_IP: '100000',
@@ -91,11 +94,8 @@ async function start(variant: Variant, index: number): Promise<void> {
   await drained(variant.platform, 0);
 }
 
-/**
- * Between arms: the platform loaded last closes its idle database connections (the pool's idle
- * timeout is 30 s), so three platforms fit in the database server's max_connections (four did not always).
- */
-const SETTLE_MS = 35_000;
+/** Between arms: the platform loaded last finishes what it had in flight. */
+const SETTLE_MS = 5_000;
 
 async function arm(variant: Variant) {
   const platform = variant.platform!;

@@ -164,6 +164,8 @@ export interface SubgraphConfig extends PlatformConfig {
   host: string;
   /** This subgraph's own database; no other subgraph touches it. */
   databaseUrl: string;
+  /** DB_POOL_MAX: the most connections this subgraph's pool opens to it. */
+  dbPoolMax: number;
 }
 
 /** The database of one subgraph: DATABASE_URL names the server, the database is per subgraph. */
@@ -191,6 +193,7 @@ export function readSubgraphConfig(service: ServiceName, env: Env = process.env)
     port,
     host: r.str('HOST', '0.0.0.0'),
     databaseUrl: serviceDatabaseUrl(r, service),
+    dbPoolMax: r.int('DB_POOL_MAX', 10, { min: 1, max: 1000 }),
   };
   r.done();
   return config;

@@ -12,6 +12,8 @@ export interface OrmOptions {
   entities: EntitySchema<any, any>[];
   migrations: MigrationObject[];
   log?: Logger;
+  /** The most connections the pool opens (DB_POOL_MAX); 10 unless given. */
+  poolMax?: number;
   /** Extra MikroORM options (tests use this for pool sizes). */
   overrides?: Partial<Options>;
 }
@@ -31,7 +33,7 @@ export async function createORM(options: OrmOptions): Promise<MikroORM> {
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    pool: { min: 0, max: 10 },
+    pool: { min: 0, max: options.poolMax ?? 10 },
     debug: false,
     ...options.overrides,
   });

@@ -127,7 +127,7 @@ export async function createSubgraph<L, C extends SubgraphConfig, S extends Serv
   const env = options.env ?? process.env;
   const config = { ...readDefinitionConfig(def, env), ...options.config } as C;
   const log = createLogger({ service: def.name }, config.logLevel);
-  const orm = await createORM({ databaseUrl: config.databaseUrl, entities: def.entities, migrations: def.migrations, log });
+  const orm = await createORM({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax, entities: def.entities, migrations: def.migrations, log });
   await prepareDatabase(orm, log);
   const metrics = createMetrics(def.name);
   countSqlStatements(orm, metrics);

@@ -141,6 +141,20 @@ describe('the subgraph runtime', () => {
     }
   });
 
+  it('opens at most DB_POOL_MAX connections to its database (10 unless set), and refuses a value that is not a positive number', async () => {
+    const pool = (app: { orm: MikroORM }) => (app.orm.em.getConnection().getKnex().client as { pool: { max: number } }).pool.max;
+    const byDefault = await initTestApp(definition([]));
+    const three = await initTestApp(definition([]), { env: { DB_POOL_MAX: '3' } });
+    try {
+      expect(pool(byDefault)).toBe(10);
+      expect(pool(three)).toBe(3);
+    } finally {
+      await byDefault.close();
+      await three.close();
+    }
+    await expect(initTestApp(definition([]), { env: { DB_POOL_MAX: '0' } })).rejects.toThrow(/DB_POOL_MAX/);
+  });
+
   it('fails start-up with the service named when its start throws, and stops those already started', async () => {
     const events: string[] = [];
     await expect(initTestApp(definition(events, { second: { start: true } }))).rejects.toThrow(
