@@ -37,7 +37,38 @@ const REDACTED_KEYS = [
   'SMTP_URL',
 ] as const;
 
-const REDACT_PATHS = REDACTED_KEYS.flatMap((key) => [key, `*.${key}`, `headers.${key}`, `*.headers.${key}`]);
+const REDACTED = new Set<string>(REDACTED_KEYS);
+const CENSOR = '[redacted]';
+
+/** Only plain objects are looked into: an Error keeps its class (its serializer needs it), an array its shape. */
+function isPlainObject(value: unknown): value is Record<string, unknown> {
+  if (value === null || typeof value !== 'object') return false;
+  const proto = Object.getPrototypeOf(value);
+  return proto === Object.prototype || proto === null;
+}
+
+/**
+ * A line's fields with every REDACTED key censored at the top, one object down, and in a `headers`
+ * object one object down; the same object when there is nothing to censor (the usual case: one pass
+ * over the keys, no copy). Objects are copied, never changed: the caller's stay as they were.
+ * One pass instead of pino's `redact` paths (a key, `*.key`, `headers.key`, `*.headers.key` for each
+ * of 14 keys), whose wildcards were walked for every line: a profile put 0.3 ms of CPU per booking there.
+ */
+export function redactFields(fields: Record<string, unknown>, depth = 0): Record<string, unknown> {
+  let out = fields;
+  for (const key in fields) {
+    if (!Object.prototype.hasOwnProperty.call(fields, key)) continue;
+    const value = fields[key];
+    let replaced: unknown = value;
+    if (REDACTED.has(key)) replaced = CENSOR;
+    else if ((depth === 0 || (depth === 1 && key === 'headers')) && isPlainObject(value)) replaced = redactFields(value, depth + 1);
+    if (replaced !== value) {
+      if (out === fields) out = { ...fields };
+      out[key] = replaced;
+    }
+  }
+  return out;
+}
 
 function wrap(logger: pino.Logger): Logger {
   return {
@@ -45,7 +76,7 @@ function wrap(logger: pino.Logger): Logger {
     info: (msg, fields) => logger.info(fields ?? {}, msg),
     warn: (msg, fields) => logger.warn(fields ?? {}, msg),
     error: (msg, fields) => logger.error(fields ?? {}, msg),
-    child: (fields) => wrap(logger.child(fields)),
+    child: (fields) => wrap(logger.child(redactFields(fields))),
   };
 }
 
@@ -54,11 +85,10 @@ export function createLogger(base: Record<string, unknown>, level: LogLevel = 'i
   const logger = pino(
     {
       level,
-      base,
+      base: redactFields(base),
       messageKey: 'msg',
       timestamp: pino.stdTimeFunctions.isoTime,
-      formatters: { level: (label) => ({ level: label }) },
-      redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+      formatters: { level: (label) => ({ level: label }), log: (fields) => redactFields(fields) },
       // An error anywhere in a line's fields keeps its name, message and stack.
       serializers: { err: pino.stdSerializers.err, error: pino.stdSerializers.err },
       // Only when tracing is on: otherwise no per-line cost at all.

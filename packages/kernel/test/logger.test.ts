@@ -96,3 +96,21 @@ it("puts each error's code on the request line, as the client got it (a domain e
     await server.stop();
   }
 });
+
+it('redacts in a headers object one level down and in child bindings, and leaves the caller’s objects, errors and arrays as they were', () => {
+  const { lines, stream } = capture();
+  const input = { email: 'ada@example.com', password: 'hunter2-nested' };
+  const request = { headers: { authorization: 'Bearer deep-token', 'content-type': 'application/json' }, url: '/graphql' };
+  const log = createLogger({ service: 'gateway' }, 'info', stream as never).child({ requestId: 'r-2', token: 'child-token' });
+  log.info('line', { input, request, ids: [{ password: 'in-an-array' }], err: new Error('kept') });
+  const line = JSON.parse(lines[0]);
+  expect(line).toMatchObject({ requestId: 'r-2', token: '[redacted]', input: { email: 'ada@example.com', password: '[redacted]' } });
+  expect(line.request).toEqual({ headers: { authorization: '[redacted]', 'content-type': 'application/json' }, url: '/graphql' });
+  expect(line.err).toMatchObject({ type: 'Error', message: 'kept' });
+  // Arrays are not looked into (as with pino's paths); the caller's objects are unchanged.
+  expect(line.ids).toEqual([{ password: 'in-an-array' }]);
+  expect(input.password).toBe('hunter2-nested');
+  expect(request.headers.authorization).toBe('Bearer deep-token');
+  expect(lines[0]).not.toContain('deep-token');
+  expect(lines[0]).not.toContain('child-token');
+});
