@@ -70,15 +70,15 @@ export class CircuitBreakers {
       this.metrics?.circuitState.set({ target: service }, 0);
       breaker.onBreak(() => {
         entered('open', 2);
-        this.log.warn('circuit opened: failing fast', { service, forMs: this.config.resetMs });
+        this.log.warn('circuit opened: failing fast', { target: service, forMs: this.config.resetMs });
       });
       breaker.onHalfOpen(() => {
         entered('half-open', 1);
-        this.log.info('circuit half-open: probing', { service });
+        this.log.info('circuit half-open: probing', { target: service });
       });
       breaker.onReset(() => {
         entered('closed', 0);
-        this.log.info('circuit closed again', { service });
+        this.log.info('circuit closed again', { target: service });
       });
       this.breakers.set(service, breaker);
     }

@@ -118,7 +118,7 @@ export class ServiceRuntime<S extends Services> {
       try {
         await service.stop?.();
       } catch (err) {
-        this.log.error('service failed to stop', { service: name, err });
+        this.log.error('service failed to stop', { component: name, err });
       }
     }
     await this.broker.close();

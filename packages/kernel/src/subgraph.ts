@@ -246,7 +246,7 @@ export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(
       res.json({ status: 'ready', service: app.config.service });
     } catch (err) {
       // The log names the service that is not ready (the database when it is not a ServiceError).
-      app.log.warn('not ready', { service: err instanceof ServiceError ? err.service : 'database', err: (err as Error).message });
+      app.log.warn('not ready', { component: err instanceof ServiceError ? err.service : 'database', err: (err as Error).message });
       res.status(503).json({ status: 'unavailable', service: app.config.service });
     }
   });

@@ -108,7 +108,7 @@ describe('the subgraph runtime', () => {
       expect(await getReady(createHttpApp(app))).toBe(200);
       fail.second.ready = true;
       expect(await getReady(createHttpApp(app))).toBe(503);
-      expect(warnings).toEqual([{ msg: 'not ready', service: 'second', err: 'service "second" is not ready: second is catching up' }]);
+      expect(warnings).toEqual([{ msg: 'not ready', component: 'second', err: 'service "second" is not ready: second is catching up' }]);
       await expect(app.ready()).rejects.toThrow('service "second" is not ready: second is catching up');
     } finally {
       await app.close();

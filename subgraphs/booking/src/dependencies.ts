@@ -39,7 +39,7 @@ async function call<T>(caller: Caller, service: ServiceName, work: () => Promise
     return await work();
   } catch (err) {
     if (err instanceof DomainError) throw err;
-    caller.log.warn('dependency call failed', { service, err: (err as Error)?.message });
+    caller.log.warn('dependency call failed', { target: service, err: (err as Error)?.message });
     throw new DependencyUnavailableError(service);
   }
 }
