@@ -168,6 +168,9 @@ export interface SubgraphConfig extends PlatformConfig {
   dbPoolMax: number;
 }
 
+/** Connections a subgraph's pool opens at most, unless DB_POOL_MAX says otherwise. */
+export const DEFAULT_DB_POOL_MAX = 10;
+
 /** The database of one subgraph: DATABASE_URL names the server, the database is per subgraph. */
 export function serviceDatabaseUrl(r: EnvReader, service: ServiceName): string {
   const own = r.optional(serviceEntry(service).databaseUrlEnv!);
@@ -193,7 +196,7 @@ export function readSubgraphConfig(service: ServiceName, env: Env = process.env)
     port,
     host: r.str('HOST', '0.0.0.0'),
     databaseUrl: serviceDatabaseUrl(r, service),
-    dbPoolMax: r.int('DB_POOL_MAX', 10, { min: 1, max: 1000 }),
+    dbPoolMax: r.int('DB_POOL_MAX', DEFAULT_DB_POOL_MAX, { min: 1, max: 1000 }),
   };
   r.done();
   return config;

@@ -5,6 +5,7 @@
 import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
+import { DEFAULT_DB_POOL_MAX } from './config';
 import type { Logger } from './logger';
 
 export interface OrmOptions {
@@ -12,7 +13,7 @@ export interface OrmOptions {
   entities: EntitySchema<any, any>[];
   migrations: MigrationObject[];
   log?: Logger;
-  /** The most connections the pool opens (DB_POOL_MAX); 10 unless given. */
+  /** The most connections the pool opens (DB_POOL_MAX); DEFAULT_DB_POOL_MAX unless given. */
   poolMax?: number;
   /** Extra MikroORM options (tests use this for pool sizes). */
   overrides?: Partial<Options>;
@@ -33,7 +34,7 @@ export async function createORM(options: OrmOptions): Promise<MikroORM> {
     discovery: { warnWhenNoEntities: false },
     allowGlobalContext: false,
     forceUtcTimezone: true,
-    pool: { min: 0, max: options.poolMax ?? 10 },
+    pool: { min: 0, max: options.poolMax ?? DEFAULT_DB_POOL_MAX },
     debug: false,
     ...options.overrides,
   });
