@@ -16,16 +16,13 @@ import { randomBytes } from 'node:crypto';
 import { gql, pool } from '../test/support/client';
 import { startPlatform, type Platform } from '../test/support/platform';
 import { percentile } from './bench/load';
+import { arg } from './cli';
 
-function arg(name: string, fallback: string): string {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 && process.argv[i + 1] ? process.argv[i + 1] : fallback;
-}
-const LOGINS = Number(arg('logins', '200'));
-const USERS = Number(arg('users', '20'));
-const REFRESHERS = Number(arg('refreshers', '4'));
-const BASE_PORT = Number(arg('base-port', '17200'));
-const GATEWAY = arg('gateway', '');
+const LOGINS = Number(arg('logins') ?? 200);
+const USERS = Number(arg('users') ?? 20);
+const REFRESHERS = Number(arg('refreshers') ?? 4);
+const BASE_PORT = Number(arg('base-port') ?? 17200);
+const GATEWAY = arg('gateway') ?? '';
 const IDLE_MS = 3000;
 
 const PASSWORD = 'storm-password-1';

@@ -26,20 +26,17 @@ import { writeReport, type ArmSummary, type Report } from './report';
 import { ADMIN, PAGE_BOOKINGS, seed } from './seed';
 import { parseServiceKeys } from '../../packages/kernel/src/config';
 import { signServiceToken } from '../../packages/kernel/src/identity';
+import { arg } from '../cli';
 
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
 const HIVE_PORT = BASE_PORT + 1002; // the gateway is BASE_PORT + 1000, its metrics BASE_PORT + 1050
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const ROUNDS = arg('rounds', 3);
-const SECONDS = arg('seconds', 8);
+const ROUNDS = Number(arg('rounds') ?? 3);
+const SECONDS = Number(arg('seconds') ?? 8);
 const WRITE = !process.argv.includes('--no-write');
 const TRACING = process.argv.includes('--tracing');
 /** --only 'page30 ours,createBooking' runs just those arms (for profiling one path). */
-const ONLY = process.argv.includes('--only') ? process.argv[process.argv.indexOf('--only') + 1].split(',') : undefined;
+const ONLY = arg('only')?.split(',');
 /**
  * --broker: booking events go through RabbitMQ (AMQP_URL, else the local guest broker), as in CI and
  * production, on exchange and queues of the run's own (AMQP_PREFIX). Without it: no broker, the

@@ -24,18 +24,15 @@ import { randomBytes } from 'node:crypto';
 import { startOtlpReceiver, type OtlpReceiver } from '../../test/support/otlp-receiver';
 import { startPlatform, SUBGRAPHS, type Platform } from '../../test/support/platform';
 import { createBookingArm, drained } from './arms';
+import { arg } from '../cli';
 import { median } from './load';
 import { cpuBetween, usageOf } from './proc';
 import { ADMIN, seed, type Member } from './seed';
 
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
 
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? Number(process.argv[i + 1]) : fallback;
-}
-const ROUNDS = arg('rounds', 3);
-const SECONDS = arg('seconds', 10);
+const ROUNDS = Number(arg('rounds') ?? 3);
+const SECONDS = Number(arg('seconds') ?? 10);
 const BROKER = process.argv.includes('--broker');
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -59,7 +56,7 @@ const KINDS: Record<string, Pick<Variant, 'label' | 'logLevel' | 'sampler'>> = {
   default: { label: 'logs + 10% traced', logLevel: 'info', sampler: {} },
   every: { label: 'logs + all traced', logLevel: 'info', sampler: { OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
 };
-const chosen = process.argv.includes('--variants') ? process.argv[process.argv.indexOf('--variants') + 1].split(',') : ['quiet', 'logs', 'default'];
+const chosen = (arg('variants') ?? 'quiet,logs,default').split(',');
 const unknown = chosen.filter((k) => !KINDS[k]);
 if (unknown.length) throw new Error(`unknown variant ${unknown.join(', ')}: choose from ${Object.keys(KINDS).join(', ')}`);
 const VARIANTS: Variant[] = chosen.map((k) => ({ ...KINDS[k], groups: {}, bookers: [], created: [], rounds: [] }));

@@ -11,16 +11,10 @@ import { join } from 'node:path';
 import { startPlatform } from '../../test/support/platform';
 import { chaosPlatformEnv, runChaos, type ChaosReport } from './harness';
 import { printReport } from './report';
-
-function arg(name: string, fallback: number): number {
-  const i = process.argv.indexOf(`--${name}`);
-  const value = i > 0 ? Number(process.argv[i + 1]) : fallback;
-  if (!Number.isFinite(value) || value <= 0) throw new Error(`--${name} must be a positive number`);
-  return value;
-}
+import { positiveArg } from '../cli';
 
 async function main(): Promise<void> {
-  const minutes = arg('minutes', 1);
+  const minutes = positiveArg('minutes', 1);
   const amqpUrl = process.argv.includes('--no-broker') ? undefined : process.env.AMQP_URL || 'amqp://guest:guest@127.0.0.1:5672';
   const started = Date.now();
   const platform = await startPlatform({ basePort: 17000, env: chaosPlatformEnv(amqpUrl) });
@@ -31,8 +25,8 @@ async function main(): Promise<void> {
   try {
     report = await runChaos(platform, {
       chaosMs: minutes * 60_000,
-      clients: arg('clients', 20),
-      killEveryMs: arg('kill-every', 4) * 1000,
+      clients: positiveArg('clients', 20),
+      killEveryMs: positiveArg('kill-every', 4) * 1000,
       log: (l) => console.log(l),
     });
   } catch (err) {
