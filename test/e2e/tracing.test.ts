@@ -192,6 +192,37 @@ describe('one createBooking is one trace', () => {
     }
   });
 
+  it('follows a client that sampled its request out: no process records a span for it, its log lines carry its trace id', async () => {
+    await new Promise((r) => setTimeout(r, 1000)); // what earlier requests left in the processes' batches (100 ms) is in
+    const from = receiver.spans.length;
+    const traceId = randomBytes(16).toString('hex');
+    const res = await gql(
+      url,
+      CREATE_BOOKING,
+      { input: { workspaceId, ...slot(7, 10) } },
+      { ...bearer(alice), traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-00` },
+    );
+    expect(res.errors).toBeUndefined();
+    // A sampled booking after it, traced to its delivery: what the unsampled one caused has been exported by then.
+    const marker = await tracedBooking(8);
+    const delivered = (service: string) => (spans: ReceivedSpan[]) => spans.some((s) => s.service === service && (s.kind === SERVER || s.kind === CONSUMER));
+    await traceSpans(marker.traceId, (s) => hasPublish(s) && ['notification', 'reporting'].every((n) => delivered(n)(s)));
+    // Not one span for the unsampled request or its delivery, under its trace or (from the spans
+    // Apollo Gateway, pg and the kernel start in it) as a trace of its own.
+    expect(
+      receiver.spans
+        .slice(from)
+        .filter((s) => s.traceId !== marker.traceId)
+        .map((s) => `${s.service} ${s.name} ${s.traceId} ${s.parentSpanId}`),
+    ).toEqual([]);
+    for (const service of ['gateway', 'booking-service', 'payment-service']) {
+      const lines = readFileSync(join(platform.runDir, 'logs', `${service}.log`), 'utf8').split('\n');
+      const line = lines.filter((l) => l.includes('"msg":"request"') && l.includes(traceId)).map((l) => JSON.parse(l))[0];
+      expect(line).toMatchObject({ traceId });
+      expect(line.spanId).toBeUndefined();
+    }
+  });
+
   it('starts a trace at the gateway when the client sends none', async () => {
     const before = new Set(receiver.spans.map((s) => s.traceId));
     const res = await gql(url, CREATE_BOOKING, { input: { workspaceId, ...slot(6, 10) } }, bearer(alice));

@@ -9,7 +9,19 @@
  * else loads (see packages/tracing). With tracing off every function here is a cheap no-op.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { ROOT_CONTEXT, SpanKind, SpanStatusCode, context, createContextKey, propagation, trace, type Attributes } from '@opentelemetry/api';
+import {
+  ROOT_CONTEXT,
+  SpanKind,
+  SpanStatusCode,
+  TraceFlags,
+  context,
+  createContextKey,
+  propagation,
+  trace,
+  type Attributes,
+  type Context,
+  type SpanContext,
+} from '@opentelemetry/api';
 
 export { SpanKind } from '@opentelemetry/api';
 
@@ -22,7 +34,8 @@ const tracer = () => trace.getTracer('@wsb/kernel');
 
 /** @wsb/tracing's decision for an incoming request (its IncomingTrace). */
 type IncomingTrace = 'probe' | 'span' | { unsampled: string };
-type Global = { [GLOBAL]?: { incoming(req: IncomingMessage): IncomingTrace } };
+/** What the kernel uses of @wsb/tracing's Tracing (kept on the global by startTracing). */
+type Global = { [GLOBAL]?: { incoming(req: IncomingMessage): IncomingTrace; followsParent: boolean; untraced(ctx: Context): Context } };
 
 /** Whether @wsb/tracing started the SDK in this process. */
 export function tracingEnabled(): boolean {
@@ -41,8 +54,14 @@ export async function shutdownTracing(timeoutMs = 3000): Promise<void> {
   clearTimeout(timer);
 }
 
-/** The trace and span id of the active span, for log lines; undefined when tracing is off or nothing is traced. */
-export function activeTraceIds(): { traceId: string; spanId: string } | undefined {
+/**
+ * The trace and span id of the active span, for log lines; for an unsampled request, its trace id
+ * alone (the same in every process it reaches, so its lines can still be found together).
+ * Undefined when tracing is off or nothing is traced.
+ */
+export function activeTraceIds(): { traceId: string; spanId?: string } | undefined {
+  const traceparent = unsampledTraceparent();
+  if (traceparent) return { traceId: traceparent.slice(3, 35) };
   const span = trace.getActiveSpan();
   if (!span) return undefined;
   const { traceId, spanId } = span.spanContext();
@@ -51,10 +70,20 @@ export function activeTraceIds(): { traceId: string; spanId: string } | undefine
 
 /**
  * An unsampled request (@wsb/tracing decides so before any span work) runs with the `traceparent`
- * to pass on (flag 00) as its only trace state: no span, no pg spans, and the calls and events it
- * causes carry the header on, so the processes after it do not trace it either.
+ * to pass on (flag 00) as its only trace state, and the SDK's tracing suppressed: no span of its
+ * own, none from Apollo Gateway, pg or the kernel (each a no-op that could otherwise have become
+ * the root of a trace of its own), and the calls and events it causes carry the header on, so the
+ * processes after it do not trace it either.
  */
 const UNSAMPLED = createContextKey('wsb unsampled traceparent');
+
+/** The `traceparent` of an unsampled request being handled, if that is what is running. */
+const unsampledTraceparent = () => context.active().getValue(UNSAMPLED) as string | undefined;
+
+function untracedContext(traceparent: string): Context {
+  const ctx = context.active().setValue(UNSAMPLED, traceparent);
+  return (globalThis as Global)[GLOBAL]?.untraced(ctx) ?? ctx;
+}
 
 /**
  * Wraps an HTTP server's request handler in the request's trace: a traced request runs inside its
@@ -69,7 +98,7 @@ export function withIncomingTrace(handler: (req: IncomingMessage, res: ServerRes
     if (decision === 'span') return inServerSpan(req, res, handler);
     // No binding of the request's events to the context: the fast path reads the body with await,
     // and Express's body parser (raw-body) runs its callback in the context it was called in.
-    return context.with(context.active().setValue(UNSAMPLED, decision.unsampled), () => handler(req, res));
+    return context.with(untracedContext(decision.unsampled), () => handler(req, res));
   };
 }
 
@@ -101,16 +130,13 @@ function inServerSpan(req: IncomingMessage, res: ServerResponse, handler: (req: 
   context.with(traced, () => handler(req, res));
 }
 
-/** The `traceparent` of an unsampled request being handled, if that is what is running. */
-const unsampledTraceparent = () => context.active().getValue(UNSAMPLED) as string | undefined;
-
 /** The active trace context as W3C headers, to store or send; null when nothing is traced. */
 export function currentTraceCarrier(): TraceCarrier | null {
   if (!tracingEnabled()) return null;
-  if (!trace.getActiveSpan()) {
-    const traceparent = unsampledTraceparent();
-    return traceparent ? { traceparent } : null;
-  }
+  // In an unsampled request, the spans libraries start are no-ops (tracing is suppressed): its own traceparent is what goes on.
+  const traceparent = unsampledTraceparent();
+  if (traceparent) return { traceparent };
+  if (!trace.getActiveSpan()) return null;
   const carrier: TraceCarrier = {};
   propagation.inject(context.active(), carrier);
   return carrier.traceparent ? carrier : null;
@@ -124,31 +150,39 @@ export function currentTraceCarrier(): TraceCarrier | null {
  */
 export function injectTraceContext(headers: Record<string, string | number>): void {
   if (!tracingEnabled()) return;
-  if (trace.getActiveSpan()) propagation.inject(context.active(), headers);
-  else {
-    const traceparent = unsampledTraceparent();
-    if (traceparent) headers.traceparent = traceparent;
-  }
+  const traceparent = unsampledTraceparent();
+  if (traceparent) headers.traceparent = traceparent;
+  else if (trace.getActiveSpan()) propagation.inject(context.active(), headers);
 }
 
 /**
  * Runs `fn` in a new span whose parent is the trace context in `carrier` (what the producer
- * stored or sent), or the active one when the carrier has none. The span ends when `fn` settles;
- * a rejection marks it failed. Without tracing, just `fn()`.
+ * stored or sent), or the active one when the carrier has none. Work done for several traced
+ * things at once (a batch: `carrier` the first's, `links` the others') continues the first of them
+ * that was sampled and links the other sampled ones; when none was (and the sampler follows the
+ * parent), `fn` runs untraced like an unsampled request, carrying the first's `traceparent` on.
+ * The span ends when `fn` settles; a rejection marks it failed. Without tracing, just `fn()`.
  */
 export async function inSpan<T>(
   name: string,
   options: { kind: SpanKind; carrier?: Record<string, unknown> | null; attributes?: Attributes; links?: (Record<string, unknown> | null | undefined)[] },
   fn: () => Promise<T>,
 ): Promise<T> {
-  if (!tracingEnabled()) return fn();
-  const stored = options.carrier ? propagation.extract(ROOT_CONTEXT, options.carrier, headerGetter) : undefined;
-  const parent = stored && trace.getSpanContext(stored) ? stored : context.active();
-  // Work done for several traced things at once (a batch) continues the first and links the rest.
-  const links = (options.links ?? []).flatMap((carrier) => {
-    const linked = carrier ? trace.getSpanContext(propagation.extract(ROOT_CONTEXT, carrier, headerGetter)) : undefined;
-    return linked ? [{ context: linked }] : [];
+  const tracing = (globalThis as Global)[GLOBAL];
+  if (!tracing) return fn();
+  const stored = [options.carrier, ...(options.links ?? [])].flatMap((carrier) => {
+    const parent = carrier ? propagation.extract(ROOT_CONTEXT, carrier, headerGetter) : undefined;
+    const spanContext = parent && trace.getSpanContext(parent);
+    return spanContext ? [{ parent: parent!, spanContext }] : [];
   });
+  const sampled = stored.filter(({ spanContext }) => spanContext.traceFlags & TraceFlags.SAMPLED);
+  if (tracing.followsParent && !sampled.length) {
+    if (stored.length) return context.with(untracedContext(traceparentOf(stored[0].spanContext)), fn);
+    if (unsampledTraceparent()) return fn(); // inside an unsampled request: already untraced
+  }
+  const [first, ...others] = tracing.followsParent ? sampled : stored;
+  const parent = first?.parent ?? context.active();
+  const links = others.map(({ spanContext }) => ({ context: spanContext }));
   return tracer().startActiveSpan(name, { kind: options.kind, attributes: options.attributes, links }, parent, async (span) => {
     try {
       return await fn();
@@ -161,6 +195,8 @@ export async function inSpan<T>(
     }
   });
 }
+
+const traceparentOf = ({ traceId, spanId, traceFlags }: SpanContext) => `00-${traceId}-${spanId}-${(traceFlags & 0xff).toString(16).padStart(2, '0')}`;
 
 /** AMQP header values may arrive as Buffers; the W3C values are ASCII either way. */
 const headerGetter = {

@@ -33,7 +33,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
-import type { Attributes } from '@opentelemetry/api';
+import type { Attributes, Context } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
 
 /** The OTEL_TRACES_SAMPLER values the SDK specification names, less the remote (Jaeger, X-Ray) ones. */
@@ -156,6 +156,17 @@ export interface Tracing {
   serviceName: string;
   /** Decides for an incoming request, before any span work (the kernel's withIncomingTrace asks). */
   incoming(req: IncomingMessage): IncomingTrace;
+  /**
+   * Whether an unsampled parent means untraced (the parent-based samplers, with the fast path):
+   * then work continuing an unsampled request or event runs with no span work at all.
+   */
+  followsParent: boolean;
+  /**
+   * The context for work not to be traced: the SDK's tracing suppressed, so a span anything starts
+   * in it (Apollo Gateway's for every request, pg's, the kernel's) is a no-op costing no sampling and
+   * no ids, and can never become the root of a trace of its own.
+   */
+  untraced(ctx: Context): Context;
   /** Exports what is buffered and stops (call on shutdown). */
   shutdown(): Promise<void>;
 }
@@ -185,6 +196,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
   if (running) return running;
 
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
+  const { suppressTracing } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
@@ -225,7 +237,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     instrumentations: [new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true })],
   });
 
-  const tracing: Tracing = { serviceName: name, incoming, shutdown: () => provider.shutdown() };
+  const tracing: Tracing = { serviceName: name, incoming, followsParent: fastPath, untraced: suppressTracing, shutdown: () => provider.shutdown() };
   (globalThis as Global)[GLOBAL] = tracing;
   return tracing;
 }

@@ -147,6 +147,11 @@ const PROBE = `
     const label = req.headers['x-label'];
     if (req.url === '/first') {
       got[label + ' in a span'] = Boolean(api.trace.getActiveSpan());
+      // A library's own span, as @apollo/gateway starts for every request it serves.
+      api.trace.getTracer('library').startActiveSpan('library.work', (span) => {
+        got[label + ' library span recording'] = span.isRecording();
+        span.end();
+      });
       await postText('http://127.0.0.1:' + server.address().port + '/second', { 'x-label': label }, '', 10000);
     } else got[label] = req.headers.traceparent || null;
     res.end('ok');
@@ -162,15 +167,37 @@ const PROBE = `
   });
 `;
 
+/**
+ * Batches as the outbox relay and RabbitMQ consumers run them (the kernel's inSpan with the first
+ * event's stored trace context and links to the others'): one whose first event was unsampled but
+ * later ones sampled, and one with none sampled. Prints what each batch's work ran under.
+ */
+const BATCHES = `
+  const { startTracing } = require('@wsb/tracing');
+  const started = startTracing('probe');
+  const api = require('@opentelemetry/api');
+  const { inSpan, currentTraceCarrier, SpanKind } = require('./packages/kernel/src/tracing.ts');
+  const event = (trace, span, flags) => ({ traceparent: '00-' + trace.repeat(32) + '-' + span.repeat(16) + '-' + flags });
+  const work = async () => ({ carrier: currentTraceCarrier(), recording: Boolean(api.trace.getActiveSpan()?.isRecording()) });
+  (async () => {
+    const got = {};
+    got.mixed = await inSpan('mixed', { kind: SpanKind.CONSUMER, carrier: event('a', 'b', '00'), links: [event('c', 'd', '01'), event('e', 'f', '01')] }, work);
+    got.unsampled = await inSpan('unsampled', { kind: SpanKind.CONSUMER, carrier: event('1', '2', '00'), links: [event('3', '4', '00')] }, work);
+    await started.shutdown();
+    console.log(JSON.stringify(got));
+    process.exit(0);
+  })();
+`;
+
 describe('startTracing samples as configured', () => {
   let receiver: OtlpReceiver;
   beforeEach(async () => (receiver = await startOtlpReceiver()));
   afterEach(() => receiver.close());
 
-  async function probe(sampler: Record<string, string>): Promise<Record<string, string | null>> {
+  async function probe(sampler: Record<string, string>, script = PROBE): Promise<Record<string, string | null>> {
     const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
     const env = { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', ...sampler };
-    const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['-e', PROBE], { cwd: ROOT, env, timeout: 60_000 });
+    const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['-e', script], { cwd: ROOT, env, timeout: 60_000 });
     return JSON.parse(stdout.trim().split('\n').at(-1)!);
   }
 
@@ -184,9 +211,12 @@ describe('startTracing samples as configured', () => {
     expect(got).toMatchObject({ 'none in a span': false, 'sampled in a span': true, 'unsampled in a span': false });
     const traces = new Set(receiver.spans.map((s) => s.traceId));
     expect(traces).toEqual(new Set(['1'.repeat(32)]));
-    // Whole: /first's server span and /second's; the kernel's call has no client span, its /second
-    // is a child of /first's server span. (Other outgoing calls get none either: tracing.test.ts.)
-    expect(receiver.spans.map((s) => s.kind).sort()).toEqual([2, 2]);
+    // A library's span in an unsampled request is a no-op, not the root of a trace of its own.
+    expect(got).toMatchObject({ 'none library span recording': false, 'sampled library span recording': true, 'unsampled library span recording': false });
+    // Whole: /first's server span, the library's inside it and /second's; the kernel's call has no
+    // client span, its /second is a child of /first's server span. (Other outgoing calls get none
+    // either: tracing.test.ts.)
+    expect(receiver.spans.map((s) => s.kind).sort()).toEqual([1, 2, 2]);
     const first = receiver.spans.find((s) => s.kind === 2 && s.parentSpanId === '2'.repeat(16))!;
     expect(got.sampled!.split('-')[2]).toBe(first.spanId);
   });
@@ -195,9 +225,22 @@ describe('startTracing samples as configured', () => {
     const got = await probe({ OTEL_TRACES_SAMPLER_ARG: '1' });
     const noneTrace = got.none!.split('-')[1];
     expect(got.none).toMatch(/-01$/);
-    expect(got).toMatchObject({ 'none in a span': true, 'unsampled in a span': false });
+    expect(got).toMatchObject({ 'none in a span': true, 'unsampled in a span': false, 'unsampled library span recording': false });
+    // The unsampled request's library span did not start a trace of its own (at ratio 1 the root
+    // sampler would have kept it).
     expect(new Set(receiver.spans.map((s) => s.traceId))).toEqual(new Set([noneTrace, '1'.repeat(32)]));
-    expect(receiver.spans.length).toBe(4);
+    expect(receiver.spans.length).toBe(6);
+  });
+
+  it('a batch of events continues the first sampled one and links the other sampled ones; with none sampled it runs untraced', async () => {
+    const got = (await probe({ OTEL_TRACES_SAMPLER_ARG: '0' }, BATCHES)) as unknown as Record<string, { carrier: Record<string, string>; recording: boolean }>;
+    expect(receiver.spans).toHaveLength(1);
+    const [span] = receiver.spans;
+    expect(span).toMatchObject({ name: 'mixed', traceId: 'c'.repeat(32), parentSpanId: 'd'.repeat(16) });
+    expect(span.links.map((l) => l.traceId)).toEqual(['e'.repeat(32)]);
+    expect(got.mixed).toEqual({ carrier: { traceparent: `00-${'c'.repeat(32)}-${span.spanId}-01` }, recording: true });
+    // Nothing sampled: no span (recording or not), and what it calls carries the first event's traceparent on.
+    expect(got.unsampled).toEqual({ carrier: { traceparent: `00-${'1'.repeat(32)}-${'2'.repeat(16)}-00` }, recording: false });
   });
 
   it('refuses to start with a sampler it does not know', async () => {
