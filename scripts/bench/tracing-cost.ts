@@ -1,5 +1,5 @@
 /**
- * npm run bench:tracing [-- --rounds 3 --seconds 10 --broker --variants quiet,logs,default,every]
+ * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --broker --variants quiet,logs,default,every]
  *
  * What observability costs per booking, in one run: platforms side by side, the same build, each
  * with its own ports (BENCH_BASE_PORT, +10, +20, ...; gateways at +1000, +1010, ...), databases and
@@ -10,6 +10,8 @@
  *  - default: logs, and an endpoint with no OTEL_TRACES_SAMPLER (parent-based, 10 % of roots);
  *  - every: logs, and OTEL_TRACES_SAMPLER=parentbased_always_on (every request traced).
  * --variants picks which (default quiet,logs,default; the first is the one the others are divided by).
+ * A variant may be named twice (quiet,logs,default,quiet): the second platform, identical to the
+ * first, shows how far two runs of the same thing differ on this machine (the noise floor).
  * Spans go over OTLP/HTTP (protobuf, as to a real collector) to a sink in this process that
  * discards them. The createBooking arm (20 clients, no traceparent from them: the gateway decides)
  * runs against each in turn, the order rotated each round, and the CPU of the nine processes of
@@ -34,6 +36,8 @@ const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
 const ROUNDS = Number(arg('rounds') ?? 3);
 const SECONDS = Number(arg('seconds') ?? 10);
 const BROKER = process.argv.includes('--broker');
+/** Unmeasured arms per variant before the rounds (JIT, pools, caches). */
+const WARMUP = Number(arg('warmup') ?? 1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Variant {
@@ -47,7 +51,7 @@ interface Variant {
   bookers: Member[];
   created: string[];
   /** Per round: nine services' CPU ms per booking, by process, and bookings per second. */
-  rounds: { cpu: Record<string, number>; perSecond: number; wrong: number }[];
+  rounds: { cpu: Record<string, number>; cpuSeconds: number; bookings: number; perSecond: number; wrong: number }[];
 }
 
 const KINDS: Record<string, Pick<Variant, 'label' | 'logLevel' | 'sampler'>> = {
@@ -59,7 +63,11 @@ const KINDS: Record<string, Pick<Variant, 'label' | 'logLevel' | 'sampler'>> = {
 const chosen = (arg('variants') ?? 'quiet,logs,default').split(',');
 const unknown = chosen.filter((k) => !KINDS[k]);
 if (unknown.length) throw new Error(`unknown variant ${unknown.join(', ')}: choose from ${Object.keys(KINDS).join(', ')}`);
-const VARIANTS: Variant[] = chosen.map((k) => ({ ...KINDS[k], groups: {}, bookers: [], created: [], rounds: [] }));
+const VARIANTS: Variant[] = chosen.map((k, i) => {
+  const again = chosen.slice(0, i).filter((c) => c === k).length;
+  const kind = KINDS[k];
+  return { ...kind, label: again ? `${kind.label} (again)` : kind.label, groups: {}, bookers: [], created: [], rounds: [] };
+});
 
 async function start(variant: Variant, index: number): Promise<void> {
   variant.sink = variant.sampler ? await startOtlpReceiver({ keep: false }) : undefined;
@@ -100,7 +108,11 @@ async function arm(variant: Variant) {
   const result = await createBookingArm(platform.gatewayUrl, variant.bookers, SECONDS * 1000, variant.created);
   await drained(platform, variant.created.length);
   const cpu = cpuBetween(before, usageOf(variant.groups));
-  return { result, cpuMs: Object.fromEntries(Object.entries(cpu).map(([name, s]) => [name, (s * 1000) / Math.max(1, result.ok)])) };
+  return {
+    result,
+    cpuSeconds: Object.values(cpu).reduce((a, b) => a + b, 0),
+    cpuMs: Object.fromEntries(Object.entries(cpu).map(([name, s]) => [name, (s * 1000) / Math.max(1, result.ok)])),
+  };
 }
 
 async function main() {
@@ -110,18 +122,20 @@ async function main() {
       await start(variant, i);
     }
     console.log('warming up ...');
-    for (const variant of VARIANTS) {
-      await sleep(SETTLE_MS);
-      await arm(variant);
+    for (let w = 0; w < WARMUP; w++) {
+      for (const variant of VARIANTS) {
+        await sleep(SETTLE_MS);
+        await arm(variant);
+      }
     }
     for (let round = 0; round < ROUNDS; round++) {
       for (let k = 0; k < VARIANTS.length; k++) {
         const variant = VARIANTS[(k + round) % VARIANTS.length];
         await sleep(SETTLE_MS);
-        const { result, cpuMs } = await arm(variant);
+        const { result, cpuMs, cpuSeconds } = await arm(variant);
         const total = Object.values(cpuMs).reduce((a, b) => a + b, 0);
         const perSecond = (result.ok / result.elapsedMs) * 1000;
-        variant.rounds.push({ cpu: { ...cpuMs, total }, perSecond, wrong: result.wrong.length });
+        variant.rounds.push({ cpu: { ...cpuMs, total }, cpuSeconds, bookings: result.ok, perSecond, wrong: result.wrong.length });
         console.log(
           `round ${round + 1} ${variant.label.padEnd(18)} ${perSecond.toFixed(1).padStart(6)}/s  ${total.toFixed(2).padStart(7)} CPU ms/booking  wrong ${result.wrong.length}`,
         );
@@ -146,6 +160,7 @@ function report(): string {
   const processes = [...SUBGRAPHS, 'gateway', 'total'];
   const med = (v: Variant, p: string) => median(v.rounds.map((r) => r.cpu[p]));
   const base = VARIANTS[0];
+  const pooled = (v: Variant) => v.rounds.reduce((a, r) => a + r.cpuSeconds, 0) / v.rounds.reduce((a, r) => a + r.bookings, 0);
   const lines = [
     `${ROUNDS} rounds of ${SECONDS} s per variant, medians; broker: ${BROKER ? 'RabbitMQ' : 'none (direct outbox delivery)'}.`,
     '',
@@ -157,6 +172,7 @@ function report(): string {
     ),
     `| ÷ ${base.label} | ${VARIANTS.map((v) => (med(v, 'total') / med(base, 'total')).toFixed(3)).join(' | ')} |`,
     `| ÷ ${base.label}, paired by round (median) | ${VARIANTS.map((v) => median(v.rounds.map((r, i) => r.cpu.total / base.rounds[i].cpu.total)).toFixed(3)).join(' | ')} |`,
+    `| ÷ ${base.label}, all rounds together (CPU ÷ bookings of the whole run) | ${VARIANTS.map((v) => (pooled(v) / pooled(base)).toFixed(3)).join(' | ')} |`,
     `| bookings/s | ${VARIANTS.map((v) => median(v.rounds.map((r) => r.perSecond)).toFixed(1)).join(' | ')} |`,
     '',
     `Per round, nine services (ms): ${VARIANTS.map((v) => `${v.label} ${v.rounds.map((r) => r.cpu.total.toFixed(1)).join(', ')}`).join('; ')}.`,

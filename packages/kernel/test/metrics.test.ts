@@ -3,6 +3,9 @@
  * real HTTP server, the request plugin on a real Apollo server, the pool gauges on a real
  * PostgreSQL pool, and gauges read once per scrape.
  */
+import { spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { GraphQLError, parse } from 'graphql';
@@ -176,6 +179,27 @@ describe('observeDbPool', () => {
       expect(await pool()).toEqual({ used: 0, free: 2, pending: 0, max: 2 });
     } finally {
       await orm.close();
+    }
+  });
+});
+
+describe('an idle process', () => {
+  /** Times the main thread went to sleep and was woken (Linux: /proc/<pid>/status). */
+  const wakeups = (pid: number) => Number(/voluntary_ctxt_switches:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
+
+  it('is not woken a hundred times a second by the event-loop delay sampling of its metrics', async () => {
+    const script = `require('./packages/kernel/src/metrics.ts').createMetrics('probe'); setInterval(() => {}, 1 << 30); console.log('ready');`;
+    const child = spawn(process.execPath, ['--import', 'tsx', '-e', script], { cwd: join(__dirname, '../../..'), stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      await new Promise<void>((resolve) => child.stdout!.once('data', () => resolve()));
+      await new Promise((r) => setTimeout(r, 500));
+      const pid = child.pid!;
+      const before = wakeups(pid);
+      await new Promise((r) => setTimeout(r, 2000));
+      // prom-client's default (a sample every 10 ms) gives about 200 in these 2 s; every 100 ms, about 20.
+      expect(wakeups(pid) - before).toBeLessThan(60);
+    } finally {
+      child.kill();
     }
   });
 });
