@@ -1,5 +1,5 @@
 /**
- * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --broker --variants quiet,logs,default,every]
+ * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --together --clients 20 --broker --variants quiet,logs,default,every]
  *
  * What observability costs per booking, in one run: platforms side by side, the same build, each
  * with its own ports (BENCH_BASE_PORT, +10, +20, ...; gateways at +1000, +1010, ...), databases and
@@ -36,6 +36,14 @@ const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
 const ROUNDS = Number(arg('rounds') ?? 3);
 const SECONDS = Number(arg('seconds') ?? 10);
 const BROKER = process.argv.includes('--broker');
+/**
+ * --together: each round loads every platform at once instead of one after the other, so a change
+ * in the machine's speed (on a VM, time stolen by its host is charged to the processes running)
+ * falls on all variants alike; their ratio within a round is what to read.
+ */
+const TOGETHER = process.argv.includes('--together');
+/** Clients booking at once on each platform (at most the 20 seeded bookers); with --together, on each of them at once. */
+const CLIENTS = Math.min(20, Number(arg('clients') ?? 20));
 /** Unmeasured arms per variant before the rounds (JIT, pools, caches). */
 const WARMUP = Number(arg('warmup') ?? 1);
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -105,7 +113,7 @@ const SETTLE_MS = 5_000;
 async function arm(variant: Variant) {
   const platform = variant.platform!;
   const before = usageOf(variant.groups);
-  const result = await createBookingArm(platform.gatewayUrl, variant.bookers, SECONDS * 1000, variant.created);
+  const result = await createBookingArm(platform.gatewayUrl, variant.bookers.slice(0, CLIENTS), SECONDS * 1000, variant.created);
   await drained(platform, variant.created.length);
   const cpu = cpuBetween(before, usageOf(variant.groups));
   return {
@@ -123,15 +131,13 @@ async function main() {
     }
     console.log('warming up ...');
     for (let w = 0; w < WARMUP; w++) {
-      for (const variant of VARIANTS) {
-        await sleep(SETTLE_MS);
-        await arm(variant);
-      }
+      await sleep(SETTLE_MS);
+      if (TOGETHER) await Promise.all(VARIANTS.map(arm));
+      else for (const variant of VARIANTS) await arm(variant).then(() => sleep(SETTLE_MS));
     }
     for (let round = 0; round < ROUNDS; round++) {
-      for (let k = 0; k < VARIANTS.length; k++) {
-        const variant = VARIANTS[(k + round) % VARIANTS.length];
-        await sleep(SETTLE_MS);
+      const order = VARIANTS.map((_, k) => VARIANTS[(k + round) % VARIANTS.length]);
+      const measure = async (variant: Variant) => {
         const { result, cpuMs, cpuSeconds } = await arm(variant);
         const total = Object.values(cpuMs).reduce((a, b) => a + b, 0);
         const perSecond = (result.ok / result.elapsedMs) * 1000;
@@ -140,6 +146,15 @@ async function main() {
           `round ${round + 1} ${variant.label.padEnd(18)} ${perSecond.toFixed(1).padStart(6)}/s  ${total.toFixed(2).padStart(7)} CPU ms/booking  wrong ${result.wrong.length}`,
         );
         if (result.wrong.length) console.log(`  first wrong answer: ${result.wrong[0]}`);
+      };
+      if (TOGETHER) {
+        await sleep(SETTLE_MS);
+        await Promise.all(order.map(measure));
+      } else {
+        for (const variant of order) {
+          await sleep(SETTLE_MS);
+          await measure(variant);
+        }
       }
     }
     console.log(report());
@@ -162,7 +177,7 @@ function report(): string {
   const base = VARIANTS[0];
   const pooled = (v: Variant) => v.rounds.reduce((a, r) => a + r.cpuSeconds, 0) / v.rounds.reduce((a, r) => a + r.bookings, 0);
   const lines = [
-    `${ROUNDS} rounds of ${SECONDS} s per variant, medians; broker: ${BROKER ? 'RabbitMQ' : 'none (direct outbox delivery)'}.`,
+    `${ROUNDS} rounds of ${SECONDS} s per variant (${TOGETHER ? 'all variants loaded at once' : 'one variant at a time'}, ${CLIENTS} clients each), medians; broker: ${BROKER ? 'RabbitMQ' : 'none (direct outbox delivery)'}.`,
     '',
     `| CPU ms per booking | ${VARIANTS.map((v) => v.label).join(' | ')} |`,
     `|---|${VARIANTS.map(() => '---').join('|')}|`,
