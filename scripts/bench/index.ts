@@ -23,7 +23,7 @@ import { bareInsertArm, BARE_TABLE, createBookingArm, drained, pageArm, workspac
 import type { LoadResult } from './load';
 import { usageOf, cpuBetween, selfCpuSeconds, type Usage } from './proc';
 import { writeReport, type ArmSummary, type Report } from './report';
-import { ADMIN, PAGE_BOOKINGS, seed } from './seed';
+import { BENCH_PLATFORM_ENV, PAGE_BOOKINGS, seed } from './seed';
 import { parseServiceKeys } from '../../packages/kernel/src/config';
 import { signServiceToken } from '../../packages/kernel/src/identity';
 import { arg } from '../cli';
@@ -95,16 +95,10 @@ async function main() {
   const platform = await startPlatform({
     basePort: BASE_PORT,
     env: {
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      ...BENCH_PLATFORM_ENV,
       JWT_SECRET: randomBytes(32).toString('hex'),
       SERVICE_JWT_KEYS: keys,
       LOG_LEVEL: 'warn',
-      // The benchmark is one client machine making thousands of requests a minute.
-      RATE_LIMIT_MUTATIONS_PER_MINUTE: '10000000',
-      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
-      RATE_LIMIT_AUTH_PER_IP: '100000',
-      RATE_LIMIT_AUTH_PER_EMAIL: '100000',
       ...BROKER_ENV,
       ...(sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf' } : {}),
     },

@@ -29,7 +29,7 @@ import { createBookingArm, drained } from './arms';
 import { arg } from '../cli';
 import { median } from './load';
 import { cpuBetween, usageOf } from './proc';
-import { ADMIN, seed, type Member } from './seed';
+import { BENCH_PLATFORM_ENV, seed, type Member } from './seed';
 
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
 
@@ -87,16 +87,11 @@ async function start(variant: Variant, index: number): Promise<void> {
   variant.platform = await startPlatform({
     basePort: BASE_PORT + 10 * index,
     env: {
-      BOOTSTRAP_ADMIN_EMAIL: ADMIN.email,
-      BOOTSTRAP_ADMIN_PASSWORD: ADMIN.password,
+      ...BENCH_PLATFORM_ENV,
       JWT_SECRET: randomBytes(32).toString('hex'),
       SERVICE_JWT_KEYS: `bench:${randomBytes(32).toString('hex')}`,
       LOG_LEVEL: variant.logLevel,
       DB_POOL_MAX: '4',
-      RATE_LIMIT_MUTATIONS_PER_MINUTE: '10000000',
-      RATE_LIMIT_ANONYMOUS_PER_MINUTE: '10000000',
-      RATE_LIMIT_AUTH_PER_IP: '100000',
-      RATE_LIMIT_AUTH_PER_EMAIL: '100000',
       ...broker,
       ...(variant.sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: variant.sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', ...variant.sampler } : {}),
     },
