@@ -33,7 +33,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     private readonly fetches?: Counter<'subgraph' | 'outcome'>,
     fetchSeconds?: Histogram<'subgraph' | 'outcome'>,
   ) {
-    super({ url, fetcher: ((input: string, init: FetchInit) => this.fetchOnce(input, init)) as never });
+    super({ url });
     // This subgraph's label children, made once (labels() hashes its arguments on every call).
     for (const outcome of ['ok', 'error'] as const) {
       this.outcomes[outcome] = { count: fetches?.labels(name, outcome), seconds: fetchSeconds?.labels(name, outcome) };
@@ -51,10 +51,10 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
    * instead of being sent again. The key is the request exactly as it goes out, so nothing can be added to it after the
    * key is made, and the service token in its Authorization header carries the caller, the end
    * user, the role and the client address: two users' queries never share an answer. Each waiter
-   * gets its own Response to parse, since the gateway merges into the objects it is given.
+   * parses the answer's text itself, since the gateway merges into the objects it is given.
    * Only a body recognisably holding a query is merged; mutations are always sent.
    */
-  private async fetchOnce(url: string, init: FetchInit): Promise<Response> {
+  private fetchOnce(url: string, init: FetchInit): Promise<HttpAnswer> {
     let answer: Promise<HttpAnswer>;
     if (typeof init.body === 'string' && QUERY_BODY.test(init.body)) {
       const key = `${url}\n${answerHeaders(init.headers)}\n${init.body}`;
@@ -69,8 +69,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     } else {
       answer = this.call(url, init);
     }
-    const { status, statusText, headers, text } = await answer;
-    return new Response(text, { status, statusText, headers });
+    return answer;
   }
 
   private async call(url: string, init: FetchInit): Promise<HttpAnswer> {
@@ -90,10 +89,15 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.outcomes[outcome].seconds?.observe((performance.now() - started) / 1000);
   }
 
-  override async willSendRequest({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<void> {
+  /** The headers of every fetch: the service token for the caller, and the request id that follows it. */
+  private async headersFor(context: GatewayContext | undefined, extra: Iterable<[string, string]> | undefined): Promise<Record<string, string>> {
+    const headers: Record<string, string> = {};
+    for (const [name, value] of extra ?? []) headers[name] = value;
+    headers['content-type'] = 'application/json';
     const token = await signServiceToken({ caller: 'gateway', user: context?.user, clientIp: context?.clientIp }, this.keys);
-    request.http?.headers.set('authorization', `Bearer ${token}`);
-    if (context?.requestId) request.http?.headers.set('x-request-id', context.requestId);
+    headers.authorization = `Bearer ${token}`;
+    if (context?.requestId) headers['x-request-id'] = context.requestId;
+    return headers;
   }
 
   /**
@@ -119,10 +123,30 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     }
   }
 
-  /** One call; DEPENDENCY_UNAVAILABLE (what the breaker counts) for anything but an answer. */
-  private async send(options: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
+  /**
+   * One call; DEPENDENCY_UNAVAILABLE (what the breaker counts) for anything but an answer. What
+   * RemoteGraphQLDataSource.process sends (`{ query, ...the rest of the request }` as JSON, the
+   * request's own headers), without its per-fetch node-fetch Headers and Request (a copy of the
+   * body) and its reading of every answer through a WHATWG Response stream: the answer is parsed
+   * from the kernel client's text, each caller its own copy (the gateway merges into the objects
+   * it is given). A Response is made only for an answer that is not a 2xx, for errorFromResponse.
+   * The platform sets no cache hints (the subgraphs' cache-control plugin is off), so the
+   * subgraphs' cache-control headers are not read.
+   */
+  private async send({ request, context }: GraphQLDataSourceProcessOptions<GatewayContext>): Promise<GatewayGraphQLResponse> {
     try {
-      return await super.process(options);
+      const { http, query, ...rest } = request;
+      if (!query) throw new Error('Missing query');
+      const headers = await this.headersFor(context as GatewayContext | undefined, http?.headers as Iterable<[string, string]> | undefined);
+      const answer = await this.fetchOnce(this.url!, { method: 'POST', headers, body: JSON.stringify({ query, ...rest }) });
+      if (answer.status < 200 || answer.status > 299) {
+        throw await this.errorFromResponse(
+          new Response(answer.text, { status: answer.status, statusText: answer.statusText, headers: answer.headers }) as never,
+        );
+      }
+      const body: unknown = JSON_TYPE.test(answer.headers['content-type'] ?? '') ? JSON.parse(answer.text) : undefined;
+      if (body === null || typeof body !== 'object') throw new Error(`Expected a JSON answer from ${this.name}`);
+      return body as GatewayGraphQLResponse;
     } catch (err) {
       // A 4xx with GraphQL errors (e.g. a variable the subgraph's scalar refused) is an answer to relay.
       const response = (err as GraphQLError).extensions?.response as { status?: number; body?: { errors?: unknown } } | undefined;
@@ -177,6 +201,9 @@ function answerHeaders(headers: Record<string, string>): string {
       .sort(([a], [b]) => (a < b ? -1 : 1)),
   );
 }
+
+/** What RemoteGraphQLDataSource parses as JSON. */
+const JSON_TYPE = /^application\/(graphql-response\+)?json/;
 
 /** The body RemoteGraphQLDataSource sends for a query: `{"query":"query …` or `{"query":"{ …`. */
 const QUERY_BODY = /^\{"query":"(query\b|\{)/;
