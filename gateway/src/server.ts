@@ -20,6 +20,7 @@ import {
   requestLog,
   requestMetrics,
   formatClientError,
+  graphqlFastPath,
   httpDrainer,
   jsonErrorHandler,
   rejectUnstorableText,
@@ -29,6 +30,7 @@ import {
 } from '@wsb/kernel';
 import cors from 'cors';
 import express from 'express';
+import proxyaddr from 'proxy-addr';
 import { Counter, Histogram } from 'prom-client';
 import { queryProtection } from './armor';
 import type { GatewayConfig } from './config';
@@ -36,6 +38,9 @@ import { userFromRequest, type GatewayContext } from './context';
 import { SignedDataSource } from './data-source';
 import { toGatewayError } from './errors';
 import { operationResolution } from './operation';
+
+/** Sandbox at `/` (it posts its operations there too) and GraphQL at `/graphql`. */
+const GRAPHQL_PATHS = ['/', '/graphql'] as const;
 
 export interface Gateway {
   httpServer: http.Server;
@@ -93,9 +98,6 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       maxAge: 600,
     }),
   );
-  const httpServer = http.createServer(withIncomingTrace(web));
-  const drainer = httpDrainer(httpServer);
-  answerClientErrors(httpServer);
   const armor = queryProtection(config.queryLimits);
   const apollo = new ApolloServer<GatewayContext>({
     gateway,
@@ -124,6 +126,32 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   });
   await apollo.start();
 
+  const clientIpOf = (req: http.IncomingMessage) => proxyaddr(req, web.get('trust proxy fn'));
+  const contextOf = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<GatewayContext> => {
+    const requestId = requestIdFrom(req.headers['x-request-id']);
+    res.setHeader('x-request-id', requestId);
+    return { requestId, user: await userFromRequest(req, config.jwtSecret), clientIp: clientIpOf(req), fetches: 0 };
+  };
+  const httpServer = http.createServer(
+    withIncomingTrace(
+      // A JSON POST without an Origin goes straight to Apollo; a browser's request (it carries an
+      // Origin, and may need CORS headers), a GET or anything else goes through Express.
+      graphqlFastPath(
+        {
+          server: apollo,
+          paths: GRAPHQL_PATHS,
+          maxBodyBytes: config.queryLimits.maxBodyBytes,
+          log,
+          accepts: (req) => req.headers.origin === undefined,
+          context: contextOf,
+        },
+        web,
+      ),
+    ),
+  );
+  const drainer = httpDrainer(httpServer);
+  answerClientErrors(httpServer);
+
   web.get('/health', (_req, res) => {
     res.json({ status: 'ok', service: 'gateway', uptimeSeconds: Math.round(process.uptime()) });
   });
@@ -140,15 +168,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     const degraded = Object.values(readiness).some((state) => state !== 'ready');
     res.json({ status: degraded ? 'degraded' : 'ok', service: 'gateway', subgraphs });
   });
-  const graphql = expressMiddleware(apollo, {
-    context: async ({ req, res }) => {
-      const requestId = requestIdFrom(req.headers['x-request-id']);
-      res.setHeader('x-request-id', requestId);
-      return { requestId, user: await userFromRequest(req, config.jwtSecret), clientIp: req.ip, fetches: 0 };
-    },
-  });
-  // Sandbox at `/` (it posts its operations there too) and GraphQL at `/graphql`.
-  web.all(['/', '/graphql'], express.json({ limit: config.queryLimits.maxBodyBytes }), graphql);
+  const graphql = expressMiddleware(apollo, { context: ({ req, res }) => contextOf(req, res) });
+  web.all([...GRAPHQL_PATHS], express.json({ limit: config.queryLimits.maxBodyBytes }), graphql);
   web.use(jsonErrorHandler(log));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));

@@ -208,6 +208,43 @@ describe('query limits at the gateway', () => {
   });
 });
 
+describe("the gateway's two ways in", () => {
+  // A JSON POST without an Origin takes the fast path straight to Apollo; a browser's (with an
+  // Origin) goes through Express and its CORS. Both must answer alike.
+  const post = (gw: Gateway, path: string, body: string, headers: Record<string, string> = {}) =>
+    fetch(`${gw.url}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
+  const ways = [
+    ['the fast path', {}],
+    ['Express', { origin: 'https://app.example.com' }],
+  ] as const;
+
+  it.each(ways)('%s: answers a query at / and /graphql with its request id, and refuses bad bodies with the same JSON errors', async (way, headers) => {
+    const gw = await gateway(urlA, { RATE_LIMIT_ANONYMOUS_PER_MINUTE: '1000', CORS_ORIGINS: 'https://app.example.com' });
+    for (const [i, path] of ['/', '/graphql', '/graphql?x=1'].entries()) {
+      // (The subgraphs here allow 4 anonymous requests a minute: this one stays in the gateway.)
+      const res = await post(gw, path, JSON.stringify({ query: '{ __typename }' }), { 'x-request-id': `way-${i}`, ...headers });
+      expect(res.status).toBe(200);
+      expect(res.headers.get('x-request-id')).toBe(`way-${i}`);
+      expect(await res.json()).toEqual({ data: { __typename: 'Query' } });
+      // Express's res.send adds an ETag; the fast path does not: this is the way the request went.
+      expect(res.headers.get('etag') === null).toBe(way === 'the fast path');
+    }
+    const refusals: [string, number, string][] = [
+      ['{"query": ', 400, 'The request body is not valid JSON.'],
+      ['"a string"', 400, 'The request body must be a JSON object with a query.'],
+      [JSON.stringify({ query: `{ __typename } #${'x'.repeat(200_000)}` }), 413, 'The request body is too large.'],
+    ];
+    for (const [body, status, message] of refusals) {
+      const res = await post(gw, '/graphql', body, headers);
+      expect(res.status).toBe(status);
+      expect(await res.json()).toEqual({ errors: [{ message, extensions: { code: 'BAD_USER_INPUT' } }] });
+    }
+    const gzip = await post(gw, '/graphql', '{}', { 'content-encoding': 'gzip', ...headers });
+    expect(gzip.status).toBe(400);
+    expect(((await gzip.json()) as any).errors[0].extensions.code).toBe('BAD_USER_INPUT');
+  });
+});
+
 describe('health for orchestrators', () => {
   it('is ready while a subgraph is down, and /status shows which one, with its circuit', async () => {
     const gw = await gateway(urlA, { USER_SERVICE_URL: 'http://127.0.0.1:1', PAYMENT_SERVICE_URL: 'http://127.0.0.1:1' });

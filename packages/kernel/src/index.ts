@@ -4,6 +4,7 @@ export * from './columns';
 export * from './config';
 export * from './entities';
 export * from './errors';
+export * from './graphql-http';
 export * from './http-client';
 export * from './http-errors';
 export * from './identity';

@@ -7,7 +7,7 @@
 import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
-import { ApolloServer, HeaderMap, type GraphQLRequest } from '@apollo/server';
+import { ApolloServer, type GraphQLRequest } from '@apollo/server';
 import { ApolloServerPluginCacheControlDisabled, ApolloServerPluginInlineTraceDisabled } from '@apollo/server/plugin/disabled';
 import { buildSubgraphSchema } from '@apollo/subgraph';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -21,6 +21,7 @@ import type { Broker } from './amqp';
 import { readSubgraphConfig, type Env, type ServiceName, type SubgraphConfig } from './config';
 import { resolveEachEntityOnce } from './entities';
 import { formatClientError, isDatabaseUnavailable } from './errors';
+import { graphqlFastPath } from './graphql-http';
 import { answerClientErrors, jsonErrorHandler } from './http-errors';
 import { bearer, verifyServiceToken, type Identity, type UserIdentity } from './identity';
 import { createLogger, type Logger } from './logger';
@@ -223,12 +224,18 @@ export async function createSubgraph<L, C extends SubgraphConfig, S extends Serv
 /**
  * The subgraph's HTTP handler: /health, /ready, /metrics, and /graphql behind the service-identity
  * check, each request in its trace (withIncomingTrace). JSON POSTs to /graphql take the fast path
- * below; the rest goes through Express.
+ * (graphql-http.ts); the rest goes through Express.
  */
 export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(
   app: SubgraphApp<L, C, S>,
   stopping: () => boolean = () => false,
 ): http.RequestListener {
+  // Only the platform's own services, by their signed service token; the request id is the scope's.
+  const contextOf = async (req: http.IncomingMessage) => {
+    const identity = await verifyServiceToken(bearer(req.headers.authorization) ?? '', app.config.serviceKeys);
+    if (!identity) throw serviceIdentityRequired();
+    return app.createContext(identity, currentRequest()?.requestId);
+  };
   const web = express();
   web.disable('x-powered-by');
   web.get('/health', (_req, res) => {
@@ -254,92 +261,23 @@ export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(
     '/graphql',
     // Everything this request does, down to each SQL statement, is counted against its id.
     (req, _res, next) => runInRequestScope({ requestId: requestIdFrom(req.headers['x-request-id']), sql: 0 }, next),
-    express.json({ limit: '1mb' }),
-    expressMiddleware(app.server, {
-      context: async ({ req }) => {
-        const identity = await verifyServiceToken(bearer(req.headers.authorization) ?? '', app.config.serviceKeys);
-        if (!identity) throw serviceIdentityRequired();
-        return app.createContext(identity, currentRequest()?.requestId);
-      },
-    }),
+    express.json({ limit: MAX_BODY_BYTES }),
+    expressMiddleware(app.server, { context: ({ req }) => contextOf(req) }),
   );
   web.use(jsonErrorHandler(app.log));
   // Each request in its trace (a server span when sampled), the fast path's as much as Express's.
-  return withIncomingTrace(graphqlFastPath(app, web as unknown as http.RequestListener));
-}
-
-/**
- * POST /graphql with a JSON body, straight to Apollo: a subgraph answers thousands of these a
- * second from other services, and Express's router, body parser and content negotiation were a
- * sixth of a small request's CPU. Everything else (and any other content type) goes to Express,
- * which answers exactly as before.
- */
-function graphqlFastPath<L, C extends SubgraphConfig, S extends Services>(app: SubgraphApp<L, C, S>, fallback: http.RequestListener): http.RequestListener {
-  return (req, res) => {
-    const path = req.url?.split('?')[0];
-    const json = /^application\/json\b/i.test(req.headers['content-type'] ?? '');
-    if (req.method !== 'POST' || path !== '/graphql' || !json) return fallback(req, res);
-    runInRequestScope({ requestId: requestIdFrom(req.headers['x-request-id']), sql: 0 }, () => {
-      serveGraphQL(app, req, res).catch((err) => {
-        if (req.destroyed || (err as NodeJS.ErrnoException)?.code === 'ECONNRESET') return void res.destroy(); // the caller went away
-        app.log.error('request failed before GraphQL', { err });
-        if (!res.headersSent) sendJsonError(res, 500, 'Internal error.', 'INTERNAL_SERVER_ERROR');
-        else res.destroy();
-      });
-    });
-  };
-}
-
-const MAX_BODY_BYTES = 1024 * 1024;
-
-async function serveGraphQL<L, C extends SubgraphConfig, S extends Services>(
-  app: SubgraphApp<L, C, S>,
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-): Promise<void> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_BODY_BYTES) return sendJsonError(res, 413, 'The request body is too large.');
-    chunks.push(chunk as Buffer);
-  }
-  const text = Buffer.concat(chunks).toString('utf8');
-  let body: unknown;
-  try {
-    body = JSON.parse(text);
-  } catch {
-    return sendJsonError(res, 400, 'The request body is not valid JSON.');
-  }
-  if (body === null || typeof body !== 'object') return sendJsonError(res, 400, 'The request body must be a JSON object with a query.');
-  const headers = new HeaderMap();
-  for (const [name, value] of Object.entries(req.headers)) {
-    if (value !== undefined) headers.set(name, Array.isArray(value) ? value.join(', ') : value);
-  }
-  const result = await app.server.executeHTTPGraphQLRequest({
-    httpGraphQLRequest: { method: 'POST', headers, search: searchOf(req.url), body },
-    context: async () => {
-      const identity = await verifyServiceToken(bearer(req.headers.authorization) ?? '', app.config.serviceKeys);
-      if (!identity) throw serviceIdentityRequired();
-      return app.createContext(identity, currentRequest()?.requestId);
+  const fastPath = graphqlFastPath(
+    {
+      server: app.server,
+      paths: ['/graphql'],
+      maxBodyBytes: MAX_BODY_BYTES,
+      log: app.log,
+      around: (req, serve) => runInRequestScope({ requestId: requestIdFrom(req.headers['x-request-id']), sql: 0 }, serve),
+      context: contextOf,
     },
-  });
-  res.statusCode = result.status ?? 200;
-  for (const [name, value] of result.headers) res.setHeader(name, value);
-  if (result.body.kind === 'complete') return void res.end(result.body.string);
-  for await (const chunk of result.body.asyncIterator) res.write(chunk);
-  res.end();
-}
-
-/** The query string of a request path, `?` included ('' when there is none). */
-function searchOf(url = ''): string {
-  const at = url.indexOf('?');
-  return at < 0 ? '' : url.slice(at);
-}
-
-function sendJsonError(res: http.ServerResponse, status: number, message: string, code = 'BAD_USER_INPUT'): void {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8' });
-  res.end(JSON.stringify({ errors: [{ message, extensions: { code } }] }));
+    web as unknown as http.RequestListener,
+  );
+  return withIncomingTrace(fastPath);
 }
 
 function serviceIdentityRequired() {
@@ -348,6 +286,9 @@ function serviceIdentityRequired() {
     extensions: { code: 'UNAUTHENTICATED', http: { status: 401 } },
   });
 }
+
+/** The largest request body a subgraph reads. */
+const MAX_BODY_BYTES = 1024 * 1024;
 
 /**
  * Starts the subgraph on its port and stops it cleanly on SIGTERM/SIGINT: no new connections,
