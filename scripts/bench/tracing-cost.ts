@@ -1,5 +1,5 @@
 /**
- * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --together --clients 20 --broker --variants quiet,logs,default,every]
+ * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --together --clients 20 --broker --variants quiet,logs,unsampled,default,every]
  *
  * What observability costs per booking, in one run: platforms side by side, the same build, each
  * with its own ports (BENCH_BASE_PORT, +10, +20, ...; gateways at +1000, +1010, ...), databases and
@@ -7,6 +7,7 @@
  * their share of a profile):
  *  - quiet: tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT) and LOG_LEVEL=warn, so no line per request;
  *  - logs: tracing off, LOG_LEVEL=info (the default: a line per request, to the service's log file);
+ *  - unsampled: logs, and an endpoint with OTEL_TRACES_SAMPLER_ARG=0 (the SDK loaded, no request traced);
  *  - default: logs, and an endpoint with no OTEL_TRACES_SAMPLER (parent-based, 10 % of roots);
  *  - every: logs, and OTEL_TRACES_SAMPLER=parentbased_always_on (every request traced).
  * --variants picks which (default quiet,logs,default; the first is the one the others are divided by).
@@ -65,6 +66,8 @@ interface Variant {
 const KINDS: Record<string, Pick<Variant, 'label' | 'logLevel' | 'sampler'>> = {
   quiet: { label: 'quiet', logLevel: 'warn' },
   logs: { label: 'logs', logLevel: 'info' },
+  /** The SDK loaded and every request decided, none traced: what tracing costs before any span. */
+  unsampled: { label: 'logs + 0% traced', logLevel: 'info', sampler: { OTEL_TRACES_SAMPLER_ARG: '0' } },
   default: { label: 'logs + 10% traced', logLevel: 'info', sampler: {} },
   every: { label: 'logs + all traced', logLevel: 'info', sampler: { OTEL_TRACES_SAMPLER: 'parentbased_always_on' } },
 };
