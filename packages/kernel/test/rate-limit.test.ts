@@ -25,7 +25,8 @@ describe('rate limiter', () => {
     const a = createRateLimiter(config, log, metrics);
     const b = createRateLimiter(config, log);
     try {
-      await new Promise((r) => setTimeout(r, 300));
+      // Both connect to Redis in the background: wait for it (a fixed 300 ms failed on a loaded machine).
+      for (const deadline = Date.now() + 5000; !(a.shared() && b.shared()) && Date.now() < deadline;) await new Promise((r) => setTimeout(r, 25));
       expect(a.shared() && b.shared()).toBe(true);
       expect(await metricValue(gaugeOf(metrics, 'wsb_rate_limit_shared'))).toBe(1);
       const results = [];
