@@ -34,6 +34,8 @@ const MAX_REASON_LENGTH = 500;
 const STALE_MARGIN_MS = 60_000;
 /** The longest wait between two tries to record a sent notification while the database is unreachable. */
 const MARK_SENT_MAX_DELAY_MS = 5_000;
+/** The first wait before claiming again an attempt the database was not there to claim. */
+const CLAIM_RETRY_FIRST_MS = 200;
 
 function failureReason(err: unknown): string {
   const message = (err instanceof Error ? err.message : String(err)).trim();
@@ -129,26 +131,40 @@ export class DeliveryWorker implements Service {
   private async attemptMany(ids: string[]): Promise<void> {
     if (this.stopped) return;
     const em = this.em();
-    const rows = await em
-      .getConnection()
-      .execute<Record<string, unknown>[]>(
-        `update notification set attempts = attempts + 1, updated_at = ? where id in (?) and status = 'QUEUED' and attempts = 0 returning *`,
-        [new Date(), ids],
-        'all',
-      );
+    let rows: Record<string, unknown>[];
+    try {
+      rows = await em
+        .getConnection()
+        .execute<Record<string, unknown>[]>(
+          `update notification set attempts = attempts + 1, updated_at = ? where id in (?) and status = 'QUEUED' and attempts = 0 returning *`,
+          [new Date(), ids],
+          'all',
+        );
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      for (const id of ids) this.claimLater(id, 0, CLAIM_RETRY_FIRST_MS);
+      return;
+    }
     const claimed = rows.map((row) => em.map(Notification, row));
     const sent = (await Promise.all(claimed.map((n) => this.send(em, n)))).flatMap((ok, i) => (ok ? [claimed[i].id] : []));
     if (sent.length) await this.markSent(em, sent);
   }
 
-  private async attempt(id: string, expectedAttempts: number): Promise<void> {
+  private async attempt(id: string, expectedAttempts: number, claimRetryMs = CLAIM_RETRY_FIRST_MS): Promise<void> {
     if (this.stopped) return; // left QUEUED for the sweep after the next start
     const em = this.em();
-    const notification = await this.write(
-      em,
-      `update notification set attempts = attempts + 1, updated_at = ? where id = ? and status = 'QUEUED' and attempts = ? returning *`,
-      [new Date(), id, expectedAttempts],
-    );
+    let notification: Notification | null;
+    try {
+      notification = await this.write(
+        em,
+        `update notification set attempts = attempts + 1, updated_at = ? where id = ? and status = 'QUEUED' and attempts = ? returning *`,
+        [new Date(), id, expectedAttempts],
+      );
+    } catch (err) {
+      if (!isDatabaseUnavailable(err)) throw err;
+      this.claimLater(id, expectedAttempts, claimRetryMs);
+      return;
+    }
     if (!notification) return; // someone else took this attempt, or it is already final
     if (await this.send(em, notification)) await this.markSent(em, [id]);
   }
@@ -201,13 +217,23 @@ export class DeliveryWorker implements Service {
     }
   }
 
-  private retry(id: string, attempts: number, delayMs: number): void {
+  private retry(id: string, attempts: number, delayMs: number, claimRetryMs?: number): void {
     if (this.stopped) return;
     const timer = setTimeout(() => {
       this.retries.delete(timer);
-      void this.track(this.attempt(id, attempts));
+      void this.track(this.attempt(id, attempts, claimRetryMs));
     }, delayMs);
     this.retries.add(timer);
+  }
+
+  /**
+   * An attempt that could not even be claimed because the database is unavailable (a restart)
+   * changed nothing: it is tried again soon, with a doubling wait, instead of waiting for the
+   * sweep, which takes a row only once it is older than any retry (a minute or more).
+   */
+  private claimLater(id: string, attempts: number, delayMs: number): void {
+    this.log().warn('notification not yet claimed: the database is unavailable; retrying', { notificationId: id, retryInMs: delayMs });
+    this.retry(id, attempts, delayMs, Math.min(delayMs * 2, MARK_SENT_MAX_DELAY_MS));
   }
 
   /** Keeps a background task visible to stop() and idle(), and logs instead of rejecting unhandled. */

@@ -224,6 +224,41 @@ describe('the database going away between a send and its record', () => {
   afterAll(async () => {
     await sql(`drop trigger if exists test_outage on notification`);
     await sql(`drop table if exists test_outage`);
+    await sql(`drop trigger if exists test_claim_outage on notification`);
+    await sql(`drop table if exists test_claim_outage`);
+  });
+
+  it('claims again a first attempt the database was not there to claim, soon, not at the next sweep', async () => {
+    // While test_claim_outage has a row, claiming a first attempt fails as during a database restart.
+    await sql(`create table if not exists test_claim_outage (on_since timestamptz)`);
+    await sql(`create or replace function test_claim_outage_fail() returns trigger language plpgsql as $$
+      begin
+        if exists (select 1 from test_claim_outage) then
+          raise exception 'terminating connection due to administrator command' using errcode = '57P01';
+        end if;
+        return new;
+      end $$`);
+    await sql(
+      `create or replace trigger test_claim_outage before update on notification for each row when (old.attempts = 0 and new.attempts = 1) execute function test_claim_outage_fail()`,
+    );
+    await sql(`insert into test_claim_outage values (now())`);
+    const before = mailer.sent.length;
+    const inputs = [0, 1].map((i) => message(userId, { dedupeKey: `CLAIM-OUTAGE:${Math.random()}`, subject: `Claim outage ${i}` }).input);
+    expect((await app.run(SEND_MANY, { inputs }, booking)).errors).toBeUndefined();
+    const one = message(userId, { dedupeKey: `CLAIM-OUTAGE:${Math.random()}`, subject: 'Claim outage 2' });
+    expect((await app.run(SEND, { input: one.input }, booking)).errors).toBeUndefined();
+    await new Promise((r) => setTimeout(r, 500)); // a few tries to claim them fail meanwhile
+    for (const input of [...inputs, one.input]) expect(await row(app, input.dedupeKey)).toMatchObject({ status: 'QUEUED', attempts: 0 });
+    expect(mailer.sent.length).toBe(before);
+    await sql(`delete from test_claim_outage`);
+    await settled(app); // no sweep: the retries alone
+    for (const input of [...inputs, one.input]) expect(await row(app, input.dedupeKey)).toMatchObject({ status: 'SENT', attempts: 1 });
+    expect(
+      mailer.sent
+        .slice(before)
+        .map((m) => m.subject)
+        .sort(),
+    ).toEqual(['Claim outage 0', 'Claim outage 1', 'Claim outage 2']);
   });
 
   it('records what it sent once the database is back, so the sweep never sends it again', async () => {
