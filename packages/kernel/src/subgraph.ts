@@ -230,6 +230,9 @@ export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(
   app: SubgraphApp<L, C, S>,
   stopping: () => boolean = () => false,
 ): http.RequestListener {
+  // Everything a request does, down to each SQL statement, is counted against its id.
+  const inRequestScope = (req: http.IncomingMessage, run: () => void) =>
+    runInRequestScope({ requestId: requestIdFrom(req.headers['x-request-id']), sql: 0 }, run);
   // Only the platform's own services, by their signed service token; the request id is the scope's.
   const contextOf = async (req: http.IncomingMessage) => {
     const identity = await verifyServiceToken(bearer(req.headers.authorization) ?? '', app.config.serviceKeys);
@@ -259,8 +262,7 @@ export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(
   });
   web.use(
     '/graphql',
-    // Everything this request does, down to each SQL statement, is counted against its id.
-    (req, _res, next) => runInRequestScope({ requestId: requestIdFrom(req.headers['x-request-id']), sql: 0 }, next),
+    (req, _res, next) => inRequestScope(req, next),
     express.json({ limit: MAX_BODY_BYTES }),
     expressMiddleware(app.server, { context: ({ req }) => contextOf(req) }),
   );
@@ -272,7 +274,7 @@ export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(
       paths: ['/graphql'],
       maxBodyBytes: MAX_BODY_BYTES,
       log: app.log,
-      around: (req, serve) => runInRequestScope({ requestId: requestIdFrom(req.headers['x-request-id']), sql: 0 }, serve),
+      around: inRequestScope,
       context: contextOf,
     },
     web as unknown as http.RequestListener,
