@@ -32,10 +32,13 @@ export interface Transports {
 const MAX_REASON_LENGTH = 500;
 /** How long past its last change a QUEUED row must be before the sweep takes it over. */
 const STALE_MARGIN_MS = 60_000;
-/** The longest wait between two tries to record a sent notification while the database is unreachable. */
-const MARK_SENT_MAX_DELAY_MS = 5_000;
-/** The first wait before claiming again an attempt the database was not there to claim. */
-const CLAIM_RETRY_FIRST_MS = 200;
+/**
+ * While the database is unreachable (a restart), recording a sent notification and claiming an
+ * attempt are tried again after these waits, doubling from the first up to the longest.
+ */
+const DB_RETRY_FIRST_MS = 200;
+const DB_RETRY_MAX_MS = 5_000;
+const nextDbRetry = (delayMs: number) => Math.min(delayMs * 2, DB_RETRY_MAX_MS);
 
 function failureReason(err: unknown): string {
   const message = (err instanceof Error ? err.message : String(err)).trim();
@@ -142,7 +145,7 @@ export class DeliveryWorker implements Service {
         );
     } catch (err) {
       if (!isDatabaseUnavailable(err)) throw err;
-      for (const id of ids) this.claimLater(id, 0, CLAIM_RETRY_FIRST_MS);
+      for (const id of ids) this.claimLater(id, 0, DB_RETRY_FIRST_MS);
       return;
     }
     const claimed = rows.map((row) => em.map(Notification, row));
@@ -150,7 +153,7 @@ export class DeliveryWorker implements Service {
     if (sent.length) await this.markSent(em, sent);
   }
 
-  private async attempt(id: string, expectedAttempts: number, claimRetryMs = CLAIM_RETRY_FIRST_MS): Promise<void> {
+  private async attempt(id: string, expectedAttempts: number, claimRetryMs = DB_RETRY_FIRST_MS): Promise<void> {
     if (this.stopped) return; // left QUEUED for the sweep after the next start
     const em = this.em();
     let notification: Notification | null;
@@ -175,7 +178,7 @@ export class DeliveryWorker implements Service {
    * that stops or dies before the database is back leaves that to the sweep (at least once).
    */
   private async markSent(em: EntityManager, ids: string[]): Promise<void> {
-    for (let delayMs = 200; ; delayMs = Math.min(delayMs * 2, MARK_SENT_MAX_DELAY_MS)) {
+    for (let delayMs = DB_RETRY_FIRST_MS; ; delayMs = nextDbRetry(delayMs)) {
       try {
         const now = new Date();
         await em
@@ -233,7 +236,7 @@ export class DeliveryWorker implements Service {
    */
   private claimLater(id: string, attempts: number, delayMs: number): void {
     this.log().warn('notification not yet claimed: the database is unavailable; retrying', { notificationId: id, retryInMs: delayMs });
-    this.retry(id, attempts, delayMs, Math.min(delayMs * 2, MARK_SENT_MAX_DELAY_MS));
+    this.retry(id, attempts, delayMs, nextDbRetry(delayMs));
   }
 
   /** Keeps a background task visible to stop() and idle(), and logs instead of rejecting unhandled. */
