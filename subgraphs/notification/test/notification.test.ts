@@ -207,40 +207,30 @@ describe('shutdown and recovery', () => {
 
 describe('the database going away between a send and its record', () => {
   const sql = (text: string) => app.orm.em.fork().getConnection().execute(text);
-  beforeAll(async () => {
-    // While test_outage has a row, recording a notification SENT fails as during a database restart (57P01).
-    await sql(`create table if not exists test_outage (on_since timestamptz)`);
-    await sql(`create or replace function test_outage_fail() returns trigger language plpgsql as $$
+  /** While table `name` has a row, an update of a notification matching `when` fails as during a database restart (57P01). */
+  const outage = async (name: string, when: string) => {
+    await sql(`create table if not exists ${name} (on_since timestamptz)`);
+    await sql(`create or replace function ${name}_fail() returns trigger language plpgsql as $$
       begin
-        if exists (select 1 from test_outage) then
+        if exists (select 1 from ${name}) then
           raise exception 'terminating connection due to administrator command' using errcode = '57P01';
         end if;
         return new;
       end $$`);
-    await sql(
-      `create or replace trigger test_outage before update on notification for each row when (new.status = 'SENT') execute function test_outage_fail()`,
-    );
-  });
+    await sql(`create or replace trigger ${name} before update on notification for each row when (${when}) execute function ${name}_fail()`);
+  };
+  // Recording a notification SENT fails while test_outage has a row.
+  beforeAll(() => outage('test_outage', `new.status = 'SENT'`));
   afterAll(async () => {
-    await sql(`drop trigger if exists test_outage on notification`);
-    await sql(`drop table if exists test_outage`);
-    await sql(`drop trigger if exists test_claim_outage on notification`);
-    await sql(`drop table if exists test_claim_outage`);
+    for (const name of ['test_outage', 'test_claim_outage']) {
+      await sql(`drop trigger if exists ${name} on notification`);
+      await sql(`drop table if exists ${name}`);
+    }
   });
 
   it('claims again a first attempt the database was not there to claim, soon, not at the next sweep', async () => {
-    // While test_claim_outage has a row, claiming a first attempt fails as during a database restart.
-    await sql(`create table if not exists test_claim_outage (on_since timestamptz)`);
-    await sql(`create or replace function test_claim_outage_fail() returns trigger language plpgsql as $$
-      begin
-        if exists (select 1 from test_claim_outage) then
-          raise exception 'terminating connection due to administrator command' using errcode = '57P01';
-        end if;
-        return new;
-      end $$`);
-    await sql(
-      `create or replace trigger test_claim_outage before update on notification for each row when (old.attempts = 0 and new.attempts = 1) execute function test_claim_outage_fail()`,
-    );
+    // Claiming a first attempt fails while test_claim_outage has a row.
+    await outage('test_claim_outage', 'old.attempts = 0 and new.attempts = 1');
     await sql(`insert into test_claim_outage values (now())`);
     const before = mailer.sent.length;
     const inputs = [0, 1].map((i) => message(userId, { dedupeKey: `CLAIM-OUTAGE:${Math.random()}`, subject: `Claim outage ${i}` }).input);
