@@ -160,9 +160,10 @@ describe('one createBooking is one trace', () => {
     }
   });
 
-  it('puts the trace and span id on the request log lines of every process it went through', async () => {
+  it('puts the trace and span id on the request log lines of every process it went through, with the request id and SQL count', async () => {
     const { traceId } = await tracedBooking(4);
     const spans = await traceSpans(traceId, (s) => ['gateway', 'booking', 'payment'].every((n) => hasServer(n)(s)));
+    const requestIds = new Set<string>();
     for (const service of ['gateway', 'booking-service', 'payment-service']) {
       const line = await waitFor(async () => {
         const lines = readFileSync(join(platform.runDir, 'logs', `${service}.log`), 'utf8').split('\n');
@@ -172,7 +173,13 @@ describe('one createBooking is one trace', () => {
       expect(line.traceId).toBe(traceId);
       expect(line.spanId).toMatch(/^[0-9a-f]{16}$/);
       expect(spans.map((s) => s.spanId)).toContain(line.spanId);
+      // The request scope (the gateway's request id, the statements counted) rides in the trace
+      // context with tracing on (packages/kernel/src/request-scope.ts): it reaches the line too.
+      requestIds.add(line.requestId);
+      if (service !== 'gateway') expect(line.sql).toBeGreaterThan(0);
     }
+    expect([...requestIds]).toHaveLength(1);
+    expect([...requestIds][0]).toMatch(/\S/);
   });
 
   it('without a broker (direct delivery from the outbox), notification and reporting answer under booking’s publish span', async () => {

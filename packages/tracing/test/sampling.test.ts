@@ -14,10 +14,32 @@ import { ROOT_CONTEXT, trace, defaultTextMapGetter, defaultTextMapSetter } from 
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startOtlpReceiver, type OtlpReceiver } from '../../../test/support/otlp-receiver';
-import { createSampler, DEFAULT_SAMPLER_RATIO, readSamplerConfig, TracingConfigError, type SamplerConfig } from '../src';
+import { createSampler, DEFAULT_SAMPLER_RATIO, randomHex, readSamplerConfig, TracingConfigError, unsampledTraceparent, type SamplerConfig } from '../src';
 
 const ROOT = join(__dirname, '../../..');
 jest.setTimeout(90_000);
+
+describe('ids of the traces started unsampled', () => {
+  it('are valid W3C traceparents, new for every request, across refills of the random pool', () => {
+    const seen = new Set<string>();
+    // 24 bytes a request: 1,000 requests take the 4 KiB pool through several refills.
+    for (let i = 0; i < 1000; i++) {
+      const traceparent = unsampledTraceparent(undefined, () => false)!;
+      expect(traceparent).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-00$/);
+      expect(traceparent).not.toMatch(/^00-0{32}-|-0{16}-00$/);
+      seen.add(traceparent.slice(3, 35));
+    }
+    expect(seen.size).toBe(1000);
+    expect(randomHex(16)).toHaveLength(32);
+    expect(randomHex(8)).toHaveLength(16);
+  });
+
+  it('carries on a client unsampled trace (its ids), and leaves a sampled one to be traced', () => {
+    const client = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7';
+    expect(unsampledTraceparent(`${client}-00`, () => true)).toBe(`${client}-00`);
+    expect(unsampledTraceparent(`${client}-01`, () => false)).toBeUndefined();
+  });
+});
 
 describe('readSamplerConfig', () => {
   it('defaults to parent-based ratio sampling of 0.1', () => {
