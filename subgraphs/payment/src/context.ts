@@ -1,4 +1,4 @@
-import { entityLoader, groupedLoader, type SubgraphContext } from '@wsb/kernel';
+import { entityLoader, findIn, groupedLoader, type SubgraphContext } from '@wsb/kernel';
 import type { EntityManager } from '@mikro-orm/postgresql';
 import type { PaymentConfig } from './config';
 import { Payment } from './entities/payment.entity';
@@ -9,7 +9,7 @@ export function createLoaders(em: EntityManager) {
     paymentById: entityLoader(em, Payment),
     /** Booking.payment for a whole page of bookings in one query; booking_id is unique, so 0 or 1 each. */
     paymentsByBookingId: groupedLoader<string, Payment>(
-      (bookingIds) => em.find(Payment, { bookingId: { $in: [...bookingIds] } }),
+      (bookingIds) => findIn(em, Payment, 'bookingId', bookingIds),
       (payment) => payment.bookingId,
     ),
   };
