@@ -11,39 +11,19 @@
  * The profiler samples wall time: on a loaded machine a process descheduled inside a syscall
  * (writev, say) is charged for the wait, so read I/O frames with care.
  */
-const fs = require('node:fs');
+const { loadProfile, frameName: name, packageOf, forEachSample, isIdle, add } = require('./profile-lib.cjs');
 
 const [file, windowArg = '0', skipArg = '0', topArg = '40'] = process.argv.slice(2);
 if (!file) {
   console.error('usage: node scripts/bench/profile-summary.cjs <file.cpuprofile> [windowSeconds] [skipEndSeconds] [top]');
   process.exit(2);
 }
-const profile = JSON.parse(fs.readFileSync(file, 'utf8'));
+const loaded = loadProfile(file);
+const { profile, nodes, parentOf } = loaded;
 const top = Number(topArg);
-const nodes = new Map(profile.nodes.map((n) => [n.id, n]));
-const parentOf = new Map();
-for (const n of profile.nodes) for (const child of n.children ?? []) parentOf.set(child, n.id);
 
 const windowEnd = profile.endTime - Number(skipArg) * 1e6;
 const windowStart = Number(windowArg) > 0 ? windowEnd - Number(windowArg) * 1e6 : -Infinity;
-
-const name = (n) => {
-  const { functionName, url, lineNumber } = n.callFrame;
-  return `${functionName || '(anonymous)'} ${url
-    .replace(/^file:\/\//, '')
-    .split('/')
-    .slice(-2)
-    .join('/')}:${lineNumber}`;
-};
-const packageOf = (n) => {
-  const { url, functionName } = n.callFrame;
-  const match = url.match(/node_modules\/((@[^/]+\/)?[^/]+)/);
-  if (match) return match[1];
-  if (!url) return functionName;
-  if (url.startsWith('node:')) return 'node (internal)';
-  return `own: ${url.split('/').slice(-3).join('/')}`;
-};
-const add = (map, key, value) => map.set(key, (map.get(key) ?? 0) + value);
 
 const self = new Map();
 const inclusive = new Map();
@@ -60,13 +40,8 @@ const shares = (process.env.SHARES ?? '')
 const frameText = (n) => `${n.callFrame.functionName} ${n.callFrame.url}`;
 let busy = 0;
 let idle = 0;
-let time = profile.startTime;
-profile.samples.forEach((id, i) => {
-  const delta = profile.timeDeltas[i];
-  time += delta;
-  if (time < windowStart || time > windowEnd) return;
-  const node = nodes.get(id);
-  if (node.callFrame.functionName === '(idle)') return void (idle += delta);
+forEachSample(loaded, windowStart, windowEnd, (node, delta) => {
+  if (isIdle(node)) return void (idle += delta);
   busy += delta;
   add(self, name(node), delta);
   add(packages, packageOf(node), delta);

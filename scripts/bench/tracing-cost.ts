@@ -21,9 +21,11 @@
  * platforms' own CPU is not counted; on a shared machine, use several rounds. Every subgraph's
  * pool is capped at DB_POOL_MAX=4 connections, so three or four platforms fit in PostgreSQL's
  * 100 connections together with no pause between arms (each arm waits 5 s for the last one's
- * stragglers).
+ * stragglers). WSB_PROFILE=<dir> profiles every process (dev.sh's `--cpu-prof`), one folder per
+ * platform; `node scripts/bench/profile-diff.cjs` compares two of them per booking.
  */
 import { randomBytes } from 'node:crypto';
+import { writeFileSync } from 'node:fs';
 import { startOtlpReceiver, type OtlpReceiver } from '../../test/support/otlp-receiver';
 import { startPlatform, SUBGRAPHS, type Platform } from '../../test/support/platform';
 import { createBookingArm, drained } from './arms';
@@ -59,6 +61,8 @@ interface Variant {
   groups: Record<string, number>;
   bookers: Member[];
   created: string[];
+  /** Bookings completed in every arm, warm-up included (to divide a whole-run profile by). */
+  booked: number;
   /** Per round: nine services' CPU ms per booking, by process, and bookings per second. */
   rounds: { cpu: Record<string, number>; cpuSeconds: number; bookings: number; perSecond: number; wrong: number }[];
 }
@@ -77,8 +81,10 @@ if (unknown.length) throw new Error(`unknown variant ${unknown.join(', ')}: choo
 const VARIANTS: Variant[] = chosen.map((k, i) => {
   const again = chosen.slice(0, i).filter((c) => c === k).length;
   const kind = KINDS[k];
-  return { ...kind, label: again ? `${kind.label} (again)` : kind.label, groups: {}, bookers: [], created: [], rounds: [] };
+  return { ...kind, label: again ? `${kind.label} (again)` : kind.label, groups: {}, bookers: [], created: [], booked: 0, rounds: [] };
 });
+
+const profileFolder = (variant: Variant, index: number) => `${index + 1}-${variant.label.replace(/\W+/g, '-')}`;
 
 async function start(variant: Variant, index: number): Promise<void> {
   variant.sink = variant.sampler ? await startOtlpReceiver({ keep: false }) : undefined;
@@ -96,6 +102,8 @@ async function start(variant: Variant, index: number): Promise<void> {
       LOG_LEVEL: variant.logLevel,
       DB_POOL_MAX: '4',
       ...broker,
+      // WSB_PROFILE=<dir>: each platform's CPU profiles in a folder of their own, <dir>/<n>-<variant>.
+      ...(process.env.WSB_PROFILE ? { WSB_PROFILE: `${process.env.WSB_PROFILE}/${profileFolder(variant, index)}` } : {}),
       ...(variant.sink ? { OTEL_EXPORTER_OTLP_ENDPOINT: variant.sink.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/protobuf', ...variant.sampler } : {}),
     },
   });
@@ -114,6 +122,7 @@ async function arm(variant: Variant) {
   const result = await createBookingArm(platform.gatewayUrl, variant.bookers.slice(0, CLIENTS), SECONDS * 1000, variant.created);
   await drained(platform, variant.created.length);
   const cpu = cpuBetween(before, usageOf(variant.groups));
+  variant.booked += result.ok;
   return {
     result,
     cpuSeconds: Object.values(cpu).reduce((a, b) => a + b, 0),
@@ -133,6 +142,8 @@ async function main() {
       if (TOGETHER) await Promise.all(VARIANTS.map(arm));
       else for (const variant of VARIANTS) await arm(variant).then(() => sleep(SETTLE_MS));
     }
+    /** The measured rounds' span on the monotonic clock V8's profiles use (µs), for profile-diff.cjs. */
+    const from = Number(process.hrtime.bigint() / 1000n);
     for (let round = 0; round < ROUNDS; round++) {
       const order = VARIANTS.map((_, k) => VARIANTS[(k + round) % VARIANTS.length]);
       const measure = async (variant: Variant) => {
@@ -154,6 +165,15 @@ async function main() {
           await measure(variant);
         }
       }
+    }
+    if (process.env.WSB_PROFILE) {
+      const to = Number(process.hrtime.bigint() / 1000n);
+      const window = {
+        from,
+        to,
+        variants: VARIANTS.map((v, i) => ({ folder: profileFolder(v, i), label: v.label, bookings: v.rounds.reduce((a, r) => a + r.bookings, 0) })),
+      };
+      writeFileSync(`${process.env.WSB_PROFILE}/window.json`, JSON.stringify(window, null, 2));
     }
     console.log(report());
     if (VARIANTS.some((v) => v.rounds.some((r) => r.wrong))) {
@@ -186,6 +206,7 @@ function report(): string {
     `| ÷ ${base.label} | ${VARIANTS.map((v) => (med(v, 'total') / med(base, 'total')).toFixed(3)).join(' | ')} |`,
     `| ÷ ${base.label}, paired by round (median) | ${VARIANTS.map((v) => median(v.rounds.map((r, i) => r.cpu.total / base.rounds[i].cpu.total)).toFixed(3)).join(' | ')} |`,
     `| ÷ ${base.label}, all rounds together (CPU ÷ bookings of the whole run) | ${VARIANTS.map((v) => (pooled(v) / pooled(base)).toFixed(3)).join(' | ')} |`,
+    `| bookings, whole run (warm-up included) | ${VARIANTS.map((v) => v.booked).join(' | ')} |`,
     `| bookings/s | ${VARIANTS.map((v) => median(v.rounds.map((r) => r.perSecond)).toFixed(1)).join(' | ')} |`,
     '',
     `Per round, nine services (ms): ${VARIANTS.map((v) => `${v.label} ${v.rounds.map((r) => r.cpu.total.toFixed(1)).join(', ')}`).join('; ')}.`,
