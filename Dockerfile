@@ -6,15 +6,18 @@
 # Stages: manifests (package files only, so the npm ci layers are rebuilt only when dependencies
 # change) -> build (all dependencies, `npm run build`) and prod-deps (`npm ci --omit=dev`) ->
 # runtime: production dependencies and the compiled output, nothing else, as the non-root user.
+# Node 24, the active LTS (Node 20, which development here still runs, is past its end of life).
+# Node 24 also carries AsyncLocalStorage without promise hooks (AsyncContextFrame), which on
+# Node 20 cost a share of every request (docs/benchmarks.md, "Tracing's cost").
 
-FROM node:20-bookworm-slim AS manifests
+FROM node:24-bookworm-slim AS manifests
 WORKDIR /src
 COPY . .
 RUN mkdir /manifests && \
     find . -name node_modules -prune -o \( -name package.json -o -name package-lock.json \) -print0 \
       | tar --null -cf - -T - | tar -xf - -C /manifests
 
-FROM node:20-bookworm-slim AS build
+FROM node:24-bookworm-slim AS build
 WORKDIR /app
 COPY --from=manifests /manifests/ ./
 RUN npm ci --no-audit --no-fund
@@ -24,12 +27,12 @@ RUN npm run build && mkdir /out && \
     tar -cf - packages/*/dist subgraphs/*/dist gateway/dist subgraphs/*/schema.graphql \
       schema/supergraph.graphql scripts/healthcheck.mjs services.json | tar -xf - -C /out
 
-FROM node:20-bookworm-slim AS prod-deps
+FROM node:24-bookworm-slim AS prod-deps
 WORKDIR /app
 COPY --from=manifests /manifests/ ./
 RUN npm ci --omit=dev --no-audit --no-fund && npm cache clean --force
 
-FROM node:20-bookworm-slim AS runtime
+FROM node:24-bookworm-slim AS runtime
 ENV NODE_ENV=production
 WORKDIR /app
 COPY --from=prod-deps /app/ ./

@@ -139,6 +139,12 @@ describe('Dockerfile', () => {
   const named = (name: string) => stages.find((s) => s.name === name);
   const copiesFrom = (stage: { instructions: string[] }) => stage.instructions.flatMap((i) => /^COPY\s+--from=(\S+)/i.exec(i)?.[1] ?? []);
 
+  it('builds and runs on a supported Node LTS (22 or 24), the same in every stage', () => {
+    const images = new Set(stages.map((s) => s.from));
+    expect(images.size).toBe(1);
+    expect([...images][0]).toMatch(/^node:(22|24)(\.[\d.]+)?-/);
+  });
+
   it('is multi-stage: a build stage with dev dependencies runs npm run build', () => {
     expect(stages.length).toBeGreaterThanOrEqual(2);
     const builders = stages.filter((s) => s.instructions.some((i) => /^RUN .*npm run build/.test(i)));
