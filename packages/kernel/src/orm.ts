@@ -2,7 +2,7 @@
  * MikroORM for one subgraph's own PostgreSQL database: `createORM` configures it, `prepareDatabase`
  * creates the database when it does not exist yet and applies the subgraph's migrations.
  */
-import { MikroORM, type EntitySchema, type Options } from '@mikro-orm/postgresql';
+import { MikroORM, ReferenceKind, type EntityMetadata, type EntitySchema, type Options } from '@mikro-orm/postgresql';
 import type { MigrationObject } from '@mikro-orm/core';
 import { Migrator } from '@mikro-orm/migrations';
 import { DEFAULT_DB_POOL_MAX } from './config';
@@ -19,6 +19,17 @@ export interface OrmOptions {
   overrides?: Partial<Options>;
 }
 
+/**
+ * Scalar properties stay plain data properties of the entity. By default MikroORM defines a getter
+ * and a setter on every entity instance for each of them (EntityHelper.ensurePropagation, with
+ * Object.defineProperties), only to keep the `isTouched()` flag, which nothing here reads; flush
+ * finds changes by comparing with the loaded snapshot either way. On a 30-item page that was the
+ * booking subgraph's largest single function (docs/benchmarks.md, "What the profiles showed").
+ */
+function plainScalars(meta: EntityMetadata): void {
+  for (const prop of Object.values(meta.properties)) if (prop.kind === ReferenceKind.SCALAR) prop.trackChanges = false;
+}
+
 export async function createORM(options: OrmOptions): Promise<MikroORM> {
   const orm = await MikroORM.init({
     clientUrl: options.databaseUrl,
@@ -31,7 +42,7 @@ export async function createORM(options: OrmOptions): Promise<MikroORM> {
       tableName: 'mikro_orm_migrations',
       silent: true,
     },
-    discovery: { warnWhenNoEntities: false },
+    discovery: { warnWhenNoEntities: false, onMetadata: plainScalars },
     allowGlobalContext: false,
     forceUtcTimezone: true,
     pool: { min: 0, max: options.poolMax ?? DEFAULT_DB_POOL_MAX },

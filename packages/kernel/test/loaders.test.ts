@@ -77,6 +77,10 @@ it('loads a batch in one statement, in the order asked, null for an unknown id, 
   expect(again).toBe(second);
   // Managed by the entity manager, as em.find leaves them: the same instance, and a change is flushed.
   expect(em.getUnitOfWork().getById('Desk', ids[0])).toBe(first);
+  // createORM keeps scalars plain data properties (no getter and setter defined per instance):
+  // flush finds the change by comparing with the loaded snapshot.
+  expect(Object.getOwnPropertyDescriptor(first, 'seats')).toMatchObject({ value: 2, writable: true });
+  expect(Object.getOwnPropertyDescriptor(first, 'seats')?.get).toBeUndefined();
   first!.seats = 3;
   await em.flush();
   const [{ seats }] = await orm.em.getConnection().execute(`select seats from ${schema}.desk where id = ?`, [ids[0]]);
