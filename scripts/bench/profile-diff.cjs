@@ -44,6 +44,10 @@ function perBooking(variant) {
 
 const [a, b] = [perBooking(A), perBooking(B)];
 const ms = (us) => (us / 1000).toFixed(3).padStart(8);
+/** A difference in ms with its sign. */
+const signed = (us) => `${us >= 0 ? '+' : ''}${(us / 1000).toFixed(3)}`;
+/** A process's (or all processes') busy ms per booking in A and B, their difference and ratio. */
+const row = (name, x, y) => `${name.padEnd(24)} ${ms(x)} ${ms(y)}  ${signed(y - x)}  ×${(y / x).toFixed(3)}`;
 console.log(`${A.label} (${A.bookings} bookings) → ${B.label} (${B.bookings} bookings), busy ms per booking, self time`);
 let totalA = 0;
 let totalB = 0;
@@ -51,11 +55,9 @@ for (const name of [...new Set([...a.keys(), ...b.keys()])].sort()) {
   const [x, y] = [a.get(name)?.busy ?? 0, b.get(name)?.busy ?? 0];
   totalA += x;
   totalB += y;
-  console.log(`${name.padEnd(24)} ${ms(x)} ${ms(y)}  ${(y - x >= 0 ? '+' : '') + ((y - x) / 1000).toFixed(3)}  ×${(y / x).toFixed(3)}`);
+  console.log(row(name, x, y));
 }
-console.log(
-  `${'all'.padEnd(24)} ${ms(totalA)} ${ms(totalB)}  ${(totalB - totalA >= 0 ? '+' : '') + ((totalB - totalA) / 1000).toFixed(3)}  ×${(totalB / totalA).toFixed(3)}`,
-);
+console.log(row('all', totalA, totalB));
 
 for (const key of ['packages', 'functions']) {
   const delta = new Map();
@@ -66,7 +68,7 @@ for (const key of ['packages', 'functions']) {
     for (const [name, stats] of processes) for (const [k, us] of stats[key]) add(delta, `${name}: ${k}`, sign * us);
   const sorted = [...delta].sort((x, y) => y[1] - x[1]);
   const top = Number(topArg);
-  const line = ([k, us]) => `${((us >= 0 ? '+' : '') + (us / 1000).toFixed(3)).padStart(8)} ms  ${k}`;
+  const line = ([k, us]) => `${signed(us).padStart(8)} ms  ${k}`;
   console.log(`--- ${key}: grew most\n${sorted.slice(0, top).map(line).join('\n')}`);
   console.log(
     `--- ${key}: shrank most\n${sorted

@@ -61,8 +61,6 @@ interface Variant {
   groups: Record<string, number>;
   bookers: Member[];
   created: string[];
-  /** Bookings completed in every arm, warm-up included (to divide a whole-run profile by). */
-  booked: number;
   /** Per round: nine services' CPU ms per booking, by process, and bookings per second. */
   rounds: { cpu: Record<string, number>; cpuSeconds: number; bookings: number; perSecond: number; wrong: number }[];
 }
@@ -81,9 +79,11 @@ if (unknown.length) throw new Error(`unknown variant ${unknown.join(', ')}: choo
 const VARIANTS: Variant[] = chosen.map((k, i) => {
   const again = chosen.slice(0, i).filter((c) => c === k).length;
   const kind = KINDS[k];
-  return { ...kind, label: again ? `${kind.label} (again)` : kind.label, groups: {}, bookers: [], created: [], booked: 0, rounds: [] };
+  return { ...kind, label: again ? `${kind.label} (again)` : kind.label, groups: {}, bookers: [], created: [], rounds: [] };
 });
 
+/** Bookings a variant completed in the measured rounds (warm-up excluded). */
+const measuredBookings = (variant: Variant) => variant.rounds.reduce((a, r) => a + r.bookings, 0);
 const profileFolder = (variant: Variant, index: number) => `${index + 1}-${variant.label.replace(/\W+/g, '-')}`;
 
 async function start(variant: Variant, index: number): Promise<void> {
@@ -122,7 +122,6 @@ async function arm(variant: Variant) {
   const result = await createBookingArm(platform.gatewayUrl, variant.bookers.slice(0, CLIENTS), SECONDS * 1000, variant.created);
   await drained(platform, variant.created.length);
   const cpu = cpuBetween(before, usageOf(variant.groups));
-  variant.booked += result.ok;
   return {
     result,
     cpuSeconds: Object.values(cpu).reduce((a, b) => a + b, 0),
@@ -171,7 +170,7 @@ async function main() {
       const window = {
         from,
         to,
-        variants: VARIANTS.map((v, i) => ({ folder: profileFolder(v, i), label: v.label, bookings: v.rounds.reduce((a, r) => a + r.bookings, 0) })),
+        variants: VARIANTS.map((v, i) => ({ folder: profileFolder(v, i), label: v.label, bookings: measuredBookings(v) })),
       };
       writeFileSync(`${process.env.WSB_PROFILE}/window.json`, JSON.stringify(window, null, 2));
     }
@@ -193,7 +192,7 @@ function report(): string {
   const processes = [...SUBGRAPHS, 'gateway', 'total'];
   const med = (v: Variant, p: string) => median(v.rounds.map((r) => r.cpu[p]));
   const base = VARIANTS[0];
-  const pooled = (v: Variant) => v.rounds.reduce((a, r) => a + r.cpuSeconds, 0) / v.rounds.reduce((a, r) => a + r.bookings, 0);
+  const pooled = (v: Variant) => v.rounds.reduce((a, r) => a + r.cpuSeconds, 0) / measuredBookings(v);
   const lines = [
     `${ROUNDS} rounds of ${SECONDS} s per variant (${TOGETHER ? 'all variants loaded at once' : 'one variant at a time'}, ${CLIENTS} clients each), medians; broker: ${BROKER ? 'RabbitMQ' : 'none (direct outbox delivery)'}.`,
     '',
@@ -206,7 +205,6 @@ function report(): string {
     `| ÷ ${base.label} | ${VARIANTS.map((v) => (med(v, 'total') / med(base, 'total')).toFixed(3)).join(' | ')} |`,
     `| ÷ ${base.label}, paired by round (median) | ${VARIANTS.map((v) => median(v.rounds.map((r, i) => r.cpu.total / base.rounds[i].cpu.total)).toFixed(3)).join(' | ')} |`,
     `| ÷ ${base.label}, all rounds together (CPU ÷ bookings of the whole run) | ${VARIANTS.map((v) => (pooled(v) / pooled(base)).toFixed(3)).join(' | ')} |`,
-    `| bookings, whole run (warm-up included) | ${VARIANTS.map((v) => v.booked).join(' | ')} |`,
     `| bookings/s | ${VARIANTS.map((v) => median(v.rounds.map((r) => r.perSecond)).toFixed(1)).join(' | ')} |`,
     '',
     `Per round, nine services (ms): ${VARIANTS.map((v) => `${v.label} ${v.rounds.map((r) => r.cpu.total.toFixed(1)).join(', ')}`).join('; ')}.`,
