@@ -51,6 +51,9 @@ class TokenMemo<T> {
     if (this.entries.size >= MAX_CACHED_TOKENS) this.entries.clear();
     this.entries.set(key, { value, until });
   }
+  delete(key: string): void {
+    this.entries.delete(key);
+  }
 }
 
 /** One memo per key set (each process has one), so tokens of another key set never meet it. */
@@ -59,7 +62,7 @@ function memoFor<K extends object, T>(memos: WeakMap<K, TokenMemo<T>>, keys: K):
   if (!memo) memos.set(keys, (memo = new TokenMemo<T>()));
   return memo;
 }
-const signed = new WeakMap<ServiceKey[], TokenMemo<string>>();
+const signed = new WeakMap<ServiceKey[], TokenMemo<Promise<string>>>();
 const verifiedServices = new WeakMap<ServiceKey[], TokenMemo<Identity>>();
 const verifiedUsers = new WeakMap<Uint8Array, TokenMemo<UserIdentity>>();
 
@@ -104,13 +107,20 @@ function toUser(id: unknown, role: unknown): UserIdentity | undefined {
   return { id, role };
 }
 
-export async function signServiceToken(identity: Identity, keys: ServiceKey[]): Promise<string> {
+/**
+ * The signing itself is memoized, not only the token it gives: calls for one identity that
+ * arrive while its token is being signed share that token. Each signing its own, calls on either
+ * side of a second (the token's `iat`) got different tokens, so the gateway's in-flight merging,
+ * keyed by the request as sent, saw different requests.
+ */
+export function signServiceToken(identity: Identity, keys: ServiceKey[]): Promise<string> {
   const memo = memoFor(signed, keys);
   const id = `${identity.caller}\n${identity.user?.id ?? ''}\n${identity.user?.role ?? ''}\n${identity.clientIp ?? ''}`;
   const known = memo.get(id);
   if (known) return known;
-  const token = await sign(identity, keys);
+  const token = sign(identity, keys);
   memo.set(id, token, Date.now() + SERVICE_TOKEN_REUSE_MS);
+  token.catch(() => memo.delete(id));
   return token;
 }
 

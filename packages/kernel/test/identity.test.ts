@@ -87,6 +87,21 @@ describe('token memo', () => {
     expect(await verifyServiceToken(renewed, current)).toEqual(ada);
   });
 
+  it('gives calls that arrive while the token is being signed that one token, across a second boundary', async () => {
+    const start = Date.now();
+    const cleo = { caller: 'gateway', user: { id: 'cleo', role: 'MEMBER' as const } };
+    // 20 calls 100 ms apart, none waiting for the one before: before the signing was shared, each
+    // signed its own and the `iat` second changed twice among them (three different tokens).
+    const calls: Promise<string>[] = [];
+    for (let i = 0; i < 20; i++) {
+      at(start + i * 100);
+      calls.push(signServiceToken(cleo, current));
+    }
+    const tokens = new Set(await Promise.all(calls));
+    expect(tokens.size).toBe(1);
+    expect(await verifyServiceToken([...tokens][0], current)).toEqual({ ...cleo, clientIp: undefined });
+  });
+
   it('never answers from memory for a token that has expired since it was verified', async () => {
     const start = Date.now();
     const token = await signServiceToken({ caller: 'payment-test' }, previous);
