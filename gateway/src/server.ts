@@ -5,6 +5,8 @@
  */
 import { readFileSync } from 'node:fs';
 import http from 'node:http';
+// Before @apollo/gateway: plain exports for its result shaping (see the file).
+import './federation-internals';
 import { ApolloGateway } from '@apollo/gateway';
 import { ApolloServer } from '@apollo/server';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
