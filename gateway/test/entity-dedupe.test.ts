@@ -13,14 +13,21 @@ describe('entity fetches', () => {
 
   it('answers every original position, each with its own copy, and repeats errors at each', () => {
     const answer = {
-      data: { _entities: [{ name: 'Ada', address: { city: 'London' } }, null] },
+      data: { _entities: [{ name: 'Ada', address: { city: 'London' }, tags: [{ name: 'quiet' }] }, null] },
       errors: [{ message: 'gone', path: ['_entities', 1, 'name'] }, { message: 'other' }],
     };
     const spread = spreadEntities(answer, [0, 1, 0, 1]);
     const entities = (spread.data as any)._entities;
-    expect(entities).toEqual([{ name: 'Ada', address: { city: 'London' } }, null, { name: 'Ada', address: { city: 'London' } }, null]);
+    expect(entities).toEqual([
+      { name: 'Ada', address: { city: 'London' }, tags: [{ name: 'quiet' }] },
+      null,
+      { name: 'Ada', address: { city: 'London' }, tags: [{ name: 'quiet' }] },
+      null,
+    ]);
     expect(entities[2]).not.toBe(entities[0]);
     expect(entities[2].address).not.toBe(entities[0].address);
+    expect(entities[2].tags).not.toBe(entities[0].tags);
+    expect(entities[2].tags[0]).not.toBe(entities[0].tags[0]);
     expect(spread.errors).toEqual([
       { message: 'gone', path: ['_entities', 1, 'name'] },
       { message: 'gone', path: ['_entities', 3, 'name'] },
