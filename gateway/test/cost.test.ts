@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Supergraph } from '@apollo/federation-internals';
 import { parse, type OperationDefinitionNode } from 'graphql';
 import { DEFAULT_MAX_COST } from '../src/armor';
-import { MUTATION_COST, operationCost } from '../src/cost';
+import { MUTATION_COST, createCostCache, operationCost } from '../src/cost';
 
 const ROOT = join(__dirname, '../..');
 const schema = Supergraph.build(readFileSync(join(ROOT, 'schema/supergraph.graphql'), 'utf8'))
@@ -121,5 +121,40 @@ describe('the default budget', () => {
     ['aliased: fifteen small pages', `{ ${Array.from({ length: 15 }, (_, i) => `a${i}: ${README_PAGE('(first: 20)').slice(8, -2)}`).join(' ')} }`],
   ])('refuses %s', (_name, query) => {
     expect(cost(query)).toBeGreaterThan(DEFAULT_MAX_COST);
+  });
+});
+
+describe('the cost cache', () => {
+  const document = parse('query Page($first: Int) { myBookings(first: $first) { edges { node { id user { name } } } } }');
+  const operation = document.definitions[0] as OperationDefinitionNode;
+
+  it('answers as the estimate does, and estimates each operation and set of variables once', () => {
+    const estimate = jest.fn(operationCost);
+    const cache = createCostCache(estimate);
+    for (const first of [10, 100, 10, 100, 10]) {
+      expect(cache.cost(schema, document, operation, { first })).toBe(operationCost(schema, document, operation, { first }));
+    }
+    expect(cache.cost(schema, document, operation, { first: 10 })).toBeLessThan(cache.cost(schema, document, operation, { first: 100 }));
+    expect(estimate).toHaveBeenCalledTimes(2);
+    // Another parse of the same text is another node (Apollo's document store gives a repeat the same one).
+    const again = parse('query Page($first: Int) { myBookings(first: $first) { edges { node { id user { name } } } } }');
+    cache.cost(schema, again, again.definitions[0] as OperationDefinitionNode, { first: 10 });
+    expect(estimate).toHaveBeenCalledTimes(3);
+  });
+
+  it('estimates again for another schema, and keeps at most 100 sets of variables per operation', () => {
+    const estimate = jest.fn(operationCost);
+    const cache = createCostCache(estimate);
+    cache.cost(schema, document, operation, { first: 5 });
+    const other = Supergraph.build(readFileSync(join(ROOT, 'schema/supergraph.graphql'), 'utf8'))
+      .apiSchema()
+      .toGraphQLJSSchema();
+    expect(cache.cost(other, document, operation, { first: 5 })).toBe(operationCost(other, document, operation, { first: 5 }));
+    expect(estimate).toHaveBeenCalledTimes(2);
+    for (let first = 1; first <= 101; first++) cache.cost(other, document, operation, { first });
+    // 5 was still known, the other 100 were estimated; the 101st set cleared the operation's costs.
+    expect(estimate).toHaveBeenCalledTimes(2 + 100);
+    cache.cost(other, document, operation, { first: 5 });
+    expect(estimate).toHaveBeenCalledTimes(2 + 101);
   });
 });
