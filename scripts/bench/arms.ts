@@ -64,10 +64,11 @@ let nextSlot = 1000 + Number(process.env.BENCH_SLOT_OFFSET ?? 0);
  * the run books, in one of the bookers' workspaces (so different users share workspaces), with an
  * idempotency key as a careful client sends.
  */
-export function createBookingArm(url: string, bookers: Member[], durationMs: number, created: string[]): Promise<LoadResult> {
+export function createBookingArm(url: string, bookers: Member[], durationMs: number, created: string[], perSecond?: number): Promise<LoadResult> {
   return runLoad({
     concurrency: bookers.length,
     durationMs,
+    perSecond,
     async request(client) {
       const booker = bookers[client];
       const k = nextSlot++;

@@ -1,4 +1,8 @@
-/** A closed-loop load generator: `concurrency` clients each send their next request when the last one answers. */
+/**
+ * A closed-loop load generator: `concurrency` clients each send their next request when the last
+ * one answers; with `perSecond`, request i also waits for its turn (i / perSecond seconds after the
+ * start), so a platform that keeps up serves that rate and no more.
+ */
 
 export interface LoadResult {
   ok: number;
@@ -16,9 +20,11 @@ export async function runLoad(options: {
   concurrency: number;
   durationMs?: number;
   count?: number;
+  /** Paced: at most this many requests a second in all (the clients still wait for their answers). */
+  perSecond?: number;
   request: (client: number, i: number) => Promise<string | undefined>;
 }): Promise<LoadResult> {
-  const { concurrency, durationMs = Infinity, count = Infinity, request } = options;
+  const { concurrency, durationMs = Infinity, count = Infinity, perSecond, request } = options;
   const started = performance.now();
   const deadline = started + durationMs;
   const latenciesMs: number[] = [];
@@ -28,6 +34,11 @@ export async function runLoad(options: {
     Array.from({ length: concurrency }, async (_, client) => {
       while (performance.now() < deadline && issued < count) {
         const i = issued++;
+        if (perSecond) {
+          const due = started + (i * 1000) / perSecond;
+          if (due >= deadline) break;
+          if (due > performance.now()) await new Promise((resolve) => setTimeout(resolve, due - performance.now()));
+        }
         const t0 = performance.now();
         let problem: string | undefined;
         try {

@@ -1,5 +1,5 @@
 /**
- * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --together --clients 20 --broker --variants quiet,logs,unsampled,default,every]
+ * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --together --clients 20 --rate 15 --broker --variants quiet,logs,unsampled,default,every]
  *
  * What observability costs per booking, in one run: platforms side by side, the same build, each
  * with its own ports (BENCH_BASE_PORT, +10, +20, ...; gateways at +1000, +1010, ...), databases and
@@ -23,13 +23,20 @@
  * 100 connections together with no pause between arms (each arm waits 5 s for the last one's
  * stragglers). WSB_PROFILE=<dir> profiles every process (dev.sh's `--cpu-prof`), one folder per
  * platform; `node scripts/bench/profile-diff.cjs` compares two of them per booking.
+ *
+ * --rate R paces each platform at R bookings a second (its clients wait for their turn) instead of
+ * as many as it can take. Saturated, a slower variant completes fewer bookings a second, so each
+ * relay round (and each batch notification and reporting record) carries fewer events, and the
+ * per-round work is shared by fewer bookings: its CPU per booking grows from that alone, and the
+ * platforms also compete for the two cores. Paced at a rate every variant keeps up with, each
+ * serves the same bookings at the same pace, and the difference is the work each one adds.
  */
 import { randomBytes } from 'node:crypto';
 import { writeFileSync } from 'node:fs';
 import { startOtlpReceiver, type OtlpReceiver } from '../../test/support/otlp-receiver';
 import { startPlatform, SUBGRAPHS, type Platform } from '../../test/support/platform';
 import { createBookingArm, drained } from './arms';
-import { arg } from '../cli';
+import { arg, positiveArg } from '../cli';
 import { median } from './load';
 import { cpuBetween, usageOf } from './proc';
 import { BENCH_PLATFORM_ENV, seed, type Member } from './seed';
@@ -49,6 +56,8 @@ const TOGETHER = process.argv.includes('--together');
 const CLIENTS = Math.min(20, Number(arg('clients') ?? 20));
 /** Unmeasured arms per variant before the rounds (JIT, pools, caches). */
 const WARMUP = Number(arg('warmup') ?? 1);
+/** --rate: bookings a second each platform is offered (paced); unset, as many as its clients can make. */
+const RATE = process.argv.includes('--rate') ? positiveArg('rate', 1) : undefined;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 interface Variant {
@@ -119,7 +128,7 @@ const SETTLE_MS = 5_000;
 async function arm(variant: Variant) {
   const platform = variant.platform!;
   const before = usageOf(variant.groups);
-  const result = await createBookingArm(platform.gatewayUrl, variant.bookers.slice(0, CLIENTS), SECONDS * 1000, variant.created);
+  const result = await createBookingArm(platform.gatewayUrl, variant.bookers.slice(0, CLIENTS), SECONDS * 1000, variant.created, RATE);
   await drained(platform, variant.created.length);
   const cpu = cpuBetween(before, usageOf(variant.groups));
   return {
@@ -194,7 +203,7 @@ function report(): string {
   const base = VARIANTS[0];
   const pooled = (v: Variant) => v.rounds.reduce((a, r) => a + r.cpuSeconds, 0) / measuredBookings(v);
   const lines = [
-    `${ROUNDS} rounds of ${SECONDS} s per variant (${TOGETHER ? 'all variants loaded at once' : 'one variant at a time'}, ${CLIENTS} clients each), medians; broker: ${BROKER ? 'RabbitMQ' : 'none (direct outbox delivery)'}.`,
+    `${ROUNDS} rounds of ${SECONDS} s per variant (${TOGETHER ? 'all variants loaded at once' : 'one variant at a time'}, ${CLIENTS} clients each${RATE ? `, paced at ${RATE} bookings/s` : ''}), medians; broker: ${BROKER ? 'RabbitMQ' : 'none (direct outbox delivery)'}.`,
     '',
     `| CPU ms per booking | ${VARIANTS.map((v) => v.label).join(' | ')} |`,
     `|---|${VARIANTS.map(() => '---').join('|')}|`,
