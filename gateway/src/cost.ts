@@ -142,9 +142,11 @@ export function createCostCache(estimate: typeof operationCost = operationCost):
         forSchema = schema;
         byOperation = new WeakMap();
       }
+      const key = keyOf(variables);
+      // Variables JSON cannot write (nested past the stack, say): estimated as they come, never kept.
+      if (key === undefined) return estimate(schema, document, operation, variables);
       let known = byOperation.get(operation);
       if (!known) byOperation.set(operation, (known = new Map()));
-      const key = JSON.stringify(variables);
       let cost = known.get(key);
       if (cost === undefined) {
         cost = estimate(schema, document, operation, variables);
@@ -154,6 +156,14 @@ export function createCostCache(estimate: typeof operationCost = operationCost):
       return cost;
     },
   };
+}
+
+function keyOf(variables: Record<string, unknown>): string | undefined {
+  try {
+    return JSON.stringify(variables);
+  } catch {
+    return undefined;
+  }
 }
 
 /**

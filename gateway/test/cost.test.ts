@@ -142,6 +142,16 @@ describe('the cost cache', () => {
     expect(estimate).toHaveBeenCalledTimes(3);
   });
 
+  it('estimates variables nested too deep to write as JSON as they come, without keeping them', () => {
+    const estimate = jest.fn(operationCost);
+    const cache = createCostCache(estimate);
+    let deep: unknown = 1;
+    for (let i = 0; i < 20_000; i++) deep = [deep];
+    for (let i = 0; i < 2; i++)
+      expect(cache.cost(schema, document, operation, { first: 10, deep })).toBe(operationCost(schema, document, operation, { first: 10 }));
+    expect(estimate).toHaveBeenCalledTimes(2);
+  });
+
   it('estimates again for another schema, and keeps at most 100 sets of variables per operation', () => {
     const estimate = jest.fn(operationCost);
     const cache = createCostCache(estimate);
