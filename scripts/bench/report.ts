@@ -6,6 +6,7 @@ import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import { join } from 'node:path';
 import { PROCESSES, ROOT, SUBGRAPHS } from '../../test/support/platform';
+import { BENCH_PLATFORM_ENV } from './seed';
 
 export interface ArmSummary {
   throughput: number;
@@ -64,7 +65,7 @@ function render(r: Report): string {
   const lines: string[] = [];
   lines.push(
     `Run on ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC: ${os.cpus().length} × ${os.cpus()[0]?.model.trim()}, ` +
-      `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, broker: ${r.broker}; ${r.rounds} rounds of ${r.seconds} s per arm, medians.`,
+      `${Math.round(os.totalmem() / 2 ** 30)} GiB, Node ${process.version}, NODE_ENV=${BENCH_PLATFORM_ENV.NODE_ENV}, broker: ${r.broker}; ${r.rounds} rounds of ${r.seconds} s per arm, medians.`,
   );
   lines.push(
     '',
