@@ -85,7 +85,7 @@ async function serve<C extends BaseContext>(options: GraphQLFastPath<C>, req: ht
 
 /**
  * The body, or undefined as soon as it passes `max` bytes (then the rest is left to tooLarge).
- * Rejects with ECONNRESET when the caller goes away first.
+ * Rejects when the caller goes away first.
  */
 function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | undefined> {
   return new Promise((resolve, reject) => {
@@ -101,7 +101,8 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | unde
     req.on('data', onData);
     req.once('end', () => resolve(Buffer.concat(chunks)));
     req.once('error', reject);
-    req.once('close', () => reject(Object.assign(new Error('The caller went away.'), { code: 'ECONNRESET' })));
+    // Closed before its end: the caller went away (the request is destroyed, which serve's caller checks).
+    req.once('close', () => reject(new Error('The caller went away before the body was read.')));
   });
 }
 

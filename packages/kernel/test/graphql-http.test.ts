@@ -12,6 +12,8 @@ import { createLogger, graphqlFastPath } from '../src';
 const LIMIT = 1000;
 const TOO_LARGE = { errors: [{ message: 'The request body is too large.', extensions: { code: 'BAD_USER_INPUT' } }] };
 
+/** What the fast path logs: nothing, in these cases. */
+const logged: string[] = [];
 let apollo: ApolloServer;
 let server: http.Server;
 let url: string;
@@ -21,7 +23,13 @@ beforeAll(async () => {
   await apollo.start();
   const fallback: http.RequestListener = (_req, res) => res.writeHead(404).end();
   const listener = graphqlFastPath(
-    { server: apollo, paths: ['/graphql'], maxBodyBytes: LIMIT, context: async () => ({}), log: createLogger({ service: 'test' }, 'warn') },
+    {
+      server: apollo,
+      paths: ['/graphql'],
+      maxBodyBytes: LIMIT,
+      context: async () => ({}),
+      log: createLogger({ service: 'test' }, 'warn', { write: (line: string) => void logged.push(line) }),
+    },
     fallback,
   );
   server = http.createServer(listener);
@@ -86,4 +94,17 @@ it('cuts the connection of a body that goes on past the discard bound, after the
   expect(answer).toMatch(/^HTTP\/1\.1 413 /);
   // Cut after 16 MB more: long before the 100 MB it announced (each write is 1 MB).
   expect(sent).toBeLessThan(40);
+});
+
+it('lets a caller go away in the middle of its body, logging nothing and answering the next', async () => {
+  const { port } = server.address() as AddressInfo;
+  const socket = net.connect(port, '127.0.0.1');
+  await new Promise((resolve) => socket.once('connect', resolve));
+  socket.write(`POST /graphql HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 500\r\n\r\n{"query": "{ hel`);
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  socket.destroy();
+  await new Promise((resolve) => setTimeout(resolve, 50));
+  const res = await post(JSON.stringify({ query: '{ hello }' }));
+  expect(await res.json()).toEqual({ data: { hello: 'world' } });
+  expect(logged).toEqual([]);
 });
