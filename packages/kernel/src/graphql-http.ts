@@ -109,7 +109,7 @@ function readBody(req: http.IncomingMessage, max: number): Promise<Buffer | unde
 /**
  * Past the 413, what is still coming of a body too large is read and thrown away (a lingering
  * close, RFC 9112 section 9.6), so a client still sending it reads the answer instead of a reset
- * connection (closed at once, a 2 MB upload failed with EPIPE half the time). Bounded: past
+ * connection (closed at once, a 2 MB upload from another process failed with EPIPE). Bounded: past
  * DISCARD_MAX_BYTES more, or DISCARD_MAX_MS, the connection is cut.
  */
 const DISCARD_MAX_BYTES = 16 * 1024 * 1024;
