@@ -17,8 +17,6 @@ import { createRequire } from 'node:module';
 const APOLLO_RUNTIME = /[\\/]node_modules[\\/]@apollo[\\/](gateway|query-planner|query-graphs)[\\/]/;
 
 export interface FlatteningState {
-  /** The resolved file whose cached exports were replaced. */
-  file: string;
   /** Modules of @apollo/gateway, query-planner or query-graphs already loaded when it ran: they keep the getters. */
   loadedBefore: string[];
   /** The package's own exports object, getters and all. */
@@ -37,7 +35,7 @@ function flatten(): FlatteningState {
     Object.defineProperty(flat, '__esModule', { value: true });
     cached.exports = flat;
   }
-  return { file, loadedBefore, original };
+  return { loadedBefore, original };
 }
 
 export const federationInternals: FlatteningState = flatten();
