@@ -20,7 +20,8 @@ export interface HttpDrainer {
   /**
    * Stops accepting connections and waits for the requests in flight; after `timeoutMs` the
    * connections still open are destroyed. Resolves with whether everything finished in time and
-   * how many requests were in flight when it began.
+   * how many requests were in flight when it began (with those that began on the connections it
+   * took before closing the listener).
    */
   drain(timeoutMs: number): Promise<{ graceful: boolean; inFlight: number }>;
 }
@@ -38,6 +39,7 @@ export function httpDrainer(server: http.Server): HttpDrainer {
   const responses = new Set<http.ServerResponse>();
   let draining = false;
   let accepted = 0;
+  let requests = 0;
   server.on('connection', (socket: Socket) => {
     accepted++;
     connections.set(socket, { inFlight: 0, served: 0 });
@@ -49,6 +51,7 @@ export function httpDrainer(server: http.Server): HttpDrainer {
     connections.set(socket, connection);
     connection.inFlight++;
     connection.served++;
+    requests++;
     responses.add(res);
     if (draining) closeAfter(res);
     res.once('close', () => {
@@ -67,6 +70,11 @@ export function httpDrainer(server: http.Server): HttpDrainer {
     },
     async drain(timeoutMs) {
       draining = true;
+      // Counted at the signal, plus the requests that begin while the queued connections are taken
+      // below: those turns may last long enough on a busy process for the requests in flight at the
+      // signal to finish before they end.
+      const inFlightAtSignal = [...connections.values()].reduce((sum, c) => sum + c.inFlight, 0);
+      const requestsAtSignal = requests;
       // Responses not yet started close their connection after themselves.
       for (const res of responses) closeAfter(res);
       // One turn of the event loop accepts every connection the kernel has queued (closing the
@@ -79,7 +87,7 @@ export function httpDrainer(server: http.Server): HttpDrainer {
         await new Promise((resolve) => setImmediate(resolve));
         await new Promise((resolve) => setTimeout(resolve, 2));
       }
-      const inFlight = [...connections.values()].reduce((sum, c) => sum + c.inFlight, 0);
+      const inFlight = inFlightAtSignal + (requests - requestsAtSignal);
       const closed = new Promise<void>((resolve) => net.Server.prototype.close.call(server, () => resolve()));
       endIdle(false);
       const fresh = setTimeout(() => endIdle(true), Math.min(FRESH_CONNECTION_GRACE_MS, timeoutMs));

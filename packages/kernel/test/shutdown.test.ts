@@ -82,3 +82,21 @@ describe('httpDrainer and a connection accepted just before the drain', () => {
     socket.destroy();
   });
 });
+
+describe('httpDrainer while connections keep arriving', () => {
+  it('counts a request in flight at the signal even when it finishes while the queued connections are still being taken', async () => {
+    const { drainer, port } = await slowServer();
+    const answer = get(port, '/?ms=40', new http.Agent());
+    await new Promise((r) => setTimeout(r, 10)); // its request is being handled
+    // Connections arriving every millisecond keep the drain taking them for a while (as a burst of
+    // clients connecting does); the request above finishes meanwhile.
+    const sockets: net.Socket[] = [];
+    const arriving = setInterval(() => sockets.push(net.connect(port, '127.0.0.1').on('error', () => undefined)), 1);
+    const drained = drainer.drain(5000);
+    await new Promise((r) => setTimeout(r, 150));
+    clearInterval(arriving);
+    expect(await answer).toMatchObject({ status: 200, body: 'done after 40', connection: 'close' });
+    expect(await drained).toEqual({ graceful: true, inFlight: 1 });
+    for (const socket of sockets) socket.destroy();
+  });
+});
