@@ -1,11 +1,12 @@
 /**
- * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --together --clients 20 --rate 15 --broker --variants quiet,logs,unsampled,default,every]
+ * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --together --clients 20 --rate 15 --broker --variants quiet,sdk,logs,unsampled,default,every]
  *
  * What observability costs per booking, in one run: platforms side by side, the same build, each
  * with its own ports (BENCH_BASE_PORT, +10, +20, ...; gateways at +1000, +1010, ...), databases and
  * data, differing only in tracing and logging (metrics are always on: see docs/benchmarks.md for
  * their share of a profile):
  *  - quiet: tracing off (no OTEL_EXPORTER_OTLP_ENDPOINT) and LOG_LEVEL=warn, so no line per request;
+ *  - sdk: quiet, and an endpoint with OTEL_TRACES_SAMPLER_ARG=0 (the SDK loaded, no request traced, no request lines);
  *  - logs: tracing off, LOG_LEVEL=info (the default: a line per request, to the service's log file);
  *  - unsampled: logs, and an endpoint with OTEL_TRACES_SAMPLER_ARG=0 (the SDK loaded, no request traced);
  *  - default: logs, and an endpoint with no OTEL_TRACES_SAMPLER (parent-based, 10 % of roots);
@@ -76,6 +77,8 @@ interface Variant {
 
 const KINDS: Record<string, Pick<Variant, 'label' | 'logLevel' | 'sampler'>> = {
   quiet: { label: 'quiet', logLevel: 'warn' },
+  /** The SDK loaded, nothing traced, no request lines: what the SDK costs apart from the logs. */
+  sdk: { label: 'quiet + 0% traced', logLevel: 'warn', sampler: { OTEL_TRACES_SAMPLER_ARG: '0' } },
   logs: { label: 'logs', logLevel: 'info' },
   /** The SDK loaded and every request decided, none traced: what tracing costs before any span. */
   unsampled: { label: 'logs + 0% traced', logLevel: 'info', sampler: { OTEL_TRACES_SAMPLER_ARG: '0' } },
