@@ -59,11 +59,11 @@ export function graphqlFastPath<C extends BaseContext>(options: GraphQLFastPath<
 
 async function serve<C extends BaseContext>(options: GraphQLFastPath<C>, req: http.IncomingMessage, res: http.ServerResponse, search: string): Promise<void> {
   const declared = Number(req.headers['content-length']);
-  const text = declared > options.maxBodyBytes ? undefined : await readBody(req, options.maxBodyBytes);
-  if (text === undefined) return tooLarge(req, res);
+  const raw = declared > options.maxBodyBytes ? undefined : await readBody(req, options.maxBodyBytes);
+  if (raw === undefined) return tooLarge(req, res);
   let body: unknown;
   try {
-    body = JSON.parse(text.toString('utf8'));
+    body = JSON.parse(raw.toString('utf8'));
   } catch {
     return sendJsonError(res, 400, 'The request body is not valid JSON.');
   }
