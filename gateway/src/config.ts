@@ -23,13 +23,6 @@ export interface GatewayConfig extends PlatformConfig {
 /** Apollo's hosted Sandbox and Explorer, which a developer points at a local gateway. */
 const HOSTED_SANDBOX = 'https://studio.apollographql.com';
 
-function bool(r: EnvReader, name: string, fallback: boolean): boolean {
-  const raw = r.optional(name);
-  if (raw === undefined) return fallback;
-  if (!['true', 'false', '1', '0'].includes(raw)) r.problems.push(`${name} must be true or false, got "${raw}"`);
-  return raw === 'true' || raw === '1';
-}
-
 export function readGatewayConfig(env: Env = process.env): GatewayConfig {
   const r = new EnvReader(env);
   const platform = readPlatformConfig(r);
@@ -43,8 +36,8 @@ export function readGatewayConfig(env: Env = process.env): GatewayConfig {
     host: r.str('HOST', '0.0.0.0'),
     supergraphPath: r.str('SUPERGRAPH_PATH', resolve(__dirname, '../../schema/supergraph.graphql')),
     sandboxDocumentPath: r.str('SANDBOX_DOCUMENT_PATH', resolve(__dirname, '../../schema/operations/sandbox.graphql')),
-    introspection: bool(r, 'GRAPHQL_INTROSPECTION', development),
-    sandbox: bool(r, 'GRAPHQL_SANDBOX', development),
+    introspection: r.bool('GRAPHQL_INTROSPECTION', development),
+    sandbox: r.bool('GRAPHQL_SANDBOX', development),
     trustedProxies: r.optional('TRUSTED_PROXIES') ?? false,
     queryLimits: readQueryLimits(r, !development),
     corsOrigins: (r.optional('CORS_ORIGINS') ?? (development ? HOSTED_SANDBOX : ''))

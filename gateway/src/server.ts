@@ -49,13 +49,14 @@ export interface Gateway {
   apollo: ApolloServer<GatewayContext>;
   log: Logger;
   url: string;
-  metricsUrl: string;
+  /** Undefined with METRICS_ENABLED=false: no metrics port is opened. */
+  metricsUrl?: string;
   close(): Promise<void>;
 }
 
 export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const log = createLogger({ service: 'gateway' }, config.logLevel);
-  const metrics = createMetrics('gateway');
+  const metrics = createMetrics('gateway', { enabled: config.metricsEnabled });
   const breakers = new CircuitBreakers(config.circuitBreaker, log, metrics);
   const fetches = new Counter({
     name: 'wsb_subgraph_fetches_total',
@@ -79,14 +80,16 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
         config.serviceKeys,
         config.serviceTimeoutMs,
         breakers,
-        fetches,
-        fetchSeconds,
+        metrics.enabled ? fetches : undefined,
+        metrics.enabled ? fetchSeconds : undefined,
       ),
   });
-  const metricsServer = http.createServer(async (req, res) => {
-    if (req.method !== 'GET' || req.url !== '/metrics') return void res.writeHead(404).end();
-    res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
-  });
+  const metricsServer = metrics.enabled
+    ? http.createServer(async (req, res) => {
+        if (req.method !== 'GET' || req.url !== '/metrics') return void res.writeHead(404).end();
+        res.writeHead(200, { 'content-type': metrics.registry.contentType }).end(await metrics.registry.metrics());
+      })
+    : undefined;
   const web = express();
   web.disable('x-powered-by');
   web.set('trust proxy', config.trustedProxies);
@@ -175,18 +178,18 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   web.use(jsonErrorHandler(log));
 
   await new Promise<void>((resolve) => httpServer.listen(config.port, config.host, resolve));
-  await new Promise<void>((resolve) => metricsServer.listen(config.metricsPort, config.host, resolve));
+  if (metricsServer) await new Promise<void>((resolve) => metricsServer.listen(config.metricsPort, config.host, resolve));
   const address = httpServer.address();
   const port = typeof address === 'object' && address ? address.port : config.port;
-  const metricsAddress = metricsServer.address();
-  const metricsPort = typeof metricsAddress === 'object' && metricsAddress ? metricsAddress.port : config.metricsPort;
-  log.info('gateway ready', { port, metricsPort });
+  const metricsAddress = metricsServer?.address();
+  const metricsPort = !metricsServer ? undefined : typeof metricsAddress === 'object' && metricsAddress ? metricsAddress.port : config.metricsPort;
+  log.info('gateway ready', { port, metricsPort: metricsPort ?? null });
   return {
     httpServer,
     apollo,
     log,
     url: `http://localhost:${port}`,
-    metricsUrl: `http://localhost:${metricsPort}/metrics`,
+    metricsUrl: metricsPort === undefined ? undefined : `http://localhost:${metricsPort}/metrics`,
     // No new connections; the requests already accepted finish (their subgraph fetches included,
     // at most SHUTDOWN_DRAIN_TIMEOUT_MS) and their responses close their connections; then Apollo stops.
     close: async () => {
@@ -195,8 +198,10 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       const { graceful, inFlight } = await drainer.drain(config.shutdownDrainTimeoutMs);
       if (!graceful) log.warn('drain timed out: open connections were cut', { timeoutMs: config.shutdownDrainTimeoutMs });
       await apollo.stop();
-      metricsServer.closeAllConnections();
-      await new Promise((resolve) => metricsServer.close(resolve));
+      if (metricsServer) {
+        metricsServer.closeAllConnections();
+        await new Promise((resolve) => metricsServer.close(resolve));
+      }
       log.info('stopped', { inFlightAtSignal: inFlight, graceful, ms: Date.now() - started });
     },
   };

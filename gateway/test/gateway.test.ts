@@ -301,3 +301,37 @@ describe('Apollo Sandbox', () => {
     expect(off).not.toContain('embeddedSandboxConfig');
   });
 });
+
+describe('METRICS_ENABLED=false', () => {
+  it('leaves metrics out of the gateway and the subgraphs: no port, /metrics 404, nothing counted; requests are answered as before', async () => {
+    const off = await initTestApp(workspaceSubgraph, { env: { ...env, METRICS_ENABLED: 'false' }, subgraphs: noAudit });
+    subgraphs.push(off);
+    const url = await listen(off);
+    const metrics = await fetch(`${url}/metrics`);
+    expect(metrics.status).toBe(404);
+    expect(await metrics.json()).toEqual({ error: 'metrics are off (METRICS_ENABLED=false)', service: 'workspace' });
+    const gw = await gateway(url, { METRICS_ENABLED: 'false' });
+    expect(gw.metricsUrl).toBeUndefined();
+
+    const res = await gql<{ workspaces: { totalCount: number } }>(gw.url, WORKSPACES, {}, { 'x-forwarded-for': '192.0.2.77' });
+    expect(res.errors).toBeUndefined();
+    expect(res.data?.workspaces.totalCount).toBeGreaterThanOrEqual(0);
+    // Nothing sampled in the background (no process_* or nodejs_* families), nothing counted per request or statement.
+    const text = await off.metrics.registry.metrics();
+    expect(text).not.toMatch(/^process_cpu|^nodejs_eventloop/m);
+    expect((await off.metrics.requests.get()).values).toEqual([]);
+    expect((await off.metrics.sqlStatements.get()).values[0]?.value ?? 0).toBe(0);
+
+    // The same subgraph with metrics on (the default) serves them, with the request counted.
+    const on = await gateway(urlA);
+    await gql(on.url, WORKSPACES, {}, { 'x-forwarded-for': '192.0.2.78' });
+    expect(on.metricsUrl).toMatch(/^http:\/\/localhost:\d+\/metrics$/);
+    const served = await (await fetch(on.metricsUrl!)).text();
+    expect(served).toMatch(/^wsb_graphql_requests_total\{.*operation="workspaces".*\} [1-9]/m);
+    expect(await (await fetch(`${urlA}/metrics`)).text()).toMatch(/^process_cpu_user_seconds_total/m);
+  });
+
+  it('refuses a value that is not true or false', () => {
+    expect(() => readGatewayConfig({ ...env, METRICS_ENABLED: 'maybe' })).toThrow(/METRICS_ENABLED must be true or false/);
+  });
+});

@@ -479,7 +479,7 @@ export class Broker {
 
   /** Counted by the queue's logical name, the same in every platform whatever its AMQP_PREFIX. */
   private counted(consumer: Consumer, outcome: 'ok' | 'retry' | 'dead_letter'): void {
-    this.metrics?.amqpMessages.inc({ queue: consumer.spec.queue, outcome });
+    if (this.metrics?.enabled) this.metrics.amqpMessages.inc({ queue: consumer.spec.queue, outcome });
   }
 
   /** Copies the message to the dead-letter queue (confirmed), then acks it. */

@@ -61,6 +61,14 @@ export class EnvReader {
     return value;
   }
 
+  /** true or false (1 or 0 also accepted). */
+  bool(name: string, fallback: boolean): boolean {
+    const raw = this.optional(name);
+    if (raw === undefined) return fallback;
+    if (!['true', 'false', '1', '0'].includes(raw)) this.problems.push(`${name} must be true or false, got "${raw}"`);
+    return raw === 'true' || raw === '1';
+  }
+
   oneOf<T extends string>(name: string, allowed: readonly T[], fallback: T): T {
     const value = this.str(name, fallback);
     if (!allowed.includes(value as T)) {
@@ -117,6 +125,8 @@ export interface PlatformConfig {
   amqp: AmqpConfig;
   /** On SIGTERM: how long requests already accepted may take to finish before their connections are cut. */
   shutdownDrainTimeoutMs: number;
+  /** METRICS_ENABLED: Prometheus metrics collected and served (the default), or not at all. */
+  metricsEnabled: boolean;
 }
 
 export function parseServiceKeys(raw: string, problems: string[]): ServiceKey[] {
@@ -155,6 +165,7 @@ export function readPlatformConfig(r: EnvReader): PlatformConfig {
     rateLimits: readRateLimitConfig(r),
     amqp: readAmqpConfig(r),
     shutdownDrainTimeoutMs: r.int('SHUTDOWN_DRAIN_TIMEOUT_MS', 10000, { min: 0, max: 300000 }),
+    metricsEnabled: r.bool('METRICS_ENABLED', true),
   };
 }
 

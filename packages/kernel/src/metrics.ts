@@ -18,6 +18,12 @@ import { currentRequest } from './request-scope';
 import type { ServiceClient } from './service-client';
 
 export interface Metrics {
+  /**
+   * METRICS_ENABLED (default true). Off: no background sampling (default metrics, event-loop delay),
+   * nothing counted or timed per request, call, statement or message, nothing served; the objects
+   * below still exist (rare events such as a circuit changing state still set them), so no caller checks.
+   */
+  enabled: boolean;
   registry: Registry;
   /** Every SQL statement this process sent to its database (BEGIN and COMMIT included). */
   sqlStatements: Counter;
@@ -59,10 +65,10 @@ function countedAndTimed<L extends string>(
  */
 export const EVENT_LOOP_SAMPLE_MS = 100;
 
-export function createMetrics(service: string): Metrics {
+export function createMetrics(service: string, { enabled = true }: { enabled?: boolean } = {}): Metrics {
   const registry = new Registry();
   registry.setDefaultLabels({ service });
-  collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
+  if (enabled) collectDefaultMetrics({ register: registry, eventLoopMonitoringPrecision: EVENT_LOOP_SAMPLE_MS });
   const registers = [registry];
   const [serviceCalls, serviceCallSeconds] = countedAndTimed(
     ['target', 'outcome'],
@@ -80,6 +86,7 @@ export function createMetrics(service: string): Metrics {
     { name: 'wsb_graphql_request_duration_seconds', help: 'Duration of GraphQL requests, by operation and outcome.' },
   );
   return {
+    enabled,
     registry,
     sqlStatements: new Counter({ name: 'wsb_sql_statements_total', help: 'SQL statements sent to the database.', registers }),
     serviceCalls,
@@ -146,7 +153,7 @@ export function countSqlStatements(orm: MikroORM, metrics: Metrics): void {
     .getConnection()
     .getKnex()
     .on('query', () => {
-      metrics.sqlStatements.inc();
+      if (metrics.enabled) metrics.sqlStatements.inc();
       const request = currentRequest();
       if (request) request.sql += 1;
     });
@@ -154,6 +161,7 @@ export function countSqlStatements(orm: MikroORM, metrics: Metrics): void {
 
 /** The same client, with each call counted and timed by target and outcome. */
 export function countedServiceClient(client: ServiceClient, metrics: Metrics): ServiceClient {
+  if (!metrics.enabled) return client;
   const calls = labelled(metrics.serviceCalls);
   const seconds = labelled(metrics.serviceCallSeconds);
   const record = (target: string, outcome: string, started: number) => {
@@ -256,6 +264,7 @@ export function gaugesOnScrape<K extends string>(
  * outcome is "ok" or the first error's code.
  */
 export function requestMetrics(metrics: Metrics): ApolloServerPlugin<any> {
+  if (!metrics.enabled) return {};
   const count = labelled(metrics.requests);
   const seconds = labelled(metrics.requestSeconds);
   return {

@@ -130,7 +130,7 @@ export async function createSubgraph<L, C extends SubgraphConfig, S extends Serv
   const log = createLogger({ service: def.name }, config.logLevel);
   const orm = await createORM({ databaseUrl: config.databaseUrl, poolMax: config.dbPoolMax, entities: def.entities, migrations: def.migrations, log });
   await prepareDatabase(orm, log);
-  const metrics = createMetrics(def.name);
+  const metrics = createMetrics(def.name, { enabled: config.metricsEnabled });
   countSqlStatements(orm, metrics);
   observeDbPool(orm, metrics);
   const subgraphs = countedServiceClient(options.subgraphs ?? createServiceClient(config, def.name, log, metrics), metrics);
@@ -246,6 +246,7 @@ export function createHttpApp<L, C extends SubgraphConfig, S extends Services>(
   });
   // Off the public API: a subgraph's port is reached only inside the platform.
   web.get('/metrics', async (_req, res) => {
+    if (!app.metrics.enabled) return void res.status(404).json({ error: 'metrics are off (METRICS_ENABLED=false)', service: app.config.service });
     res.type(app.metrics.registry.contentType).send(await app.metrics.registry.metrics());
   });
   web.get('/ready', async (_req, res) => {
