@@ -9,6 +9,11 @@ export interface GatewayContext {
   fetches?: number;
   user?: UserIdentity;
   clientIp?: string;
+  /**
+   * With tracing on, for a request not traced: the `traceparent` (flag 00) its subgraph fetches
+   * carry on and its request line takes its trace id from (it runs in no trace context).
+   */
+  traceparent?: string;
 }
 
 /** Reads the caller's access token; a token that is present but invalid is refused outright. */

@@ -89,7 +89,7 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     this.outcomes[outcome].seconds?.observe((performance.now() - started) / 1000);
   }
 
-  /** The headers of every fetch: the service token for the caller, and the request id that follows it. */
+  /** The headers of every fetch: the service token for the caller, and the request id and untraced traceparent that follow it. */
   private async headersFor(context: GatewayContext | undefined, extra: Iterable<[string, string]> | undefined): Promise<Record<string, string>> {
     const headers: Record<string, string> = {};
     for (const [name, value] of extra ?? []) headers[name] = value;
@@ -97,6 +97,8 @@ export class SignedDataSource extends RemoteGraphQLDataSource<GatewayContext> {
     const token = await signServiceToken({ caller: 'gateway', user: context?.user, clientIp: context?.clientIp }, this.keys);
     headers.authorization = `Bearer ${token}`;
     if (context?.requestId) headers['x-request-id'] = context.requestId;
+    // An untraced request's (a traced one's comes from the active span, in the kernel's client).
+    if (context?.traceparent) headers.traceparent = context.traceparent;
     return headers;
   }
 

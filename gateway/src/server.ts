@@ -21,6 +21,7 @@ import {
   requestIdFrom,
   requestLog,
   requestMetrics,
+  requestTraceparent,
   formatClientError,
   graphqlFastPath,
   httpDrainer,
@@ -119,8 +120,17 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
       ...armor.plugins,
       operationResolution(),
       requestMetrics(metrics),
-      // Per client request: its id, the user, and the subgraph fetches it made.
-      requestLog<GatewayContext>((ctx) => ({ log, fields: { requestId: ctx.requestId, userId: ctx.user?.id, fetches: ctx.fetches ?? 0 } })),
+      // Per client request: its id, the user, and the subgraph fetches it made; an untraced one's
+      // trace id from its context (a traced one's trace and span id are the logger's, from the span).
+      requestLog<GatewayContext>((ctx) => ({
+        log,
+        fields: {
+          requestId: ctx.requestId,
+          userId: ctx.user?.id,
+          fetches: ctx.fetches ?? 0,
+          ...(ctx.traceparent ? { traceId: ctx.traceparent.slice(3, 35), spanId: undefined } : {}),
+        },
+      })),
       rejectUnstorableText(),
       config.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: readFileSync(config.sandboxDocumentPath, 'utf8') })
@@ -135,7 +145,8 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
   const contextOf = async (req: http.IncomingMessage, res: http.ServerResponse): Promise<GatewayContext> => {
     const requestId = requestIdFrom(req.headers['x-request-id']);
     res.setHeader('x-request-id', requestId);
-    return { requestId, user: await userFromRequest(req, config.jwtSecret), clientIp: clientIpOf(req), fetches: 0 };
+    const traceparent = requestTraceparent(req);
+    return { requestId, user: await userFromRequest(req, config.jwtSecret), clientIp: clientIpOf(req), fetches: 0, ...(traceparent ? { traceparent } : {}) };
   };
   const httpServer = http.createServer(
     withIncomingTrace(

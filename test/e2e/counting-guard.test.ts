@@ -57,12 +57,15 @@ function linesOf(requestId: string): Line[] {
   return lines;
 }
 
-/** The per-service request lines of one client request, once its gateway line is written. */
+/**
+ * The per-service request lines of one client request, once its gateway line is written: every
+ * subgraph's line was written before it, and every process's lines reach its file within 100 ms
+ * (they are written in batches), so they are all there 150 ms after the gateway's is.
+ */
 async function cost(requestId: string) {
-  const lines = await waitFor(async () => {
-    const found = linesOf(requestId);
-    return found.some((l) => l.service === 'gateway') ? found : undefined;
-  }, 15_000);
+  await waitFor(async () => linesOf(requestId).some((l) => l.service === 'gateway') || undefined, 15_000);
+  await new Promise((resolve) => setTimeout(resolve, 150));
+  const lines = linesOf(requestId);
   const gateway = lines.find((l) => l.service === 'gateway')!;
   const requests: Record<string, number> = {};
   const sql: Record<string, number> = {};

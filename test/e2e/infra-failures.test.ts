@@ -233,7 +233,11 @@ describe('Redis stopped and started', () => {
     await redis.stop();
     const local = await servedUntilLimited(ANONYMOUS_LIMIT + 2);
     expect(local.served).toBe(ANONYMOUS_LIMIT);
-    const log = readFileSync(join(platform.runDir, 'logs', 'workspace-service.log'), 'utf8');
+    // Lines reach the file within 100 ms (written in batches).
+    const log = await waitFor(async () => {
+      const text = readFileSync(join(platform.runDir, 'logs', 'workspace-service.log'), 'utf8');
+      return text.includes('Redis unavailable') ? text : undefined;
+    }, 5000).catch(() => readFileSync(join(platform.runDir, 'logs', 'workspace-service.log'), 'utf8'));
     expect(log).toContain('Redis unavailable: rate limits fall back to this process only');
 
     // Redis back (empty): the process's own counter for this address is used up, so a request served

@@ -35,7 +35,15 @@ const tracer = () => trace.getTracer('@wsb/kernel');
 /** @wsb/tracing's decision for an incoming request (its IncomingTrace). */
 type IncomingTrace = 'probe' | 'span' | { unsampled: string };
 /** What the kernel uses of @wsb/tracing's Tracing (kept on the global by startTracing). */
-type Global = { [GLOBAL]?: { incoming(req: IncomingMessage): IncomingTrace; followsParent: boolean; untraced(ctx: Context): Context } };
+type Global = {
+  [GLOBAL]?: {
+    incoming(req: IncomingMessage): IncomingTrace;
+    followsParent: boolean;
+    untraced(ctx: Context): Context;
+    contextWhileTraced?: boolean;
+    hold?(): () => void;
+  };
+};
 
 /** Whether @wsb/tracing started the SDK in this process. */
 export function tracingEnabled(): boolean {
@@ -93,13 +101,31 @@ function untracedContext(traceparent: string): Context {
  */
 export function withIncomingTrace(handler: (req: IncomingMessage, res: ServerResponse) => void): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => {
-    const decision = (globalThis as Global)[GLOBAL]?.incoming(req) ?? 'probe';
+    const tracing = (globalThis as Global)[GLOBAL];
+    const decision = tracing?.incoming(req) ?? 'probe';
     if (decision === 'probe') return handler(req, res);
     if (decision === 'span') return inServerSpan(req, res, handler);
+    // The gateway: no context at all, the traceparent goes with the request (requestTraceparent).
+    if (tracing?.contextWhileTraced) {
+      (req as Tagged)[UNSAMPLED_REQUEST] = decision.unsampled;
+      return handler(req, res);
+    }
     // No binding of the request's events to the context: the fast path reads the body with await,
     // and Express's body parser (raw-body) runs its callback in the context it was called in.
     return context.with(untracedContext(decision.unsampled), () => handler(req, res));
   };
+}
+
+const UNSAMPLED_REQUEST = Symbol('wsb unsampled traceparent');
+type Tagged = IncomingMessage & { [UNSAMPLED_REQUEST]?: string };
+
+/**
+ * The `traceparent` (flag 00) to carry on for a request withIncomingTrace left unsampled in a
+ * process that runs those in no trace context (the gateway, which keeps it in Apollo's context and
+ * puts it on its subgraph fetches); undefined for any other request and in any other process.
+ */
+export function requestTraceparent(req: IncomingMessage): string | undefined {
+  return (req as Tagged)[UNSAMPLED_REQUEST];
 }
 
 /** The HTTP server span of a traced request (semantic conventions: name `{method}`, http.*, url.*, server.*). */
@@ -121,11 +147,14 @@ function inServerSpan(req: IncomingMessage, res: ServerResponse, handler: (req: 
     parent,
   );
   const traced = trace.setSpan(parent, span);
+  // In the gateway, the context's storage stays enabled while this request is in flight.
+  const release = (globalThis as Global)[GLOBAL]?.hold?.();
   res.once('close', () => {
     span.setAttribute('http.response.status_code', res.statusCode);
     if (res.statusCode >= 500) span.setStatus({ code: SpanStatusCode.ERROR });
     else if (!res.writableFinished) span.setStatus({ code: SpanStatusCode.ERROR, message: 'the connection closed before the response was sent' });
     span.end();
+    release?.();
   });
   context.with(traced, () => handler(req, res));
 }
@@ -149,7 +178,8 @@ export function currentTraceCarrier(): TraceCarrier | null {
  * they tell (the caller's own span, e.g. gateway.fetch, and the callee's server span bracket the call).
  */
 export function injectTraceContext(headers: Record<string, string | number>): void {
-  if (!tracingEnabled()) return;
+  // A caller that set it knows better (the gateway, for a request it runs in no trace context).
+  if (!tracingEnabled() || headers.traceparent !== undefined) return;
   const traceparent = unsampledTraceparent();
   if (traceparent) headers.traceparent = traceparent;
   else if (trace.getActiveSpan()) propagation.inject(context.active(), headers);

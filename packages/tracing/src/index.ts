@@ -35,6 +35,7 @@ import { randomFillSync } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import type { Attributes, Context } from '@opentelemetry/api';
 import type { Sampler } from '@opentelemetry/sdk-trace-base';
+import type { OnDemandContextManager as OnDemand } from './context';
 
 /** The OTEL_TRACES_SAMPLER values the SDK specification names, less the remote (Jaeger, X-Ray) ones. */
 export const SAMPLERS = ['always_on', 'always_off', 'traceidratio', 'parentbased_always_on', 'parentbased_always_off', 'parentbased_traceidratio'] as const;
@@ -107,9 +108,11 @@ export function readTracingConfig(env: NodeJS.ProcessEnv = process.env): Tracing
  * The SDK sampler for a config (loads the SDK: call only when tracing is on). With
  * `serverRootsDecided` (the parent-based samplers under startTracing's fast path), a server span
  * without a parent is always sampled: the fast path already drew the root decision for that request
- * and let through only the ones to trace.
+ * and let through only the ones to trace. With `onlyServerRoots` as well (the gateway), any other
+ * span without a parent is never sampled: there, that is a span Apollo Gateway starts in a request
+ * the fast path left untraced (OnDemandContextManager runs those with the root context).
  */
-export function createSampler({ name, ratio }: SamplerConfig, options: { serverRootsDecided?: boolean } = {}): Sampler {
+export function createSampler({ name, ratio }: SamplerConfig, options: { serverRootsDecided?: boolean; onlyServerRoots?: boolean } = {}): Sampler {
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
   const sdk = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
   const { SpanKind } = require('@opentelemetry/api') as typeof import('@opentelemetry/api');
@@ -121,10 +124,11 @@ export function createSampler({ name, ratio }: SamplerConfig, options: { serverR
       : new sdk.TraceIdRatioBasedSampler(ratio);
   if (!name.startsWith('parentbased_')) return root;
   if (!options.serverRootsDecided) return new sdk.ParentBasedSampler({ root });
+  const others: Sampler = options.onlyServerRoots ? new sdk.AlwaysOffSampler() : root;
   const decided: Sampler = {
     shouldSample: (ctx, traceId, spanName, kind, attributes, links) =>
-      kind === SpanKind.SERVER ? { decision: sdk.SamplingDecision.RECORD_AND_SAMPLED } : root.shouldSample(ctx, traceId, spanName, kind, attributes, links),
-    toString: () => `ServerRootsDecidedBefore{${root.toString()}}`,
+      kind === SpanKind.SERVER ? { decision: sdk.SamplingDecision.RECORD_AND_SAMPLED } : others.shouldSample(ctx, traceId, spanName, kind, attributes, links),
+    toString: () => `ServerRootsDecidedBefore{${others.toString()}}`,
   };
   return new sdk.ParentBasedSampler({ root: decided });
 }
@@ -186,6 +190,14 @@ export interface Tracing {
    * no ids, and can never become the root of a trace of its own.
    */
   untraced(ctx: Context): Context;
+  /**
+   * With `contextWhileTraced` (the gateway): an unsampled request runs in no context at all (the
+   * kernel hands its `traceparent` to the request instead), and a traced one holds the context's
+   * storage enabled while it is in flight, through `hold()` (see OnDemandContextManager).
+   */
+  contextWhileTraced: boolean;
+  /** Keeps the context's storage enabled until the release it returns is called. */
+  hold(): () => void;
   /** Exports what is buffered and stops (call on shutdown). */
   shutdown(): Promise<void>;
 }
@@ -201,14 +213,26 @@ function activeTracing(): Tracing | undefined {
   return (globalThis as Global)[GLOBAL];
 }
 
+const noRelease = () => undefined;
+
 /** HTTP requests that are probes, not work: never traced. */
 const UNTRACED_PATHS = new Set(['/health', '/ready', '/metrics', '/status', '/favicon.ico']);
+
+export interface StartOptions {
+  /**
+   * Context (an AsyncLocalStorage) only for the requests traced: for a process whose only work is
+   * HTTP requests and which needs no request scope of its own, i.e. the gateway (the subgraphs
+   * keep theirs in the OpenTelemetry context, and their unsampled requests carry it there). Only
+   * with the parent-based samplers (the fast path); the others decide per span and keep it on.
+   */
+  contextWhileTraced?: boolean;
+}
 
 /**
  * Starts tracing for this process when an OTLP endpoint is configured; returns undefined (and
  * loads nothing) otherwise. Idempotent.
  */
-export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env): Tracing | undefined {
+export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = process.env, options: StartOptions = {}): Tracing | undefined {
   const config = readTracingConfig(env);
   if (!config.endpoint || config.disabled) return undefined;
   const running = activeTracing();
@@ -216,6 +240,7 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
 
   /* eslint-disable @typescript-eslint/no-require-imports -- loaded only when tracing is on */
   const { suppressTracing } = require('@opentelemetry/core') as typeof import('@opentelemetry/core');
+  const { OnDemandContextManager } = require('./context') as { OnDemandContextManager: typeof OnDemand };
   const { NodeTracerProvider } = require('@opentelemetry/sdk-trace-node') as typeof import('@opentelemetry/sdk-trace-node');
   const { BatchSpanProcessor } = require('@opentelemetry/sdk-trace-base') as typeof import('@opentelemetry/sdk-trace-base');
   const { resourceFromAttributes } = require('@opentelemetry/resources') as typeof import('@opentelemetry/resources');
@@ -242,13 +267,16 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     const traceparent = unsampledTraceparent(req.headers.traceparent, sampleRoot);
     return traceparent ? { unsampled: traceparent } : 'span';
   };
+  const whileTraced = fastPath && Boolean(options.contextWhileTraced);
   const provider = new NodeTracerProvider({
     resource: resourceFromAttributes(resource),
-    sampler: createSampler(sampler, { serverRootsDecided: fastPath }),
+    sampler: createSampler(sampler, { serverRootsDecided: fastPath, onlyServerRoots: whileTraced }),
     spanProcessors: [new BatchSpanProcessor(new OTLPTraceExporter())],
   });
-  // Global tracer provider, W3C trace-context + baggage propagators, AsyncLocalStorage context manager.
-  provider.register();
+  const contextManager = whileTraced ? new OnDemandContextManager() : undefined;
+  // Global tracer provider, W3C trace-context + baggage propagators, AsyncLocalStorage context
+  // manager (the SDK's, or in the gateway the one enabled only while a traced request is in flight).
+  provider.register(contextManager ? { contextManager } : {});
   registerInstrumentations({
     tracerProvider: provider,
     // One span per statement, only under a span (an unsampled request has none); none for taking a
@@ -256,7 +284,15 @@ export function startTracing(serviceName: string, env: NodeJS.ProcessEnv = proce
     instrumentations: [new PgInstrumentation({ requireParentSpan: true, ignoreConnectSpans: true })],
   });
 
-  const tracing: Tracing = { serviceName: name, incoming, followsParent: fastPath, untraced: suppressTracing, shutdown: () => provider.shutdown() };
+  const tracing: Tracing = {
+    serviceName: name,
+    incoming,
+    followsParent: fastPath,
+    untraced: suppressTracing,
+    contextWhileTraced: whileTraced,
+    hold: contextManager ? () => contextManager.hold() : () => noRelease,
+    shutdown: () => provider.shutdown(),
+  };
   (globalThis as Global)[GLOBAL] = tracing;
   return tracing;
 }
