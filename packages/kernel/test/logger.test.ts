@@ -1,4 +1,8 @@
 /** Log lines are JSON with the logger's fields, and never carry a secret or a token. */
+import { spawn } from 'node:child_process';
+import { closeSync, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
 import { BookingConflictError, DependencyUnavailableError, formatClientError } from '../src/errors';
@@ -113,4 +117,60 @@ it('redacts in a headers object one level down and in child bindings, and leaves
   expect(request.headers.authorization).toBe('Bearer deep-token');
   expect(lines[0]).not.toContain('deep-token');
   expect(lines[0]).not.toContain('child-token');
+});
+
+describe('the process’s own destination (stdout)', () => {
+  /**
+   * A process logging as the services do (no destination given), its stdout a file, every write
+   * to fd 1 counted: 50 lines at once; 300 ms later it reports how many writes they took and how
+   * many lines the file had by then, then logs 10 more and exits at once.
+   */
+  const SCRIPT = `
+    const fs = require('node:fs');
+    let writes = 0;
+    const writeSync = fs.writeSync;
+    fs.writeSync = (fd, ...rest) => { if (fd === 1) writes++; return writeSync(fd, ...rest); };
+    const { createLogger } = require('./packages/kernel/src/logger.ts');
+    const log = createLogger({ service: 'probe' });
+    for (let i = 0; i < 50; i++) log.info('request', { i });
+    const writesForBurst = writes;
+    setTimeout(() => {
+      const seen = fs.readFileSync(process.env.OUT, 'utf8').split('\\n').filter(Boolean).length;
+      fs.writeFileSync(process.env.OUT + '.report', JSON.stringify({ writesForBurst, seen }));
+      for (let i = 50; i < 60; i++) log.info('request', { i });
+      process.exit(0);
+    }, 300);
+  `;
+
+  it('writes lines in batches, every line within 100 ms, and the last ones at exit', async () => {
+    const root = join(__dirname, '../../..');
+    const out = join(mkdtempSync(join(tmpdir(), 'wsb-log-')), 'out.log');
+    const fd = openSync(out, 'w');
+    try {
+      const code = await new Promise((resolve, reject) => {
+        const child = spawn(join(root, 'node_modules/.bin/tsx'), ['-e', SCRIPT], {
+          cwd: root,
+          env: { ...process.env, OUT: out },
+          stdio: ['ignore', fd, 'inherit'],
+        });
+        child.on('error', reject);
+        child.on('exit', resolve);
+      });
+      expect(code).toBe(0);
+    } finally {
+      closeSync(fd);
+    }
+    const report = JSON.parse(readFileSync(`${out}.report`, 'utf8'));
+    // 50 lines of about 120 bytes: one write once 4 KiB wait, not one per line.
+    expect(report.writesForBurst).toBeGreaterThan(0);
+    expect(report.writesForBurst).toBeLessThanOrEqual(3);
+    // The rest within the 100 ms flush, while the process ran on.
+    expect(report.seen).toBe(50);
+    // And the 10 lines logged just before process.exit, in order, whole.
+    const lines = readFileSync(out, 'utf8')
+      .split('\n')
+      .filter(Boolean)
+      .map((l) => JSON.parse(l));
+    expect(lines.map((l) => l.i)).toEqual(Array.from({ length: 60 }, (_, i) => i));
+  }, 60_000);
 });
