@@ -1,7 +1,8 @@
+import fs from 'node:fs';
 import { once } from 'node:events';
 import net, { type AddressInfo } from 'node:net';
 import { asService, initTestApp } from '@wsb/kernel/src/testing';
-import { ConfigError } from '@wsb/kernel';
+import { ConfigError, flushLogs } from '@wsb/kernel';
 import { readConfig } from '../src/config';
 import { createNotificationSubgraph } from '../src/subgraph';
 import { message, row, SEND, settled, type App } from './helpers';
@@ -56,20 +57,29 @@ describe('default log transport (no SMTP_URL)', () => {
   afterAll(() => stop(app));
 
   it('writes the whole email and the SMS as log lines on stdout', async () => {
-    const lines: string[] = [];
-    const write = jest.spyOn(process.stdout, 'write').mockImplementation((chunk) => {
-      lines.push(String(chunk));
-      return true;
-    });
+    // The process's log lines go to fd 1 in batches (packages/kernel/src/logger.ts): what reaches it is what an operator reads.
+    flushLogs();
+    const written: string[] = [];
+    const writeSync = fs.writeSync.bind(fs) as (...args: unknown[]) => number;
+    const write = jest.spyOn(fs, 'writeSync').mockImplementation(((fd: number, data: unknown, ...rest: unknown[]) => {
+      if (fd !== 1) return writeSync(fd, data, ...rest);
+      written.push(String(data));
+      return Buffer.byteLength(String(data));
+    }) as typeof fs.writeSync);
     try {
       const email = await app.run(SEND, message(userId, { body: 'Line one.\nLine two.' }), booking);
       const text = await app.run(SEND, message(userId, { channel: 'SMS', recipient: '+4915112345678', body: 'Booking confirmed.' }), booking);
       expect(email.data._sendNotification.status).toBe('SENT');
       expect(text.data._sendNotification.status).toBe('SENT');
+      flushLogs();
     } finally {
       write.mockRestore();
     }
-    const logged = lines.map((line) => JSON.parse(line));
+    const logged = written
+      .join('')
+      .split('\n')
+      .filter(Boolean)
+      .map((line) => JSON.parse(line));
     expect(logged).toEqual([
       expect.objectContaining({
         level: 'info',
