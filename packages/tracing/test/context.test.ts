@@ -6,12 +6,9 @@
  * storage enabled while it is in flight, and its spans nest as before. Apollo Gateway's spans are
  * played by startActiveSpan calls like its own (gateway.request, then gateway.fetch around the call).
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startOtlpReceiver, type OtlpReceiver } from '../../../test/support/otlp-receiver';
+import { runProbe } from './probe';
 
-const ROOT = join(__dirname, '../../..');
 jest.setTimeout(90_000);
 
 const SAMPLED = `00-${'1'.repeat(32)}-${'2'.repeat(16)}-01`;
@@ -80,15 +77,7 @@ const GATEWAY_PROBE = `
   });
 `;
 
-async function probe(env: Record<string, string>) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
-  const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['-e', GATEWAY_PROBE], {
-    cwd: ROOT,
-    env: { ...clean, ...env },
-    timeout: 60_000,
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!);
-}
+const probe = (env: Record<string, string>) => runProbe(GATEWAY_PROBE, env);
 
 describe('the gateway’s context only while a traced request is in flight', () => {
   let receiver: OtlpReceiver;

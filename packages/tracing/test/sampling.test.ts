@@ -7,16 +7,13 @@
  * the real wiring: a process started by startTracing, its HTTP server calling a second hop over
  * HTTP, exporting to an OTLP receiver.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { ROOT_CONTEXT, trace, defaultTextMapGetter, defaultTextMapSetter } from '@opentelemetry/api';
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { BasicTracerProvider, InMemorySpanExporter, SimpleSpanProcessor } from '@opentelemetry/sdk-trace-base';
 import { startOtlpReceiver, type OtlpReceiver } from '../../../test/support/otlp-receiver';
+import { runProbe } from './probe';
 import { createSampler, DEFAULT_SAMPLER_RATIO, randomHex, readSamplerConfig, TracingConfigError, unsampledTraceparent, type SamplerConfig } from '../src';
 
-const ROOT = join(__dirname, '../../..');
 jest.setTimeout(90_000);
 
 describe('ids of the traces started unsampled', () => {
@@ -217,10 +214,7 @@ describe('startTracing samples as configured', () => {
   afterEach(() => receiver.close());
 
   async function probe(sampler: Record<string, string>, script = PROBE): Promise<Record<string, string | null>> {
-    const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
-    const env = { ...clean, OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', ...sampler };
-    const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['-e', script], { cwd: ROOT, env, timeout: 60_000 });
-    return JSON.parse(stdout.trim().split('\n').at(-1)!);
+    return runProbe(script, { OTEL_EXPORTER_OTLP_ENDPOINT: receiver.url, OTEL_EXPORTER_OTLP_PROTOCOL: 'http/json', ...sampler });
   }
 
   it('at ratio 0 exports only the trace the client sampled, whole; the unsampled ones run without spans and carry their traceparent on', async () => {

@@ -5,13 +5,10 @@
  * then an HTTP server wrapped as every service's is (the kernel's withIncomingTrace) starting its
  * own server spans: one per sampled request, with its children under it, none for unsampled ones.
  */
-import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { startOtlpReceiver, type OtlpReceiver, type ReceivedSpan } from '../../../test/support/otlp-receiver';
 import { readTracingConfig } from '../src';
+import { runProbe } from './probe';
 
-const ROOT = join(__dirname, '../../..');
 // A fresh tsx process each: slow on a busy machine.
 jest.setTimeout(90_000);
 
@@ -38,15 +35,7 @@ const PROBE = `
   if (started) started.shutdown().catch(() => undefined).then(() => process.exit(0)); else process.exit(0);
 `;
 
-async function probe(env: Record<string, string>, script = PROBE) {
-  const clean = Object.fromEntries(Object.entries(process.env).filter(([name]) => !name.startsWith('OTEL_')));
-  const { stdout } = await promisify(execFile)(join(ROOT, 'node_modules/.bin/tsx'), ['-e', script], {
-    cwd: ROOT,
-    env: { ...clean, ...env },
-    timeout: 60_000,
-  });
-  return JSON.parse(stdout.trim().split('\n').at(-1)!);
-}
+const probe = (env: Record<string, string>, script = PROBE) => runProbe(script, env);
 
 it('with OTEL_EXPORTER_OTLP_ENDPOINT unset, starts no SDK and loads none of it', async () => {
   expect(await probe({})).toEqual({
