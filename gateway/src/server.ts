@@ -19,8 +19,7 @@ import {
   createLogger,
   createMetrics,
   requestIdFrom,
-  requestLog,
-  requestMetrics,
+  requestObserver,
   requestTraceparent,
   formatClientError,
   graphqlFastPath,
@@ -119,18 +118,20 @@ export async function createGateway(config: GatewayConfig): Promise<Gateway> {
     plugins: [
       ...armor.plugins,
       operationResolution(),
-      requestMetrics(metrics),
-      // Per client request: its id, the user, and the subgraph fetches it made; an untraced one's
-      // trace id from its context (a traced one's trace and span id are the logger's, from the span).
-      requestLog<GatewayContext>((ctx) => ({
-        log,
-        fields: {
-          requestId: ctx.requestId,
-          userId: ctx.user?.id,
-          fetches: ctx.fetches ?? 0,
-          ...(ctx.traceparent ? { traceId: ctx.traceparent.slice(3, 35), spanId: undefined } : {}),
-        },
-      })),
+      // Counted and timed, and its line: its id, the user, and the subgraph fetches it made; an untraced
+      // one's trace id from its context (a traced one's trace and span id are the logger's, from the span).
+      requestObserver<GatewayContext>({
+        metrics,
+        describe: (ctx) => ({
+          log,
+          fields: {
+            requestId: ctx.requestId,
+            userId: ctx.user?.id,
+            fetches: ctx.fetches ?? 0,
+            ...(ctx.traceparent ? { traceId: ctx.traceparent.slice(3, 35), spanId: undefined } : {}),
+          },
+        }),
+      }),
       rejectUnstorableText(),
       config.sandbox
         ? ApolloServerPluginLandingPageLocalDefault({ embed: true, document: readFileSync(config.sandboxDocumentPath, 'utf8') })

@@ -19,6 +19,7 @@ export * from './pagination';
 export * from './permissions';
 export * from './rate-limit';
 export * from './request-scope';
+export * from './request-observer';
 export * from './runtime';
 export * from './scalars';
 export * from './semaphore';

@@ -8,7 +8,6 @@
  * Hot paths keep the label children they use (`labelled`), so a request costs a Map lookup per metric.
  */
 import type { MikroORM } from '@mikro-orm/postgresql';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import { Kind, type OperationDefinitionNode } from 'graphql';
 import type { ServiceName } from './services';
@@ -30,7 +29,7 @@ export interface Metrics {
   /** Calls to other services, by target service and outcome (ok, or the error code). */
   serviceCalls: Counter<'target' | 'outcome'>;
   serviceCallSeconds: Histogram<'target' | 'outcome'>;
-  /** GraphQL requests this process answered, by root field and outcome (see requestMetrics). */
+  /** GraphQL requests this process answered, by root field and outcome (see requestObserver). */
   requests: Counter<'operation' | 'outcome'>;
   requestSeconds: Histogram<'operation' | 'outcome'>;
   /** Per target of this process's circuit breakers: 0 closed, 1 half-open, 2 open. */
@@ -127,7 +126,7 @@ export function createMetrics(service: string, { enabled = true }: { enabled?: b
 }
 
 /** Each label combination's child, made once: `labels()` hashes its arguments on every call. */
-function labelled<C>(metric: { labels(...values: string[]): C }): (...values: string[]) => C {
+export function labelled<C>(metric: { labels(...values: string[]): C }): (...values: string[]) => C {
   const children = new Map<string, C>();
   return (...values) => {
     const key = values.join('\u0000');
@@ -143,7 +142,7 @@ function labelled<C>(metric: { labels(...values: string[]): C }): (...values: st
 const KNOWN_ERROR_CODES = new Set<string>([...ERROR_CODES, ...REQUEST_ERROR_CODES]);
 
 /** An outcome label: a known error code as is, anything else "error". */
-function outcomeOf(code: unknown): string {
+export function outcomeOf(code: unknown): string {
   return typeof code === 'string' && KNOWN_ERROR_CODES.has(code) ? code : 'error';
 }
 
@@ -254,37 +253,6 @@ export function gaugesOnScrape<K extends string>(
       },
     });
   }
-}
-
-/**
- * Counts and times every GraphQL request this process answers, by operation and outcome. The
- * operation is the root field it asks for (`createBooking`, `_entities` for a gateway's entity
- * fetch), "multiple" for several root fields, "other" when none was resolved (a request that did
- * not parse or validate): names from the schema only, never from what a client typed. The
- * outcome is "ok" or the first error's code.
- */
-export function requestMetrics(metrics: Metrics): ApolloServerPlugin<any> {
-  if (!metrics.enabled) return {};
-  const count = labelled(metrics.requests);
-  const seconds = labelled(metrics.requestSeconds);
-  return {
-    async requestDidStart() {
-      const started = performance.now();
-      let operation = 'other';
-      return {
-        async didResolveOperation(ctx) {
-          operation = rootFieldOf(ctx.operation);
-        },
-        async willSendResponse({ response, errors }) {
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const first = (errors ?? body?.errors)?.[0] as { extensions?: { code?: unknown } } | undefined;
-          const outcome = first ? outcomeOf(first.extensions?.code) : 'ok';
-          count(operation, outcome).inc();
-          seconds(operation, outcome).observe((performance.now() - started) / 1000);
-        },
-      };
-    },
-  };
 }
 
 const rootFields = new WeakMap<OperationDefinitionNode, string>();

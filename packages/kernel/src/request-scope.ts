@@ -12,9 +12,7 @@
  */
 import { AsyncLocalStorage } from 'node:async_hooks';
 import { randomUUID } from 'node:crypto';
-import type { ApolloServerPlugin } from '@apollo/server';
 import { ROOT_CONTEXT, context, createContextKey } from '@opentelemetry/api';
-import type { Logger } from './logger';
 import { tracingEnabled } from './tracing';
 
 export interface RequestScope {
@@ -47,30 +45,4 @@ export function currentRequest(): RequestScope | undefined {
  */
 export function outsideRequest<T>(fn: () => T): T {
   return scopes ? scopes.exit(() => context.with(ROOT_CONTEXT, fn)) : context.with(ROOT_CONTEXT, fn);
-}
-
-/**
- * One info line per request (`"msg":"request"`): the operation, the fields `describe` gives (read
- * when the answer is ready, so counts are final), how long it took and its error codes.
- */
-export function requestLog<C extends object>(describe: (context: C) => { log: Logger; fields: Record<string, unknown> }): ApolloServerPlugin<C> {
-  return {
-    async requestDidStart({ contextValue }) {
-      const started = performance.now();
-      return {
-        async willSendResponse({ request, response, errors }) {
-          // The errors as sent (formatted: a domain error's code is set there), else as raised.
-          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
-          const codes = (body?.errors ?? errors)?.map((e) => (e as { extensions?: { code?: unknown } }).extensions?.code);
-          const { log, fields } = describe(contextValue);
-          log.info('request', {
-            operation: request.operationName ?? null,
-            ...fields,
-            ms: Math.round((performance.now() - started) * 10) / 10,
-            ...(codes?.length ? { errors: codes } : {}),
-          });
-        },
-      };
-    },
-  };
 }

@@ -25,12 +25,13 @@ import { graphqlFastPath } from './graphql-http';
 import { answerClientErrors, jsonErrorHandler } from './http-errors';
 import { bearer, verifyServiceToken, type Identity, type UserIdentity } from './identity';
 import { createLogger, type Logger } from './logger';
-import { countSqlStatements, countedServiceClient, createMetrics, observeDbPool, requestMetrics, type Metrics } from './metrics';
+import { countSqlStatements, countedServiceClient, createMetrics, observeDbPool, type Metrics } from './metrics';
 import { createORM, prepareDatabase } from './orm';
 import { buildShield } from './permissions';
 import { DateTimeScalar } from './scalars';
 import { createRateLimiter, type RateLimiter } from './rate-limit';
-import { currentRequest, requestIdFrom, requestLog, runInRequestScope } from './request-scope';
+import { currentRequest, requestIdFrom, runInRequestScope } from './request-scope';
+import { requestObserver } from './request-observer';
 import { BrokerSlot, ServiceError, ServiceRuntime, type Services } from './runtime';
 import { createServiceClient, type ServiceClient } from './service-client';
 import { httpDrainer } from './shutdown';
@@ -165,12 +166,12 @@ export async function createSubgraph<L, C extends SubgraphConfig, S extends Serv
       ApolloServerPluginInlineTraceDisabled(),
       ApolloServerPluginCacheControlDisabled(),
       rejectUnstorableText(),
-      requestMetrics(metrics),
-      // Its id (the client request's, from the gateway) is the logger's; who called for whom, SQL statements sent.
-      requestLog<SubgraphContext<L, C, S>>((ctx) => ({
-        log: ctx.log,
-        fields: { caller: ctx.identity.caller, userId: ctx.user?.id, sql: currentRequest()?.sql ?? 0 },
-      })),
+      // Counted and timed, and its line: its id (the client request's, from the gateway) is the
+      // logger's; who called for whom, SQL statements sent.
+      requestObserver<SubgraphContext<L, C, S>>({
+        metrics,
+        describe: (ctx) => ({ log: ctx.log, fields: { caller: ctx.identity.caller, userId: ctx.user?.id, sql: currentRequest()?.sql ?? 0 } }),
+      }),
     ],
     formatError: (formatted, error) => {
       // The client learns only that the database is unavailable; the log keeps what the driver said.

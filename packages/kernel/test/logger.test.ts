@@ -7,7 +7,7 @@ import { Writable } from 'node:stream';
 import { ApolloServer } from '@apollo/server';
 import { BookingConflictError, DependencyUnavailableError, formatClientError } from '../src/errors';
 import { createLogger } from '../src/logger';
-import { requestLog } from '../src/request-scope';
+import { requestLog } from '../src/request-observer';
 
 function capture() {
   const lines: string[] = [];

@@ -10,8 +10,9 @@ import { ApolloServer } from '@apollo/server';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { GraphQLError, parse } from 'graphql';
 import { EnvReader, readPlatformConfig } from '../src/config';
-import { createLogger } from '../src/logger';
-import { countedServiceClient, createMetrics, gaugesOnScrape, observeDbPool, requestMetrics, rootFieldOf } from '../src/metrics';
+import { createLogger, flushLogs } from '../src/logger';
+import { countedServiceClient, createMetrics, gaugesOnScrape, observeDbPool, rootFieldOf } from '../src/metrics';
+import { requestMetrics, requestObserver } from '../src/request-observer';
 import { createORM } from '../src/orm';
 import { createServiceClient } from '../src/service-client';
 import { listenLocally, metricValue, waitFor } from '../src/testing';
@@ -118,6 +119,47 @@ describe('requestMetrics', () => {
     expect(rootFieldOf(op('{ __typename }'))).toBe('other');
     expect(rootFieldOf(op('{ a b }'))).toBe('multiple');
     expect(rootFieldOf(undefined)).toBe('other');
+  });
+});
+
+describe('requestObserver', () => {
+  it('counts, times and logs each request from one plugin, whose hooks Apollo calls once per request', async () => {
+    const metrics = createMetrics('test');
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger({ service: 'test' }, 'info', { write: (line: string) => void lines.push(JSON.parse(line)) } as never);
+    const plugin = requestObserver<{ who: string }>({ metrics, describe: (ctx) => ({ log, fields: { userId: ctx.who } }) });
+    const server = new ApolloServer<{ who: string }>({
+      typeDefs: 'type Query { booking: String, broken: String }',
+      resolvers: {
+        Query: {
+          booking: () => 'b',
+          broken: () => {
+            throw new GraphQLError('Not there.', { extensions: { code: 'NOT_FOUND' } });
+          },
+        },
+      },
+      plugins: [plugin],
+    });
+    await server.start();
+    await server.executeOperation({ query: 'query Mine { booking }', operationName: 'Mine' }, { contextValue: { who: 'u-1' } });
+    await server.executeOperation({ query: '{ broken }' }, { contextValue: { who: 'u-2' } });
+    await server.stop();
+    flushLogs();
+
+    expect(await metricValue(metrics.requests, { operation: 'booking', outcome: 'ok' })).toBe(1);
+    expect(await metricValue(metrics.requests, { operation: 'broken', outcome: 'NOT_FOUND' })).toBe(1);
+    expect(await metricValue(metrics.requestSeconds, { operation: 'broken', outcome: 'NOT_FOUND' }, 'wsb_graphql_request_duration_seconds_count')).toBe(1);
+    const requests = lines.filter((l) => l.msg === 'request');
+    expect(requests).toEqual([
+      expect.objectContaining({ operation: 'Mine', userId: 'u-1', ms: expect.any(Number) }),
+      expect.objectContaining({ operation: null, userId: 'u-2', errors: ['NOT_FOUND'] }),
+    ]);
+    expect(requests[0]).not.toHaveProperty('errors');
+  });
+
+  it('adds no hooks at all with metrics off and no line to write', () => {
+    expect(requestObserver({ metrics: createMetrics('test', { enabled: false }) })).toEqual({});
+    expect(requestObserver({})).toEqual({});
   });
 });
 

@@ -1,0 +1,73 @@
+/**
+ * What every GraphQL request a process answers leaves behind: its count and latency in the
+ * metrics (by operation and outcome) and one info line in the log. One Apollo plugin does both,
+ * so a request costs one set of hooks (requestDidStart, didResolveOperation, willSendResponse)
+ * rather than one per concern: Apollo calls and awaits every plugin's hooks for every request.
+ */
+import type { ApolloServerPlugin } from '@apollo/server';
+import type { Logger } from './logger';
+import { labelled, outcomeOf, rootFieldOf, type Metrics } from './metrics';
+
+export interface RequestObserverOptions<C> {
+  /**
+   * Counts and times each request by operation and outcome. The operation is the root field it
+   * asks for (`createBooking`, `_entities` for a gateway's entity fetch), "multiple" for several
+   * root fields, "other" when none was resolved (a request that did not parse or validate): names
+   * from the schema only, never from what a client typed. The outcome is "ok" or the first
+   * error's code. Nothing is counted when metrics are off (METRICS_ENABLED=false).
+   */
+  metrics?: Metrics;
+  /**
+   * One info line per request (`"msg":"request"`): the operation name, the fields `describe`
+   * gives (read when the answer is ready, so counts are final), how long it took and its error codes.
+   */
+  describe?: (context: C) => { log: Logger; fields: Record<string, unknown> };
+}
+
+interface ErrorLike {
+  extensions?: { code?: unknown };
+}
+
+export function requestObserver<C extends object>({ metrics, describe }: RequestObserverOptions<C>): ApolloServerPlugin<C> {
+  const counted = metrics?.enabled ? { count: labelled(metrics.requests), seconds: labelled(metrics.requestSeconds) } : undefined;
+  if (!counted && !describe) return {};
+  return {
+    async requestDidStart({ contextValue }) {
+      const started = performance.now();
+      let operation = 'other';
+      return {
+        async didResolveOperation(ctx) {
+          operation = rootFieldOf(ctx.operation);
+        },
+        async willSendResponse({ request, response, errors }) {
+          const ms = performance.now() - started;
+          // The errors as sent (formatted: a domain error's code is set there), else as raised.
+          const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
+          const sent = (body?.errors ?? errors) as readonly ErrorLike[] | undefined;
+          if (counted) {
+            const first = ((errors ?? body?.errors) as readonly ErrorLike[] | undefined)?.[0];
+            const outcome = first ? outcomeOf(first.extensions?.code) : 'ok';
+            counted.count(operation, outcome).inc();
+            counted.seconds(operation, outcome).observe(ms / 1000);
+          }
+          if (describe) {
+            const { log, fields } = describe(contextValue);
+            log.info('request', {
+              operation: request.operationName ?? null,
+              ...fields,
+              ms: Math.round(ms * 10) / 10,
+              ...(sent?.length ? { errors: sent.map((e) => e.extensions?.code) } : {}),
+            });
+          }
+        },
+      };
+    },
+  };
+}
+
+/** Metrics alone (see requestObserver). */
+export const requestMetrics = (metrics: Metrics): ApolloServerPlugin<any> => requestObserver({ metrics });
+
+/** The request line alone (see requestObserver). */
+export const requestLog = <C extends object>(describe: NonNullable<RequestObserverOptions<C>['describe']>): ApolloServerPlugin<C> =>
+  requestObserver({ describe });
