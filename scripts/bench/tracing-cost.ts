@@ -15,7 +15,10 @@
  * With bare first and default among them, the report ends with the issue's target: tracing, logs and
  * metrics at their defaults (logs + 10% traced) add at most 10 % CPU per booking to none of them.
  * A variant may be named twice (quiet,logs,default,quiet): the second platform, identical to the
- * first, shows how far two runs of the same thing differ on this machine (the noise floor).
+ * first, shows how far two runs of the same thing differ on this machine (the noise floor). The
+ * report's last line pools every bare and every default platform per round and gives their ratio
+ * with a 95 % interval over the rounds: the target is met beyond the run's noise only when the
+ * interval's top is at most ×1.10 (e.g. --variants bare,default,bare,default --rounds 12).
  * Spans go over OTLP/HTTP (protobuf, as to a real collector) to a sink in this process that
  * discards them. The createBooking arm (20 clients, no traceparent from them: the gateway decides)
  * runs against each in turn, the order rotated each round, and the CPU of the nine processes of
@@ -247,13 +250,46 @@ function report(): string {
         .join(' / ');
     const again = VARIANTS.find((v) => v !== base && v.kind === 'bare');
     const met = ratios(defaults).every((r) => r <= TARGET);
+    const interval = pairedInterval(
+      VARIANTS.filter((v) => v.kind === 'bare'),
+      VARIANTS.filter((v) => v.kind === 'default'),
+    );
     lines.push(
       '',
       `Target: tracing, logs and metrics at their defaults (${defaults.label}) add at most ${Math.round((TARGET - 1) * 100)} % CPU per booking to ${base.label}.`,
       `${defaults.label} ÷ ${base.label}, medians / paired / whole run: ${shown(defaults)}: ${met ? 'met' : 'NOT MET'}.${again ? ` Noise floor (${again.label} ÷ ${base.label}): ${shown(again)}.` : ''}`,
+      `Every ${defaults.kind} platform ÷ every ${base.kind} one, round by round (${interval.rounds} rounds): ×${interval.mean.toFixed(3)}, 95 % interval ×${interval.low.toFixed(3)}–×${interval.high.toFixed(3)}: ${
+        interval.high <= TARGET
+          ? 'within the target beyond the noise'
+          : interval.low > TARGET
+            ? 'over the target beyond the noise'
+            : 'not decided by this run (the interval spans the target)'
+      }.`,
     );
   }
   return lines.join('\n');
+}
+
+/** Two-sided 95 % quantiles of Student's t for 1 to 30 degrees of freedom; beyond, the normal 1.96. */
+const T95 = [
+  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
+  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
+];
+
+/**
+ * The ratio of `over`'s CPU per booking to `under`'s, each round's platforms of a kind pooled
+ * (their CPU ÷ their bookings), as the geometric mean of the rounds' ratios with a 95 % t-interval
+ * on their logarithms: the rounds are the independent samples, the order rotating among them.
+ */
+function pairedInterval(under: Variant[], over: Variant[]): { rounds: number; mean: number; low: number; high: number } {
+  const perBooking = (variants: Variant[], round: number) =>
+    variants.reduce((a, v) => a + v.rounds[round]!.cpuSeconds, 0) / variants.reduce((a, v) => a + v.rounds[round]!.bookings, 0);
+  const logs = under[0]!.rounds.map((_, i) => Math.log(perBooking(over, i) / perBooking(under, i)));
+  const n = logs.length;
+  const mean = logs.reduce((a, b) => a + b, 0) / n;
+  const sd = n > 1 ? Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : Infinity;
+  const half = ((T95[n - 2] ?? 1.96) * sd) / Math.sqrt(n);
+  return { rounds: n, mean: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) };
 }
 
 main().catch((err) => {
