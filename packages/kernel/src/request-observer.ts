@@ -14,7 +14,8 @@ export interface RequestObserverOptions<C> {
    * asks for (`createBooking`, `_entities` for a gateway's entity fetch), "multiple" for several
    * root fields, "other" when none was resolved (a request that did not parse or validate): names
    * from the schema only, never from what a client typed. The outcome is "ok" or the first
-   * error's code. Nothing is counted when metrics are off (METRICS_ENABLED=false).
+   * error's code: as raised when it is a known one, else as sent to the client (a domain error's
+   * code, INTERNAL_SERVER_ERROR for an unexpected one), else "error". Nothing is counted when metrics are off (METRICS_ENABLED=false).
    */
   metrics?: Metrics;
   /**
@@ -45,8 +46,11 @@ export function requestObserver<C extends object>({ metrics, describe }: Request
           const body = response.body.kind === 'single' ? response.body.singleResult : undefined;
           const sent = (body?.errors ?? errors) as readonly ErrorLike[] | undefined;
           if (counted) {
-            const first = ((errors ?? body?.errors) as readonly ErrorLike[] | undefined)?.[0];
-            const outcome = first ? outcomeOf(first.extensions?.code) : 'ok';
+            // The code as raised when it is one we know (GRAPHQL_VALIDATION_FAILED rather than the
+            // BAD_USER_INPUT a client is sent for it), else as sent: a domain error gets its code
+            // only in formatError, and an unexpected error is sent as INTERNAL_SERVER_ERROR.
+            const raised = outcomeOf((errors as readonly ErrorLike[] | undefined)?.[0]?.extensions?.code);
+            const outcome = raised !== 'error' ? raised : sent?.length ? outcomeOf(sent[0]?.extensions?.code) : 'ok';
             counted.count(operation, outcome).inc();
             counted.seconds(operation, outcome).observe(ms / 1000);
           }

@@ -10,6 +10,7 @@ import { ApolloServer } from '@apollo/server';
 import type { TypedDocumentNode } from '@graphql-typed-document-node/core';
 import { GraphQLError, parse } from 'graphql';
 import { EnvReader, readPlatformConfig } from '../src/config';
+import { BookingConflictError, formatClientError } from '../src/errors';
 import { createLogger, flushLogs } from '../src/logger';
 import { countedServiceClient, createMetrics, gaugesOnScrape, observeDbPool, rootFieldOf } from '../src/metrics';
 import { requestMetrics, requestObserver } from '../src/request-observer';
@@ -155,6 +156,37 @@ describe('requestObserver', () => {
       expect.objectContaining({ operation: null, userId: 'u-2', errors: ['NOT_FOUND'] }),
     ]);
     expect(requests[0]).not.toHaveProperty('errors');
+  });
+
+  it('counts a domain error thrown by a resolver under its code, which only formatError sets on the error sent', async () => {
+    const metrics = createMetrics('test');
+    const lines: Record<string, unknown>[] = [];
+    const log = createLogger({ service: 'test' }, 'info', { write: (line: string) => void lines.push(JSON.parse(line)) } as never);
+    const server = new ApolloServer<{ who: string }>({
+      typeDefs: 'type Query { book: String, crash: String }',
+      resolvers: {
+        Query: {
+          book: () => {
+            throw new BookingConflictError();
+          },
+          crash: () => {
+            throw new Error('SELECT 1 failed');
+          },
+        },
+      },
+      formatError: (formatted, error) => formatClientError(formatted, error, () => undefined),
+      plugins: [requestObserver<{ who: string }>({ metrics, describe: (ctx) => ({ log, fields: { userId: ctx.who } }) })],
+    });
+    await server.start();
+    await server.executeOperation({ query: '{ book }' }, { contextValue: { who: 'u-1' } });
+    await server.executeOperation({ query: '{ crash }' }, { contextValue: { who: 'u-1' } });
+    await server.stop();
+    flushLogs();
+
+    expect(await metricValue(metrics.requests, { operation: 'book', outcome: 'BOOKING_CONFLICT' })).toBe(1);
+    expect(await metricValue(metrics.requests, { operation: 'book', outcome: 'error' })).toBeUndefined();
+    expect(await metricValue(metrics.requests, { operation: 'crash', outcome: 'INTERNAL_SERVER_ERROR' })).toBe(1);
+    expect(lines.filter((l) => l.msg === 'request').map((l) => l.errors)).toEqual([['BOOKING_CONFLICT'], ['INTERNAL_SERVER_ERROR']]);
   });
 
   it('adds no hooks at all with metrics off and no line to write', () => {
