@@ -143,6 +143,11 @@ it('counts and times createBooking and the page by root field and outcome, in th
   // No label carries a user id, an email or client text.
   expect(gateway.filter((s) => /@|[0-9a-f]{8}-[0-9a-f]{4}/.test(Object.values(s.labels).join(' ')))).toEqual([]);
 
+  // Where the refusals were raised, as domain errors whose code is set only when they are formatted.
+  const auth = await scrape('auth');
+  expect(value(auth, 'wsb_graphql_requests_total', { operation: 'login', outcome: 'UNAUTHENTICATED' })).toBe(2);
+  expect(value(auth, 'wsb_graphql_requests_total', { operation: 'login', outcome: 'error' })).toBeUndefined();
+
   const booking = await scrape('booking');
   expect(value(booking, 'wsb_graphql_requests_total', { operation: 'createBooking', outcome: 'ok' })).toBe(1);
   expect(value(booking, 'wsb_graphql_requests_total', { operation: 'myBookings', outcome: 'ok' })).toBe(1);
