@@ -1,5 +1,5 @@
 /**
- * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --together --clients 20 --rate 15 --broker --variants bare,quiet,sdk,logs,unsampled,default,every]
+ * npm run bench:tracing [-- --rounds 3 --seconds 10 --warmup 1 --together --clients 20 --rate 15 --broker --variants bare,quiet,sdk,logs,unsampled,default,every --save run.json]
  *
  * What observability costs per booking, in one run: platforms side by side, the same build, each
  * with its own ports (BENCH_BASE_PORT, +10, +20, ...; gateways at +1000, +1010, ...), databases and
@@ -46,6 +46,7 @@ import { arg, positiveArg } from '../cli';
 import { median } from './load';
 import { cpuBetween, usageOf } from './proc';
 import { BENCH_PLATFORM_ENV, seed, type Member } from './seed';
+import { pairedInterval, verdict, type SavedPlatform } from './interval';
 
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
 
@@ -199,6 +200,17 @@ async function main() {
       writeFileSync(`${process.env.WSB_PROFILE}/window.json`, JSON.stringify(window, null, 2));
     }
     console.log(report());
+    // --save <file>: each platform's measured rounds, for scripts/bench/pool-runs.ts to pool with other runs'.
+    const save = arg('save');
+    if (save) {
+      const saved: SavedPlatform[] = VARIANTS.map((v) => ({
+        kind: v.kind,
+        label: v.label,
+        rounds: v.rounds.map(({ cpuSeconds, bookings }) => ({ cpuSeconds, bookings })),
+      }));
+      writeFileSync(save, JSON.stringify({ rate: RATE ?? null, seconds: SECONDS, together: TOGETHER, platforms: saved }, null, 2));
+      console.log(`rounds saved to ${save}`);
+    }
     if (VARIANTS.some((v) => v.rounds.some((r) => r.wrong))) {
       console.error('wrong answers: the benchmark failed');
       process.exitCode = 1;
@@ -258,38 +270,10 @@ function report(): string {
       '',
       `Target: tracing, logs and metrics at their defaults (${defaults.label}) add at most ${Math.round((TARGET - 1) * 100)} % CPU per booking to ${base.label}.`,
       `${defaults.label} ÷ ${base.label}, medians / paired / whole run: ${shown(defaults)}: ${met ? 'met' : 'NOT MET'}.${again ? ` Noise floor (${again.label} ÷ ${base.label}): ${shown(again)}.` : ''}`,
-      `Every ${defaults.kind} platform ÷ every ${base.kind} one, round by round (${interval.rounds} rounds): ×${interval.mean.toFixed(3)}, 95 % interval ×${interval.low.toFixed(3)}–×${interval.high.toFixed(3)}: ${
-        interval.high <= TARGET
-          ? 'within the target beyond the noise'
-          : interval.low > TARGET
-            ? 'over the target beyond the noise'
-            : 'not decided by this run (the interval spans the target)'
-      }.`,
+      `Every ${defaults.kind} platform ÷ every ${base.kind} one, round by round (${interval.rounds} rounds): ×${interval.mean.toFixed(3)}, 95 % interval ×${interval.low.toFixed(3)}–×${interval.high.toFixed(3)}: ${verdict(interval, TARGET)}.`,
     );
   }
   return lines.join('\n');
-}
-
-/** Two-sided 95 % quantiles of Student's t for 1 to 30 degrees of freedom; beyond, the normal 1.96. */
-const T95 = [
-  12.706, 4.303, 3.182, 2.776, 2.571, 2.447, 2.365, 2.306, 2.262, 2.228, 2.201, 2.179, 2.16, 2.145, 2.131, 2.12, 2.11, 2.101, 2.093, 2.086, 2.08, 2.074, 2.069,
-  2.064, 2.06, 2.056, 2.052, 2.048, 2.045, 2.042,
-];
-
-/**
- * The ratio of `over`'s CPU per booking to `under`'s, each round's platforms of a kind pooled
- * (their CPU ÷ their bookings), as the geometric mean of the rounds' ratios with a 95 % t-interval
- * on their logarithms: the rounds are the independent samples, the order rotating among them.
- */
-function pairedInterval(under: Variant[], over: Variant[]): { rounds: number; mean: number; low: number; high: number } {
-  const perBooking = (variants: Variant[], round: number) =>
-    variants.reduce((a, v) => a + v.rounds[round]!.cpuSeconds, 0) / variants.reduce((a, v) => a + v.rounds[round]!.bookings, 0);
-  const logs = under[0]!.rounds.map((_, i) => Math.log(perBooking(over, i) / perBooking(under, i)));
-  const n = logs.length;
-  const mean = logs.reduce((a, b) => a + b, 0) / n;
-  const sd = n > 1 ? Math.sqrt(logs.reduce((a, b) => a + (b - mean) ** 2, 0) / (n - 1)) : Infinity;
-  const half = ((T95[n - 2] ?? 1.96) * sd) / Math.sqrt(n);
-  return { rounds: n, mean: Math.exp(mean), low: Math.exp(mean - half), high: Math.exp(mean + half) };
 }
 
 main().catch((err) => {
