@@ -5,7 +5,8 @@
  * one sample, its `over` platforms' CPU per booking ÷ its `under` platforms' (each kind pooled
  * within the round), and the report gives each run's figure and all rounds' together, as the
  * geometric mean with a 95 % t-interval. Runs differ in their machine's speed; a round's ratio
- * compares platforms measured minutes apart in the same run, so rounds of several runs pool.
+ * compares platforms measured minutes apart in the same run, so rounds of several runs pool. It
+ * exits with 1 unless the pooled interval's top is at most the target.
  */
 import { readFileSync } from 'node:fs';
 import { arg } from '../cli';
@@ -35,3 +36,5 @@ for (const file of files) {
 }
 const pooled = intervalOf(all);
 console.log(`${over} ÷ ${under}, all ${files.length} runs: ${show(pooled)}: ${verdict(pooled, target)}.`);
+// A check as well as a report: it fails unless the pooled interval lies wholly within the target.
+if (pooled.high > target) process.exitCode = 1;
