@@ -25,7 +25,7 @@ export interface Interval {
 
 /** Each round's CPU per booking of `over`'s platforms pooled (their CPU ÷ their bookings) ÷ the same of `under`'s. */
 export function roundRatios(under: SavedPlatform[], over: SavedPlatform[]): number[] {
-  if (!under.length || !over.length) throw new Error('pairedInterval: a kind has no platform');
+  if (!under.length || !over.length) throw new Error('roundRatios: a kind has no platform');
   const rounds = Math.min(...[...under, ...over].map((p) => p.rounds.length));
   const perBooking = (platforms: SavedPlatform[], round: number) =>
     platforms.reduce((a, p) => a + p.rounds[round]!.cpuSeconds, 0) / platforms.reduce((a, p) => a + p.rounds[round]!.bookings, 0);
@@ -47,6 +47,10 @@ export function intervalOf(ratios: number[]): Interval {
 
 /** `over` against `under`, pooled per round (see roundRatios and intervalOf). */
 export const pairedInterval = (under: SavedPlatform[], over: SavedPlatform[]): Interval => intervalOf(roundRatios(under, over));
+
+/** An interval as the reports print it: `12 rounds: ×1.070, 95 % interval ×1.050–×1.090`. */
+export const describeInterval = ({ rounds, mean, low, high }: Interval): string =>
+  `${rounds} rounds: ×${mean.toFixed(3)}, 95 % interval ×${low.toFixed(3)}–×${high.toFixed(3)}`;
 
 /** How an interval reads against a limit. */
 export function verdict({ low, high }: Interval, target: number): string {

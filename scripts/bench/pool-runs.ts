@@ -10,7 +10,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { arg } from '../cli';
-import { intervalOf, roundRatios, verdict, type SavedPlatform } from './interval';
+import { describeInterval, intervalOf, roundRatios, verdict, type SavedPlatform } from './interval';
 
 const files = process.argv.slice(2).filter((a, i, all) => !a.startsWith('--') && !all[i - 1]?.startsWith('--'));
 if (!files.length) {
@@ -21,9 +21,6 @@ const under = arg('under') ?? 'bare';
 const over = arg('over') ?? 'default';
 const target = Number(arg('target') ?? 1.1);
 
-const show = (i: { rounds: number; mean: number; low: number; high: number }) =>
-  `${i.rounds} rounds: ×${i.mean.toFixed(3)}, 95 % interval ×${i.low.toFixed(3)}–×${i.high.toFixed(3)}`;
-
 const all: number[] = [];
 for (const file of files) {
   const run = JSON.parse(readFileSync(file, 'utf8')) as { platforms: SavedPlatform[] };
@@ -32,9 +29,9 @@ for (const file of files) {
     run.platforms.filter((p) => p.kind === over),
   );
   all.push(...ratios);
-  console.log(`${file}: ${show(intervalOf(ratios))}; per round ${ratios.map((r) => r.toFixed(3)).join(', ')}`);
+  console.log(`${file}: ${describeInterval(intervalOf(ratios))}; per round ${ratios.map((r) => r.toFixed(3)).join(', ')}`);
 }
 const pooled = intervalOf(all);
-console.log(`${over} ÷ ${under}, all ${files.length} runs: ${show(pooled)}: ${verdict(pooled, target)}.`);
+console.log(`${over} ÷ ${under}, all ${files.length} runs: ${describeInterval(pooled)}: ${verdict(pooled, target)}.`);
 // A check as well as a report: it fails unless the pooled interval lies wholly within the target.
 if (pooled.high > target) process.exitCode = 1;

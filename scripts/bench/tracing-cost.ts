@@ -46,7 +46,7 @@ import { arg, positiveArg } from '../cli';
 import { median } from './load';
 import { cpuBetween, usageOf } from './proc';
 import { BENCH_PLATFORM_ENV, seed, type Member } from './seed';
-import { pairedInterval, verdict, type SavedPlatform } from './interval';
+import { describeInterval, pairedInterval, verdict, type SavedPlatform } from './interval';
 
 const BASE_PORT = Number(process.env.BENCH_BASE_PORT || 15000);
 
@@ -270,7 +270,7 @@ function report(): string {
       '',
       `Target: tracing, logs and metrics at their defaults (${defaults.label}) add at most ${Math.round((TARGET - 1) * 100)} % CPU per booking to ${base.label}.`,
       `${defaults.label} ÷ ${base.label}, medians / paired / whole run: ${shown(defaults)}: ${met ? 'met' : 'NOT MET'}.${again ? ` Noise floor (${again.label} ÷ ${base.label}): ${shown(again)}.` : ''}`,
-      `Every ${defaults.kind} platform ÷ every ${base.kind} one, round by round (${interval.rounds} rounds): ×${interval.mean.toFixed(3)}, 95 % interval ×${interval.low.toFixed(3)}–×${interval.high.toFixed(3)}: ${verdict(interval, TARGET)}.`,
+      `Every ${defaults.kind} platform ÷ every ${base.kind} one, round by round (${describeInterval(interval)}): ${verdict(interval, TARGET)}.`,
     );
   }
   return lines.join('\n');

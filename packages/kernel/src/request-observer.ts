@@ -15,7 +15,8 @@ export interface RequestObserverOptions<C> {
    * root fields, "other" when none was resolved (a request that did not parse or validate): names
    * from the schema only, never from what a client typed. The outcome is "ok" or the first
    * error's code: as raised when it is a known one, else as sent to the client (a domain error's
-   * code, INTERNAL_SERVER_ERROR for an unexpected one), else "error". Nothing is counted when metrics are off (METRICS_ENABLED=false).
+   * code, INTERNAL_SERVER_ERROR for an unexpected one), else "error". Nothing is counted when
+   * metrics are off (METRICS_ENABLED=false).
    */
   metrics?: Metrics;
   /**
@@ -49,8 +50,9 @@ export function requestObserver<C extends object>({ metrics, describe }: Request
             // The code as raised when it is one we know (GRAPHQL_VALIDATION_FAILED rather than the
             // BAD_USER_INPUT a client is sent for it), else as sent: a domain error gets its code
             // only in formatError, and an unexpected error is sent as INTERNAL_SERVER_ERROR.
-            const raised = outcomeOf((errors as readonly ErrorLike[] | undefined)?.[0]?.extensions?.code);
-            const outcome = raised !== 'error' ? raised : sent?.length ? outcomeOf(sent[0]?.extensions?.code) : 'ok';
+            const first = sent?.[0];
+            const raised = first && outcomeOf((errors as readonly ErrorLike[] | undefined)?.[0]?.extensions?.code);
+            const outcome = !first ? 'ok' : raised !== 'error' ? raised! : outcomeOf(first.extensions?.code);
             counted.count(operation, outcome).inc();
             counted.seconds(operation, outcome).observe(ms / 1000);
           }
